@@ -1,0 +1,123 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// A Migration is one step of a schema. Migrations are append-only: once
+// released, a step is never edited; a change is a new step.
+type Migration struct {
+	Version int
+	Name    string
+	// Up changes the schema inside the migration's transaction. Dialect
+	// differences are handled here, once.
+	Up func(tx *gorm.DB, dialect string) error
+}
+
+// A Schema is the ordered migrations of one component (one domain package),
+// versioned on its own so each package owns its tables.
+type Schema struct {
+	Component  string
+	Migrations []Migration
+}
+
+// SQL returns an Up that executes statements in order, the same on both dialects.
+func SQL(stmts ...string) func(*gorm.DB, string) error {
+	return func(tx *gorm.DB, _ string) error {
+		for _, s := range stmts {
+			if err := tx.Exec(s).Error; err != nil {
+				return fmt.Errorf("%s: %w", firstLine(s), err)
+			}
+		}
+		return nil
+	}
+}
+
+func firstLine(s string) string {
+	for i, c := range s {
+		if c == '\n' {
+			return s[:i]
+		}
+	}
+	return s
+}
+
+const migrationsTable = `CREATE TABLE IF NOT EXISTS schema_migrations (
+	component TEXT NOT NULL,
+	version INTEGER NOT NULL,
+	name TEXT NOT NULL,
+	applied_at TIMESTAMP NOT NULL,
+	PRIMARY KEY (component, version)
+)`
+
+// Migrate applies every migration of the schemas not applied yet, in order,
+// each in its own transaction. It is safe to run from several processes at
+// once: on Postgres an advisory lock serialises them, on SQLite the
+// immediate transaction does.
+func (db *DB) Migrate(ctx context.Context, schemas ...Schema) error {
+	for _, s := range schemas {
+		if err := db.MigrateTo(ctx, s, len(s.Migrations)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// MigrateTo applies the schema's migrations up to and including version.
+// Tests use it to build a database at an old version.
+func (db *DB) MigrateTo(ctx context.Context, s Schema, version int) error {
+	if err := db.gorm.WithContext(ctx).Exec(migrationsTable).Error; err != nil {
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
+	for i, m := range s.Migrations {
+		if m.Version != i+1 {
+			return fmt.Errorf("%s migration %q has version %d, want %d: versions are 1, 2, 3…", s.Component, m.Name, m.Version, i+1)
+		}
+		if m.Version > version {
+			break
+		}
+		if err := db.apply(ctx, s.Component, m); err != nil {
+			return fmt.Errorf("migrate %s to version %d (%s): %w", s.Component, m.Version, m.Name, err)
+		}
+	}
+	return nil
+}
+
+func (db *DB) apply(ctx context.Context, component string, m Migration) error {
+	return db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if db.dialect == Postgres {
+			if err := tx.Exec("SELECT pg_advisory_xact_lock(742001)").Error; err != nil {
+				return err
+			}
+		}
+		var n int64
+		if err := tx.Table("schema_migrations").Where("component = ? AND version = ?", component, m.Version).Count(&n).Error; err != nil {
+			return err
+		}
+		if n > 0 {
+			return nil
+		}
+		if err := m.Up(tx, db.dialect); err != nil {
+			return err
+		}
+		return tx.Exec("INSERT INTO schema_migrations (component, version, name, applied_at) VALUES (?, ?, ?, ?)",
+			component, m.Version, m.Name, time.Now().UTC()).Error
+	})
+}
+
+// SchemaVersion returns the highest applied version of a component, 0 when none.
+func (db *DB) SchemaVersion(ctx context.Context, component string) (int, error) {
+	if err := db.gorm.WithContext(ctx).Exec(migrationsTable).Error; err != nil {
+		return 0, err
+	}
+	var v *int
+	err := db.gorm.WithContext(ctx).Raw("SELECT MAX(version) FROM schema_migrations WHERE component = ?", component).Scan(&v).Error
+	if err != nil || v == nil {
+		return 0, err
+	}
+	return *v, nil
+}

@@ -1,0 +1,177 @@
+// Package store opens the database — SQLite by default, Postgres in
+// production — and carries transactions through contexts, so a use case that
+// spans two domain packages commits once.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"mypos"
+)
+
+// Dialects.
+const (
+	SQLite   = "sqlite"
+	Postgres = "postgres"
+)
+
+// Config says which database to open.
+type Config struct {
+	// URL is a postgres:// URL; empty means SQLite in DataDir.
+	URL string
+	// DataDir holds the SQLite file.
+	DataDir string
+	// MaxOpenConns bounds the pool; 0 means a default fit for the dialect.
+	MaxOpenConns int
+	Logger       *slog.Logger
+}
+
+// DB is the database handle every domain service holds.
+type DB struct {
+	gorm    *gorm.DB
+	dialect string
+	// Now is the clock of every service; tests replace it.
+	Now func() time.Time
+}
+
+// Open connects to the database of cfg. It does not migrate.
+func Open(ctx context.Context, cfg Config) (*DB, error) {
+	dialector, dialect, err := dialectorFor(cfg)
+	if err != nil {
+		return nil, err
+	}
+	db := &DB{dialect: dialect, Now: func() time.Time { return time.Now().UTC() }}
+	g, err := gorm.Open(dialector, &gorm.Config{
+		TranslateError:         true,
+		SkipDefaultTransaction: true, // our writes run in InTx when they need one
+		NowFunc:                func() time.Time { return db.Now() },
+		Logger:                 newLogger(cfg.Logger),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open %s database: %w", dialect, err)
+	}
+	sqlDB, err := g.DB()
+	if err != nil {
+		return nil, err
+	}
+	sqlDB.SetMaxOpenConns(maxOpen(cfg.MaxOpenConns, dialect))
+	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	if err := sqlDB.PingContext(ctx); err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("connect to %s database: %w", dialect, err)
+	}
+	db.gorm = g
+	return db, nil
+}
+
+func dialectorFor(cfg Config) (gorm.Dialector, string, error) {
+	if cfg.URL != "" {
+		if !strings.HasPrefix(cfg.URL, "postgres://") && !strings.HasPrefix(cfg.URL, "postgresql://") {
+			return nil, "", fmt.Errorf("database URL must start with postgres://")
+		}
+		return postgres.Open(withTimeZoneUTC(cfg.URL)), Postgres, nil
+	}
+	dir := cfg.DataDir
+	if dir == "" {
+		dir = "."
+	}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, "", fmt.Errorf("create data directory: %w", err)
+	}
+	// WAL lets readers run beside the writer; _txlock=immediate makes a
+	// transaction take the write lock when it begins, so concurrent writers
+	// queue on busy_timeout instead of failing with SQLITE_BUSY on upgrade.
+	dsn := "file:" + filepath.Join(dir, "mypos.db") +
+		"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(15000)&_pragma=foreign_keys(1)" +
+		"&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	return sqlite.Open(dsn), SQLite, nil
+}
+
+func withTimeZoneUTC(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw // pgx reports the parse error with more context
+	}
+	q := u.Query()
+	if q.Get("timezone") == "" {
+		q.Set("timezone", "UTC")
+	}
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+func maxOpen(n int, dialect string) int {
+	switch {
+	case n > 0:
+		return n
+	case dialect == SQLite:
+		return 8
+	default:
+		return 20
+	}
+}
+
+// Dialect names the database: SQLite or Postgres.
+func (db *DB) Dialect() string { return db.dialect }
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	sqlDB, err := db.gorm.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.PingContext(ctx)
+}
+
+// Close closes the pool.
+func (db *DB) Close() error {
+	sqlDB, err := db.gorm.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+// SQL returns the underlying pool, for tools that speak database/sql.
+func (db *DB) SQL() (*sql.DB, error) { return db.gorm.DB() }
+
+// IsDuplicate reports whether err is a unique-constraint violation.
+func IsDuplicate(err error) bool { return errors.Is(err, gorm.ErrDuplicatedKey) }
+
+// IsNotFound reports whether err says a First/Take found no row.
+func IsNotFound(err error) bool { return errors.Is(err, gorm.ErrRecordNotFound) }
+
+// NotFound turns gorm's "record not found" into ENOTFOUND with msg and
+// passes any other error through.
+func NotFound(err error, msg string) error {
+	if IsNotFound(err) {
+		return mypos.Errorf(mypos.ENOTFOUND, "%s", msg)
+	}
+	return err
+}
+
+func newLogger(l *slog.Logger) logger.Interface {
+	if l == nil {
+		return logger.Discard
+	}
+	return logger.NewSlogLogger(l, logger.Config{
+		SlowThreshold:             500 * time.Millisecond,
+		IgnoreRecordNotFoundError: true,
+		LogLevel:                  logger.Warn,
+		ParameterizedQueries:      true, // never log values: they may be secrets
+	})
+}
