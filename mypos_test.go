@@ -47,7 +47,7 @@ func TestValidID(t *testing.T) {
 func TestErrorCode(t *testing.T) {
 	wrapped := fmt.Errorf("finding: %w", mypos.Invalid("inn", "Bad INN."))
 	tests := []struct {
-		err               error
+		err              error
 		code, msg, field string
 	}{
 		{nil, "", "", ""},
