@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -25,17 +26,28 @@ type Schema struct {
 	Migrations []Migration
 }
 
-// SQL returns an Up that executes statements in order, the same on both dialects.
+// SQL returns an Up that executes statements in order. Column types that
+// differ between the databases are written as placeholders: {uuid} (uuid on
+// Postgres, text on SQLite), {time} (timestamptz, or SQLite's TIMESTAMP that
+// the driver reads back as time.Time), {json} (jsonb, or text) and {bytes}
+// (bytea, or blob).
 func SQL(stmts ...string) func(*gorm.DB, string) error {
-	return func(tx *gorm.DB, _ string) error {
+	return func(tx *gorm.DB, dialect string) error {
 		for _, s := range stmts {
-			if err := tx.Exec(s).Error; err != nil {
+			if err := tx.Exec(typesFor(dialect).Replace(s)).Error; err != nil {
 				return fmt.Errorf("%s: %w", firstLine(s), err)
 			}
 		}
 		return nil
 	}
 }
+
+var columnTypes = map[string]*strings.Replacer{
+	Postgres: strings.NewReplacer("{uuid}", "UUID", "{time}", "TIMESTAMPTZ", "{json}", "JSONB", "{bytes}", "BYTEA"),
+	SQLite:   strings.NewReplacer("{uuid}", "TEXT", "{time}", "TIMESTAMP", "{json}", "TEXT", "{bytes}", "BLOB"),
+}
+
+func typesFor(dialect string) *strings.Replacer { return columnTypes[dialect] }
 
 func firstLine(s string) string {
 	for i, c := range s {
