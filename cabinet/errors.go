@@ -1,0 +1,119 @@
+package cabinet
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"mypos"
+)
+
+// statusOf maps an error code to its HTTP status: the one table of it.
+var statusOf = map[string]int{
+	mypos.ECONFLICT:     http.StatusConflict,
+	mypos.EFORBIDDEN:    http.StatusForbidden,
+	mypos.EINTERNAL:     http.StatusInternalServerError,
+	mypos.EINVALID:      http.StatusBadRequest,
+	mypos.ENOTFOUND:     http.StatusNotFound,
+	mypos.ERATELIMIT:    http.StatusTooManyRequests,
+	mypos.EUNAUTHORIZED: http.StatusUnauthorized,
+}
+
+// codeOfStatus maps Fiber's own errors (no route, body too large) to codes.
+var codeOfStatus = map[int]string{
+	http.StatusNotFound:              mypos.ENOTFOUND,
+	http.StatusMethodNotAllowed:      mypos.ENOTFOUND,
+	http.StatusRequestEntityTooLarge: mypos.EINVALID,
+	http.StatusBadRequest:            mypos.EINVALID,
+	http.StatusRequestTimeout:        mypos.EINVALID,
+}
+
+// problem is an RFC 9457 problem detail with our stable code.
+type problem struct {
+	Type   string `json:"type"`
+	Title  string `json:"title"`
+	Status int    `json:"status"`
+	Detail string `json:"detail"`
+	Code   string `json:"code"`
+	Field  string `json:"field,omitempty"`
+}
+
+func newProblem(status int, code, detail string) problem {
+	return problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: detail, Code: code}
+}
+
+// handleError is Fiber's one ErrorHandler: every error of every route ends here.
+func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	err = fromFiber(err)
+	code := mypos.ErrorCode(err)
+	status := statusForError(err)
+	if code == mypos.EINTERNAL {
+		s.log.Error("internal error", "method", c.Method(), "path", c.Path(), "error", err)
+	}
+	if wait := mypos.ErrorRetryAfter(err); wait > 0 {
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int((wait+999_999_999)/1_000_000_000)))
+	}
+	if status == http.StatusUnauthorized {
+		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="mypos"`)
+	}
+	p := newProblem(status, code, mypos.ErrorMessage(err))
+	p.Field = mypos.ErrorField(err)
+	return sendProblem(c, p)
+}
+
+// fromFiber turns Fiber's own errors into coded errors.
+func fromFiber(err error) error {
+	var fe *fiber.Error
+	if !errors.As(err, &fe) {
+		return err
+	}
+	code, ok := codeOfStatus[fe.Code]
+	if !ok {
+		code = mypos.EINTERNAL
+	}
+	return mypos.Errorf(code, "%s", fe.Message)
+}
+
+// statusForError is the HTTP status an error answers with.
+func statusForError(err error) int {
+	if status, ok := statusOf[mypos.ErrorCode(fromFiber(err))]; ok {
+		return status
+	}
+	return http.StatusInternalServerError
+}
+
+func sendProblem(c *fiber.Ctx, p any) error {
+	status := http.StatusInternalServerError
+	if pr, ok := p.(problem); ok {
+		status = pr.Status
+	}
+	return sendJSONAs(c, status, "application/problem+json", p)
+}
+
+func sendJSONAs(c *fiber.Ctx, status int, contentType string, v any) error {
+	c.Status(status)
+	if err := c.JSON(v); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, contentType)
+	return nil
+}
+
+func (s *Server) notFound(c *fiber.Ctx) error {
+	return mypos.Errorf(mypos.ENOTFOUND, "No such page: %s %s.", c.Method(), c.Path())
+}
+
+// recover turns a panic in a handler into an internal error, not a dead process.
+func (s *Server) recover(c *fiber.Ctx) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			s.log.Error("panic in handler", "path", c.Path(), "panic", r, slog.String("kind", fmt.Sprintf("%T", r)))
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	return c.Next()
+}

@@ -1,0 +1,85 @@
+package cabinet
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"mypos"
+	"mypos/store"
+)
+
+// decode reads a JSON request body into v strictly: an unknown field, a
+// wrong type or trailing data is refused with EINVALID naming the problem,
+// before anything is written.
+func decode(c *fiber.Ctx, v any) error {
+	body := c.Body()
+	if len(bytes.TrimSpace(body)) == 0 {
+		return mypos.Invalid("", "The request needs a JSON body.")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return jsonError(err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return mypos.Invalid("", "The body has data after its JSON value.")
+	}
+	return nil
+}
+
+func jsonError(err error) error {
+	var typeErr *json.UnmarshalTypeError
+	var syntaxErr *json.SyntaxError
+	switch {
+	case errors.As(err, &typeErr):
+		return mypos.Invalid(typeErr.Field, "The field %q must be a %s.", typeErr.Field, typeErr.Type.Kind())
+	case errors.As(err, &syntaxErr):
+		return mypos.Invalid("", "The body is not valid JSON (at byte %d).", syntaxErr.Offset)
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return mypos.Invalid(field, "Unknown field %q.", field)
+	default:
+		return mypos.Invalid("", "The body is not valid JSON.")
+	}
+}
+
+// list is the shape of every list response.
+type list[T any] struct {
+	Items []T     `json:"items"`
+	Next  *string `json:"next"`
+}
+
+func sendList[T any](c *fiber.Ctx, items []T, next string) error {
+	l := list[T]{Items: items}
+	if l.Items == nil {
+		l.Items = []T{}
+	}
+	if next != "" {
+		l.Next = &next
+	}
+	return c.JSON(l)
+}
+
+// listParams reads ?cursor=&limit=&q= from the query.
+func listParams(c *fiber.Ctx) (store.ListParams, error) {
+	p := store.ListParams{Cursor: c.Query("cursor"), Query: strings.TrimSpace(c.Query("q"))}
+	if raw := c.Query("limit"); raw != "" {
+		n, err := strconv.Atoi(raw)
+		if err != nil {
+			return p, mypos.Invalid("limit", "The limit must be a number.")
+		}
+		p.Limit = n
+	}
+	return p, p.Validate()
+}
+
+func created(c *fiber.Ctx, v any) error {
+	return c.Status(http.StatusCreated).JSON(v)
+}

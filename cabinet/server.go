@@ -1,0 +1,89 @@
+// Package cabinet is the web face of the cloud: the JSON API under /api/v1
+// and the HTML cabinet for the owner, partners and companies. It turns
+// requests into calls of the domain services and their errors into HTTP.
+package cabinet
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"mypos/account"
+)
+
+// Config is what the cabinet needs from the process that runs it.
+type Config struct {
+	Accounts *account.Service
+	// Ready reports whether the database and the broker are up, for /readyz.
+	Ready  func(ctx context.Context) error
+	Logger *slog.Logger
+	// Registerer receives the HTTP metrics; nil means none.
+	Registerer prometheus.Registerer
+	// Secure marks cookies Secure: set it when serving over TLS.
+	Secure bool
+}
+
+// Server is the cabinet's HTTP server.
+type Server struct {
+	app *fiber.App
+	cfg Config
+	log *slog.Logger
+}
+
+// maxBody bounds a request body; a catalog import is the largest honest one.
+const maxBody = 32 << 20
+
+// New builds the cabinet with every route registered.
+func New(cfg Config) *Server {
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{cfg: cfg, log: log}
+	s.app = fiber.New(fiber.Config{
+		AppName:               "MyPOS Cloud",
+		ErrorHandler:          s.handleError,
+		BodyLimit:             maxBody,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          60 * time.Second,
+		IdleTimeout:           120 * time.Second,
+		DisableStartupMessage: true,
+	})
+	s.routes()
+	return s
+}
+
+// routes registers the whole HTTP surface, so it reads on one screen.
+func (s *Server) routes() {
+	app := s.app
+	app.Use(s.recover, newMetrics(s.cfg.Registerer).middleware, s.authenticate)
+
+	app.Get("/healthz", s.healthz)
+	app.Get("/readyz", s.readyz)
+
+	api := app.Group("/api/v1", s.checkOrigin)
+	api.Post("/auth/register", s.register)
+	api.Post("/auth/login", s.login)
+	api.Post("/auth/logout", s.logout)
+	api.Get("/me", s.me)
+
+	api.Get("/partners", s.listPartners)
+	api.Post("/partners", s.createPartner)
+	api.Post("/partners/:id/approve", s.approvePartner)
+	api.Get("/companies", s.listCompanies)
+
+	app.Use(s.notFound)
+}
+
+// App returns the Fiber app, for tests that send it requests in memory.
+func (s *Server) App() *fiber.App { return s.app }
+
+// Serve serves HTTP on ln until Shutdown.
+func (s *Server) Serve(ln net.Listener) error { return s.app.Listener(ln) }
+
+// Shutdown stops accepting requests and waits for those in flight.
+func (s *Server) Shutdown(ctx context.Context) error { return s.app.ShutdownWithContext(ctx) }

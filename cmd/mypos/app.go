@@ -1,0 +1,103 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"mypos/account"
+	"mypos/store"
+)
+
+// schemas is every component's migrations, in dependency order.
+var schemas = []store.Schema{account.Schema}
+
+// services is the domain layer over one open, migrated database.
+type services struct {
+	db       *store.DB
+	accounts *account.Service
+}
+
+func openServices(ctx context.Context, cfg Config, log *slog.Logger) (*services, error) {
+	db, err := store.Open(ctx, store.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx, schemas...); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return &services{db: db, accounts: account.NewService(db, account.Options{Logger: log})}, nil
+}
+
+func (s *services) close() { s.db.Close() }
+
+func newLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		l = slog.LevelInfo
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
+}
+
+func migrate(ctx context.Context, args []string, stdout io.Writer) error {
+	cfg, err := newFlags("migrate").parse(args)
+	if err != nil {
+		return err
+	}
+	svc, err := openServices(ctx, cfg, newLogger(io.Discard, "error"))
+	if err != nil {
+		return err
+	}
+	defer svc.close()
+	for _, s := range schemas {
+		v, err := svc.db.SchemaVersion(ctx, s.Component)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s: version %d\n", s.Component, v)
+	}
+	return nil
+}
+
+func ownerCreate(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
+	f := newFlags("owner create")
+	email := f.String("email", "", "the owner's e-mail")
+	cfg, err := f.parse(args)
+	if err != nil {
+		return err
+	}
+	if *email == "" {
+		return fmt.Errorf("%w: --email is required", errUsage)
+	}
+	password := cfg.OwnerPassword
+	if password == "" {
+		password, err = readLine(stdin)
+		if err != nil {
+			return fmt.Errorf("read the password from stdin: %w", err)
+		}
+	}
+	svc, err := openServices(ctx, cfg, newLogger(io.Discard, "error"))
+	if err != nil {
+		return err
+	}
+	defer svc.close()
+	a, err := svc.accounts.CreateOwner(ctx, *email, password)
+	if err != nil {
+		return errorLine(err)
+	}
+	fmt.Fprintf(stdout, "owner %s created (id %s)\n", a.Email, a.ID)
+	return nil
+}
+
+// readLine reads the first line of r, without its line ending.
+func readLine(r io.Reader) (string, error) {
+	line, err := bufio.NewReader(io.LimitReader(r, 4096)).ReadString('\n')
+	if err != nil && err != io.EOF {
+		return "", err
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}

@@ -1,0 +1,151 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"mypos/broker"
+	"mypos/cabinet"
+)
+
+// shutdownGrace bounds how long in-flight requests get to finish.
+const shutdownGrace = 10 * time.Second
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg, err := newFlags("serve").parse(args)
+	if err != nil {
+		return err
+	}
+	log := newLogger(stderr, cfg.LogLevel)
+	tlsConf, err := loadTLS(cfg)
+	if err != nil {
+		return err
+	}
+	socks, err := bind(cfg, tlsConf)
+	if err != nil {
+		return err
+	}
+	defer socks.close()
+	svc, err := openServices(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer svc.close()
+	login, err := ensureOwner(ctx, cfg, svc.accounts)
+	if err != nil {
+		return err
+	}
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	mqtt, err := broker.New(broker.Config{TCP: socks.mqtt, WS: socks.ws, TLS: socks.mqttTLS, Logger: log, Registerer: reg}, broker.DenyAll)
+	if err != nil {
+		return err
+	}
+	if err := mqtt.Start(); err != nil {
+		return err
+	}
+	defer mqtt.Close()
+
+	cab := cabinet.New(cabinet.Config{
+		Accounts:   svc.accounts,
+		Ready:      readiness(svc, mqtt),
+		Logger:     log,
+		Registerer: reg,
+		Secure:     tlsConf != nil,
+	})
+	errc := make(chan error, 2)
+	go func() { errc <- cab.Serve(socks.http) }()
+	metrics := serveMetrics(socks, reg, errc)
+	go purgeSessions(ctx, svc, log)
+
+	printBanner(stdout, cfg, socks, tlsConf != nil, login)
+	logListeners(log, socks)
+
+	select {
+	case <-ctx.Done():
+		log.Info("shutting down")
+	case err = <-errc:
+		log.Error("server stopped", "error", err)
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if serr := cab.Shutdown(sctx); serr != nil {
+		log.Warn("cabinet shutdown", "error", serr)
+	}
+	if metrics != nil {
+		metrics.Shutdown(sctx)
+	}
+	return err
+}
+
+func loadTLS(cfg Config) (*tls.Config, error) {
+	if cfg.TLSCert == "" {
+		return nil, nil
+	}
+	cert, err := tls.LoadX509KeyPair(cfg.TLSCert, cfg.TLSKey)
+	if err != nil {
+		return nil, fmt.Errorf("MYPOS_TLS_CERT/MYPOS_TLS_KEY: %v", err)
+	}
+	return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, nil
+}
+
+// readiness is /readyz: the database answers and the broker serves.
+func readiness(svc *services, mqtt *broker.Broker) func(context.Context) error {
+	return func(ctx context.Context) error {
+		if err := svc.db.Ping(ctx); err != nil {
+			return errors.New("database unreachable")
+		}
+		if !mqtt.Ready() {
+			return errors.New("broker not serving")
+		}
+		return nil
+	}
+}
+
+func serveMetrics(socks *sockets, reg *prometheus.Registry, errc chan<- error) *http.Server {
+	if socks.metrics == nil {
+		return nil
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		if err := srv.Serve(socks.metrics); !errors.Is(err, http.ErrServerClosed) {
+			errc <- err
+		}
+	}()
+	return srv
+}
+
+// purgeSessions deletes expired sessions and login tickets every hour.
+func purgeSessions(ctx context.Context, svc *services, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := svc.accounts.PurgeExpired(ctx); err != nil {
+				log.Warn("purge expired sessions", "error", err)
+			}
+		}
+	}
+}
+
+func logListeners(log *slog.Logger, socks *sockets) {
+	for _, l := range socks.named() {
+		log.Info("listening", "listener", l.name, "addr", l.ln.Addr().String())
+	}
+}
