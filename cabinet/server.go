@@ -37,8 +37,9 @@ type Server struct {
 // maxBody bounds a request body; a catalog import is the largest honest one.
 const maxBody = 32 << 20
 
-// New builds the cabinet with every route registered.
-func New(cfg Config) *Server {
+// New builds the cabinet with every route registered. It fails when a page
+// template is missing or broken, so a bad build never starts.
+func New(cfg Config) (*Server, error) {
 	log := cfg.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -54,7 +55,7 @@ func New(cfg Config) *Server {
 		DisableStartupMessage: true,
 	})
 	s.routes()
-	return s
+	return s, nil
 }
 
 // routes registers the whole HTTP surface, so it reads on one screen.

@@ -57,13 +57,16 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	defer mqtt.Close()
 
-	cab := cabinet.New(cabinet.Config{
+	cab, err := cabinet.New(cabinet.Config{
 		Accounts:   svc.accounts,
 		Ready:      readiness(svc, mqtt),
 		Logger:     log,
 		Registerer: reg,
 		Secure:     tlsConf != nil,
 	})
+	if err != nil {
+		return err
+	}
 	errc := make(chan error, 2)
 	go func() { errc <- cab.Serve(socks.http) }()
 	metrics := serveMetrics(socks, reg, errc)
