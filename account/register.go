@@ -77,7 +77,7 @@ func (s *Service) create(ctx context.Context, r Registration, status string) (*A
 			if terr != nil {
 				return nil, terr
 			}
-			return nil, &mypos.Error{Code: mypos.ECONFLICT, Field: "email", Message: "This e-mail already has a " + a.Kind + " account. Log in, or register the other kind."}
+			return nil, &mypos.Error{Code: mypos.ECONFLICT, Field: "email", Message: "This e-mail already has an account of this kind (" + a.Kind + "): log in instead."}
 		}
 		if attempt == 4 { // five partner-code collisions in a row: something else is wrong
 			return nil, err
