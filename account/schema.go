@@ -29,7 +29,6 @@ CREATE TABLE sessions (
 	token_hash TEXT PRIMARY KEY,
 	account_id {uuid} NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
 	via TEXT NOT NULL,
-	csrf TEXT NOT NULL,
 	created_at {time} NOT NULL,
 	expires_at {time} NOT NULL
 )`,

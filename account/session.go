@@ -31,7 +31,6 @@ type Session struct {
 	TokenHash string    `gorm:"column:token_hash;primaryKey"`
 	AccountID string    `gorm:"column:account_id"`
 	Via       string    `gorm:"column:via"`
-	CSRF      string    `gorm:"column:csrf"`
 	CreatedAt time.Time `gorm:"column:created_at"`
 	ExpiresAt time.Time `gorm:"column:expires_at"`
 
@@ -63,9 +62,8 @@ func (s *Service) openSession(ctx context.Context, a *Account, via string) (*Ses
 		lifetime = cookieLifetime
 	}
 	token, hash := newSecret()
-	csrf, _ := newSecret()
 	now := s.db.Now()
-	sess := &Session{TokenHash: hash, AccountID: a.ID, Via: via, CSRF: csrf, CreatedAt: now, ExpiresAt: now.Add(lifetime), Token: token, Account: a}
+	sess := &Session{TokenHash: hash, AccountID: a.ID, Via: via, CreatedAt: now, ExpiresAt: now.Add(lifetime), Token: token, Account: a}
 	if err := s.db.Conn(ctx).Create(sess).Error; err != nil {
 		return nil, err
 	}

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -54,9 +54,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	if code == mypos.EINTERNAL {
 		s.log.Error("internal error", "method", c.Method(), "path", c.Path(), "error", err)
 	}
-	if wait := mypos.ErrorRetryAfter(err); wait > 0 {
-		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int((wait+999_999_999)/1_000_000_000)))
-	}
+	setRetryAfter(c, err)
 	if status == http.StatusUnauthorized {
 		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="mypos"`)
 	}
@@ -103,8 +101,14 @@ func sendJSONAs(c *fiber.Ctx, status int, contentType string, v any) error {
 	return nil
 }
 
+// notFound answers a path no route takes: an HTML page for a browser
+// outside the API, problem+json for everyone else.
 func (s *Server) notFound(c *fiber.Ctx) error {
-	return mypos.Errorf(mypos.ENOTFOUND, "No such page: %s %s.", c.Method(), c.Path())
+	err := mypos.Errorf(mypos.ENOTFOUND, "No such page: %s %s.", c.Method(), c.Path())
+	if !strings.HasPrefix(c.Path(), "/api/") && c.Accepts(fiber.MIMETextHTML) == fiber.MIMETextHTML {
+		return s.renderError(c, err)
+	}
+	return err
 }
 
 // recover turns a panic in a handler into an internal error, not a dead process.

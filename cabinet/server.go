@@ -5,6 +5,8 @@ package cabinet
 
 import (
 	"context"
+	"fmt"
+	"html/template"
 	"log/slog"
 	"net"
 	"time"
@@ -29,9 +31,10 @@ type Config struct {
 
 // Server is the cabinet's HTTP server.
 type Server struct {
-	app *fiber.App
-	cfg Config
-	log *slog.Logger
+	app   *fiber.App
+	cfg   Config
+	log   *slog.Logger
+	views map[string]*template.Template // the HTML cabinet's pages, parsed once
 }
 
 // maxBody bounds a request body; a catalog import is the largest honest one.
@@ -44,7 +47,11 @@ func New(cfg Config) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{cfg: cfg, log: log}
+	views, err := parseViews(webFS)
+	if err != nil {
+		return nil, fmt.Errorf("cabinet: templates: %w", err)
+	}
+	s := &Server{cfg: cfg, log: log, views: views}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "MyPOS Cloud",
 		ErrorHandler:          s.handleError,
@@ -76,6 +83,8 @@ func (s *Server) routes() {
 	api.Post("/partners", s.createPartner)
 	api.Post("/partners/:id/approve", s.approvePartner)
 	api.Get("/companies", s.listCompanies)
+
+	s.webRoutes()
 
 	app.Use(s.notFound)
 }

@@ -33,8 +33,8 @@ type Config struct {
 // option is one setting: its variable, its key in the file, its default.
 type option struct {
 	env, key, def, help string
-	secret             bool
-	field              func(*Config) *string
+	secret              bool
+	field               func(*Config) *string
 }
 
 // options is the table of every setting; the help text and the README come from it.
