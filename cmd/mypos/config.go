@@ -61,8 +61,9 @@ var options = []option{
 const defaultConfigFile = "configs/mypos.yaml"
 
 // loadConfig builds the configuration. A file named explicitly must exist;
-// the default file may be absent.
-func loadConfig(path string, explicit bool, getenv func(string) string) (Config, error) {
+// the default file may be absent. A variable set to the empty string counts:
+// MYPOS_METRICS_ADDR= turns the metrics listener off.
+func loadConfig(path string, explicit bool, lookupEnv func(string) (string, bool)) (Config, error) {
 	var c Config
 	for _, o := range options {
 		*o.field(&c) = o.def
@@ -71,16 +72,11 @@ func loadConfig(path string, explicit bool, getenv func(string) string) (Config,
 		return c, err
 	}
 	for _, o := range options {
-		if v, ok := lookup(getenv, o.env); ok {
+		if v, ok := lookupEnv(o.env); ok {
 			*o.field(&c) = v
 		}
 	}
 	return c, c.validate()
-}
-
-func lookup(getenv func(string) string, key string) (string, bool) {
-	v := getenv(key)
-	return v, v != ""
 }
 
 func applyFile(c *Config, path string, explicit bool) error {

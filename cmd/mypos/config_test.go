@@ -7,8 +7,11 @@ import (
 	"testing"
 )
 
-func env(m map[string]string) func(string) string {
-	return func(k string) string { return m[k] }
+func env(m map[string]string) func(string) (string, bool) {
+	return func(k string) (string, bool) {
+		v, ok := m[k]
+		return v, ok
+	}
 }
 
 func TestLoadConfig(t *testing.T) {
@@ -37,6 +40,12 @@ func TestLoadConfig(t *testing.T) {
 		}
 		if got, want := c.DataDir, "/srv/mypos"; got != want {
 			t.Fatalf("DataDir=%q, want %q (from the file)", got, want)
+		}
+	})
+	t.Run("EmptyVariableTurnsOff", func(t *testing.T) {
+		c, err := loadConfig(file, true, env(map[string]string{"MYPOS_METRICS_ADDR": ""}))
+		if err != nil || c.MetricsAddr != "" {
+			t.Fatalf("MetricsAddr=%q, %v; want off", c.MetricsAddr, err)
 		}
 	})
 	t.Run("ShippedFileParses", func(t *testing.T) {

@@ -111,5 +111,5 @@ func (f *flags) parse(args []string) (Config, error) {
 	if !explicit {
 		path = defaultConfigFile
 	}
-	return loadConfig(path, explicit, os.Getenv)
+	return loadConfig(path, explicit, os.LookupEnv)
 }
