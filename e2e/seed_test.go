@@ -5,9 +5,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
-
-	paho "github.com/eclipse/paho.mqtt.golang"
 )
 
 // TestSeedStory is the users' own story from the forum thread, told against
@@ -61,13 +58,7 @@ func TestSeedStory(t *testing.T) {
 	s.do("GET", "/api/v1/companies", picked.str("token"), nil).must(t, http.StatusForbidden)
 
 	// A terminal with credentials nobody issued is refused by the broker.
-	client := paho.NewClient(paho.NewClientOptions().AddBroker("tcp://" + s.MQTT).
-		SetClientID("stranger").SetUsername("stranger").SetPassword("guess").
-		SetAutoReconnect(false).SetConnectRetry(false).SetConnectTimeout(5 * time.Second))
-	tok := client.Connect()
-	if !tok.WaitTimeout(10*time.Second) || tok.Error() == nil {
-		t.Fatal("the broker accepted an unknown MQTT client")
-	}
+	mqttRefused(t, "tcp://"+s.MQTT, nil)
 
 	// The operator's view: health, readiness and metrics.
 	s.do("GET", "/healthz", "", nil).must(t, http.StatusOK)

@@ -54,6 +54,7 @@ type server struct {
 	URL     string // the cabinet, e.g. http://127.0.0.1:41234
 	MQTT    string // host:port of the broker
 	Metrics string
+	banner  map[string]string // every address the banner printed, by name
 	logs    *lockedBuffer
 	done    chan error
 }
@@ -82,12 +83,12 @@ func startServer(t *testing.T, env ...string) *server {
 		t.Fatal(err)
 	}
 	t.Cleanup(s.stop)
-	banner := s.readBanner(stdout)
+	s.banner = s.readBanner(stdout)
 	go func() { s.done <- cmd.Wait() }()
-	s.URL, s.MQTT, s.Metrics = banner["cabinet"], strings.TrimPrefix(banner["mqtt"], "mqtt://"), banner["metrics"]
+	s.URL, s.MQTT, s.Metrics = s.banner["cabinet"], strings.TrimPrefix(s.banner["mqtt"], "mqtt://"), s.banner["metrics"]
 	s.URL = strings.TrimSuffix(s.URL, "/")
 	if s.URL == "" || s.MQTT == "" {
-		t.Fatalf("banner without addresses: %v\nlogs:\n%s", banner, s.logs)
+		t.Fatalf("banner without addresses: %v\nlogs:\n%s", s.banner, s.logs)
 	}
 	return s
 }

@@ -1,0 +1,90 @@
+package e2e
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"math/big"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	paho "github.com/eclipse/paho.mqtt.golang"
+)
+
+// selfSigned writes a certificate for 127.0.0.1 and its key, and returns
+// their paths and a pool that trusts it.
+func selfSigned(t *testing.T) (certFile, keyFile string, pool *x509.CertPool) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "mypos e2e"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")},
+		KeyUsage:    x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, _ := x509.MarshalECPrivateKey(key)
+	dir := t.TempDir()
+	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
+	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), 0o600)
+	cert, _ := x509.ParseCertificate(der)
+	pool = x509.NewCertPool()
+	pool.AddCert(cert)
+	return certFile, keyFile, pool
+}
+
+// mqttRefused asserts that the broker at url answers a stranger's CONNECT
+// with a refusal — which also proves the transport (WebSocket, TLS) works.
+func mqttRefused(t *testing.T, url string, tlsConf *tls.Config) {
+	t.Helper()
+	opts := paho.NewClientOptions().AddBroker(url).SetClientID("stranger").SetUsername("stranger").SetPassword("guess").
+		SetAutoReconnect(false).SetConnectRetry(false).SetConnectTimeout(5 * time.Second)
+	if tlsConf != nil {
+		opts.SetTLSConfig(tlsConf)
+	}
+	tok := paho.NewClient(opts).Connect()
+	if !tok.WaitTimeout(10 * time.Second) {
+		t.Fatalf("%s: no answer to CONNECT", url)
+	}
+	if err := tok.Error(); err == nil || !strings.Contains(err.Error(), "not Authorized") {
+		t.Fatalf("%s: err=%v, want a refusal as not authorized", url, err)
+	}
+}
+
+// The listeners that are off by default: MQTT over WebSocket and over TLS,
+// and the cabinet over HTTPS.
+func TestOptionalListeners(t *testing.T) {
+	certFile, keyFile, pool := selfSigned(t)
+	s := startServer(t, "MYPOS_MQTT_WS_ADDR=127.0.0.1:0", "MYPOS_MQTT_TLS_ADDR=127.0.0.1:0",
+		"MYPOS_TLS_CERT="+certFile, "MYPOS_TLS_KEY="+keyFile)
+	if !strings.HasPrefix(s.URL, "https://") || s.banner["mqtt-ws"] == "" || s.banner["mqtt-tls"] == "" {
+		t.Fatalf("banner=%v, want https, mqtt-ws and mqtt-tls", s.banner)
+	}
+	tlsConf := &tls.Config{RootCAs: pool}
+	client := &http.Client{Transport: &http.Transport{TLSClientConfig: tlsConf}, Timeout: 10 * time.Second}
+	resp, err := client.Get(s.URL + "/healthz")
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /healthz over HTTPS: %v %v", resp, err)
+	}
+	resp.Body.Close()
+
+	mqttRefused(t, "tcp://"+s.MQTT, nil)
+	mqttRefused(t, s.banner["mqtt-ws"], nil)
+	mqttRefused(t, "ssl://"+strings.TrimPrefix(s.banner["mqtt-tls"], "mqtts://"), tlsConf)
+}
