@@ -1,0 +1,168 @@
+// Package changelog is the per-company log of every change a terminal must
+// see: a revision counter and immutable change rows appended in the writer's
+// own transaction, the routing facts (scope, previous scope) fleet needs to
+// send each device only what it may see, and the readers for catch-up sync.
+package changelog
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"sync"
+	"time"
+
+	"mypos/store"
+)
+
+// Operations.
+const (
+	OpUpsert = "upsert"
+	OpDelete = "delete"
+)
+
+// Entry is a change to append: an entity's new state and who may see it.
+type Entry struct {
+	Kind   string // "cashier", "store", "device", "goods", …
+	Entity string // the entity's ID
+	Op     string // OpUpsert or OpDelete
+	Body   any    // the new state, marshalled to JSON; nil for a delete
+	// Scope is who may see the entity now; for a delete, who saw it.
+	Scope Scope
+	// PrevScope is who could see it before, when that differs from Scope:
+	// the devices that lose sight of it are sent a delete.
+	PrevScope *Scope
+}
+
+// Change is a stored change row.
+type Change struct {
+	CompanyID string
+	Rev       int64
+	Kind      string
+	Entity    string
+	Op        string
+	Body      json.RawMessage
+	Scope     Scope
+	PrevScope *Scope
+	CreatedAt time.Time
+}
+
+// Commit tells subscribers that a company's log grew to Rev.
+type Commit struct {
+	CompanyID string
+	Rev       int64
+}
+
+// Log is the changelog service.
+type Log struct {
+	db *store.DB
+
+	mu   sync.Mutex
+	subs map[chan Commit]struct{}
+}
+
+// New returns the changelog over db.
+func New(db *store.DB) *Log {
+	return &Log{db: db, subs: make(map[chan Commit]struct{})}
+}
+
+// ErrNoTransaction is returned by Append outside a transaction: a change
+// must commit or roll back with the write it describes.
+var ErrNoTransaction = errors.New("changelog: Append needs the writer's transaction (store.InTx)")
+
+// Append records a change in the transaction of ctx and returns its
+// revision. Revisions of a company are gapless and strictly increasing
+// under concurrent writers: the counter row is updated first, which locks
+// it on Postgres until commit (SQLite serialises writers anyway). Once the
+// transaction commits, subscribers hear of it.
+func (l *Log) Append(ctx context.Context, companyID string, e Entry) (int64, error) {
+	if !store.InTransaction(ctx) {
+		return 0, ErrNoTransaction
+	}
+	body, err := marshalBody(e)
+	if err != nil {
+		return 0, err
+	}
+	conn := l.db.Conn(ctx)
+	var rev int64
+	err = conn.Raw(`INSERT INTO changelog_heads (company_id, rev) VALUES (?, 1)
+		ON CONFLICT (company_id) DO UPDATE SET rev = changelog_heads.rev + 1 RETURNING rev`, companyID).Row().Scan(&rev)
+	if err != nil {
+		return 0, err
+	}
+	var prev *string
+	if e.PrevScope != nil && !e.PrevScope.Equal(e.Scope) {
+		p := e.PrevScope.String()
+		prev = &p
+	}
+	err = conn.Exec(`INSERT INTO changes (company_id, rev, kind, entity, op, body, scope, prev_scope, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		companyID, rev, e.Kind, e.Entity, e.Op, body, e.Scope.String(), prev, l.db.Now()).Error
+	if err != nil {
+		return 0, err
+	}
+	if err := l.saveState(ctx, companyID, rev, e, body); err != nil {
+		return 0, err
+	}
+	store.AfterCommit(ctx, func() { l.publish(Commit{CompanyID: companyID, Rev: rev}) })
+	return rev, nil
+}
+
+func marshalBody(e Entry) (*string, error) {
+	switch {
+	case e.Op == OpDelete:
+		return nil, nil
+	case e.Op != OpUpsert:
+		return nil, errors.New("changelog: op must be upsert or delete, not " + e.Op)
+	}
+	b, err := json.Marshal(e.Body)
+	if err != nil {
+		return nil, err
+	}
+	s := string(b)
+	return &s, nil
+}
+
+// saveState keeps the entity's last live state for snapshots.
+func (l *Log) saveState(ctx context.Context, companyID string, rev int64, e Entry, body *string) error {
+	conn := l.db.Conn(ctx)
+	if e.Op == OpDelete {
+		return conn.Exec(`DELETE FROM changelog_state WHERE company_id = ? AND kind = ? AND entity = ?`,
+			companyID, e.Kind, e.Entity).Error
+	}
+	var storeID *string
+	if e.Scope.Kind == ScopeStore {
+		storeID = &e.Scope.IDs[0]
+	}
+	return conn.Exec(`INSERT INTO changelog_state (company_id, kind, entity, rev, scope, scope_kind, scope_store, body)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (company_id, kind, entity) DO UPDATE SET rev = excluded.rev, scope = excluded.scope,
+			scope_kind = excluded.scope_kind, scope_store = excluded.scope_store, body = excluded.body`,
+		companyID, e.Kind, e.Entity, rev, e.Scope.String(), e.Scope.Kind, storeID, *body).Error
+}
+
+// Subscribe returns a channel that hears of every commit in this process,
+// and a function to stop. A subscriber that falls behind loses commits, not
+// changes: it must read the log from its own cursor, and treat a commit as
+// a wake-up only.
+func (l *Log) Subscribe() (<-chan Commit, func()) {
+	ch := make(chan Commit, 1024)
+	l.mu.Lock()
+	l.subs[ch] = struct{}{}
+	l.mu.Unlock()
+	return ch, func() {
+		l.mu.Lock()
+		delete(l.subs, ch)
+		l.mu.Unlock()
+	}
+}
+
+func (l *Log) publish(c Commit) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for ch := range l.subs {
+		select {
+		case ch <- c:
+		default: // a full subscriber catches up from its cursor
+		}
+	}
+}
