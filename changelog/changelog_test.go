@@ -155,7 +155,7 @@ func TestVisibility(t *testing.T) {
 	company := mypos.NewID()
 	a, b := changelog.View{DeviceID: "dev-a"}, changelog.View{DeviceID: "dev-b"}
 	steps := []struct {
-		scope, prev   changelog.Scope
+		scope, prev  changelog.Scope
 		wantA, wantB string // "" nothing, else the op
 	}{
 		{changelog.Devices("dev-a"), changelog.Devices(), changelog.OpUpsert, ""},
