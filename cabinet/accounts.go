@@ -7,24 +7,11 @@ import (
 )
 
 func (s *Server) listPartners(c *fiber.Ctx) error {
-	return sendAccounts(c, s.cfg.Accounts.ListPartners)
+	return sendPage(c, s.cfg.Accounts.ListPartners)
 }
 
 func (s *Server) listCompanies(c *fiber.Ctx) error {
-	return sendAccounts(c, s.cfg.Accounts.ListCompanies)
-}
-
-// sendAccounts answers one page of an account list the query asks for.
-func sendAccounts(c *fiber.Ctx, list listFunc) error {
-	p, err := listParams(c)
-	if err != nil {
-		return err
-	}
-	items, next, err := list(c.UserContext(), p)
-	if err != nil {
-		return err
-	}
-	return sendList(c, items, next)
+	return sendPage(c, s.cfg.Accounts.ListCompanies)
 }
 
 func (s *Server) createPartner(c *fiber.Ctx) error {

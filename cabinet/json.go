@@ -2,6 +2,7 @@ package cabinet
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -65,6 +66,23 @@ func sendList[T any](c *fiber.Ctx, items []T, next string) error {
 		l.Next = &next
 	}
 	return c.JSON(l)
+}
+
+// lister is a service method listing one page of a company's (or the
+// owner's) rows.
+type lister[T any] func(context.Context, store.ListParams) ([]T, string, error)
+
+// sendPage answers one page of the list the query asks for.
+func sendPage[T any](c *fiber.Ctx, list lister[T]) error {
+	p, err := listParams(c)
+	if err != nil {
+		return err
+	}
+	items, next, err := list(c.UserContext(), p)
+	if err != nil {
+		return err
+	}
+	return sendList(c, items, next)
 }
 
 // listParams reads ?cursor=&limit=&q= from the query.

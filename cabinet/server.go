@@ -15,11 +15,20 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"mypos/account"
+	"mypos/backoffice"
+	"mypos/device"
 )
 
 // Config is what the cabinet needs from the process that runs it.
 type Config struct {
 	Accounts *account.Service
+	Devices  *device.Service
+	// Backoffice serves stores and cashiers.
+	Backoffice *backoffice.Service
+	// InTx runs a use case that spans packages in one transaction.
+	InTx func(ctx context.Context, fn func(ctx context.Context) error) error
+	// PublicMQTTURL is the broker address enrollment hands to terminals.
+	PublicMQTTURL string
 	// Ready reports whether the database and the broker are up, for /readyz.
 	Ready  func(ctx context.Context) error
 	Logger *slog.Logger
@@ -83,6 +92,26 @@ func (s *Server) routes() {
 	api.Post("/partners", s.createPartner)
 	api.Post("/partners/:id/approve", s.approvePartner)
 	api.Get("/companies", s.listCompanies)
+
+	api.Get("/devices", s.listDevices)
+	api.Post("/devices", s.createDevice)
+	api.Get("/devices/:id", s.getDevice)
+	api.Patch("/devices/:id", s.updateDevice)
+	api.Delete("/devices/:id", s.revokeDevice)
+	api.Post("/devices/:id/enrollment", s.newEnrollmentCode)
+	api.Post("/enroll", s.enroll)
+
+	api.Get("/stores", s.listStores)
+	api.Post("/stores", s.createStore)
+	api.Get("/stores/:id", s.getStore)
+	api.Patch("/stores/:id", s.updateStore)
+	api.Delete("/stores/:id", s.deleteStore)
+
+	api.Get("/cashiers", s.listCashiers)
+	api.Post("/cashiers", s.createCashier)
+	api.Get("/cashiers/:id", s.getCashier)
+	api.Patch("/cashiers/:id", s.updateCashier)
+	api.Delete("/cashiers/:id", s.deleteCashier)
 
 	s.webRoutes()
 

@@ -1,7 +1,6 @@
 package cabinet
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -21,7 +20,7 @@ type ownerListView struct {
 	NextURL  string // set when there is a next page
 }
 
-type listFunc func(context.Context, store.ListParams) ([]account.Account, string, error)
+type listFunc = lister[account.Account]
 
 // The service refuses anyone but the owner: a partner or a company gets the
 // 403 page, an anonymous visitor the login form.

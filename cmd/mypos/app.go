@@ -9,17 +9,28 @@ import (
 	"strings"
 
 	"mypos/account"
+	"mypos/backoffice"
+	"mypos/changelog"
+	"mypos/device"
 	"mypos/store"
 )
 
 // schemas is every component's migrations, in dependency order.
-var schemas = []store.Schema{account.Schema}
+var schemas = []store.Schema{account.Schema, changelog.Schema, device.Schema, backoffice.Schema}
 
 // services is the domain layer over one open, migrated database.
 type services struct {
 	db       *store.DB
 	accounts *account.Service
+	changes  *changelog.Log
+	devices  *device.Service
+	office   *backoffice.Service
 }
+
+// lateStores lets device and backoffice use each other: device checks a
+// store through backoffice, backoffice checks devices through device, so
+// one of them must be built first and told of the other afterwards.
+type lateStores struct{ *backoffice.Service }
 
 func openServices(ctx context.Context, cfg Config, log *slog.Logger) (*services, error) {
 	db, err := store.Open(ctx, store.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, Logger: log})
@@ -30,7 +41,17 @@ func openServices(ctx context.Context, cfg Config, log *slog.Logger) (*services,
 		db.Close()
 		return nil, err
 	}
-	return &services{db: db, accounts: account.NewService(db, account.Options{Logger: log})}, nil
+	changes := changelog.New(db)
+	stores := &lateStores{}
+	devices := device.NewService(db, changes, device.Options{Stores: stores, Logger: log})
+	stores.Service = backoffice.NewService(db, changes, devices, backoffice.Options{})
+	return &services{
+		db:       db,
+		accounts: account.NewService(db, account.Options{Logger: log}),
+		changes:  changes,
+		devices:  devices,
+		office:   stores.Service,
+	}, nil
 }
 
 func (s *services) close() { s.db.Close() }

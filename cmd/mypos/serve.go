@@ -48,7 +48,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	mqtt, err := broker.New(broker.Config{TCP: socks.mqtt, WS: socks.ws, TLS: socks.mqttTLS, Logger: log, Registerer: reg}, broker.DenyAll)
+	mqtt, err := broker.New(broker.Config{TCP: socks.mqtt, WS: socks.ws, TLS: socks.mqttTLS, Logger: log, Registerer: reg}, svc.devices)
 	if err != nil {
 		return err
 	}
@@ -58,11 +58,15 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer mqtt.Close()
 
 	cab, err := cabinet.New(cabinet.Config{
-		Accounts:   svc.accounts,
-		Ready:      readiness(svc, mqtt),
-		Logger:     log,
-		Registerer: reg,
-		Secure:     tlsConf != nil,
+		Accounts:      svc.accounts,
+		Devices:       svc.devices,
+		Backoffice:    svc.office,
+		InTx:          svc.db.InTx,
+		PublicMQTTURL: publicMQTTURL(cfg, socks),
+		Ready:         readiness(svc, mqtt),
+		Logger:        log,
+		Registerer:    reg,
+		Secure:        tlsConf != nil,
 	})
 	if err != nil {
 		return err
@@ -101,6 +105,15 @@ func loadTLS(cfg Config) (*tls.Config, error) {
 		return nil, fmt.Errorf("MYPOS_TLS_CERT/MYPOS_TLS_KEY: %v", err)
 	}
 	return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, nil
+}
+
+// publicMQTTURL is the broker address enrollment hands to terminals:
+// MYPOS_PUBLIC_MQTT_URL, or the TCP listener as this machine reaches it.
+func publicMQTTURL(cfg Config, socks *sockets) string {
+	if cfg.PublicMQTTURL != "" {
+		return cfg.PublicMQTTURL
+	}
+	return "mqtt://" + reachable(socks.mqtt)
 }
 
 // readiness is /readyz: the database answers and the broker serves.

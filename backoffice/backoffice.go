@@ -1,0 +1,89 @@
+// Package backoffice is what a company manages beyond its devices: its
+// stores ("trade objects") and its cashiers with the devices each may work
+// on — and, later, goods, groups, discounts and receipts. Every write a
+// terminal must see is appended to the changelog in the same transaction.
+package backoffice
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/crypto/bcrypt"
+	"gorm.io/gorm"
+
+	"mypos"
+	"mypos/changelog"
+	"mypos/device"
+	"mypos/store"
+)
+
+// Options tune the service. The zero value is production's choice.
+type Options struct {
+	// HashCost is bcrypt's cost for PINs; tests lower it to bcrypt.MinCost.
+	HashCost int
+}
+
+// Service is the backoffice domain. Its methods say who may call them and
+// which error codes they return; every one is scoped to a company.
+type Service struct {
+	db       *store.DB
+	changes  *changelog.Log
+	devices  *device.Service
+	hashCost int
+}
+
+// NewService returns the backoffice over db, appending to log and asking
+// devices whether a device belongs to a company.
+func NewService(db *store.DB, log *changelog.Log, devices *device.Service, opts Options) *Service {
+	cost := opts.HashCost
+	if cost == 0 {
+		cost = bcrypt.DefaultCost
+	}
+	return &Service{db: db, changes: log, devices: devices, hashCost: cost}
+}
+
+// now is the clock of every write, at the precision both databases keep, so
+// what a write returns equals what a later read finds.
+func (s *Service) now() time.Time { return s.db.Now().UTC().Truncate(time.Microsecond) }
+
+// companyOf returns the company the caller acts for.
+// Returns EUNAUTHORIZED when nobody is logged in, EFORBIDDEN for a non-company.
+func companyOf(ctx context.Context) (string, error) {
+	a, err := mypos.RequireActor(ctx, mypos.KindCompany)
+	if err != nil {
+		return "", err
+	}
+	return a.CompanyID, nil
+}
+
+// searchKey is the lower-cased form search columns keep, computed in Go
+// because SQLite's lower() folds ASCII only ("Ольга" must match "ольга").
+func searchKey(s string) string { return strings.ToLower(s) }
+
+// searchName narrows q to rows whose name contains the text, any case.
+func searchName(q *gorm.DB, text string) *gorm.DB {
+	if text == "" {
+		return q
+	}
+	return q.Where("name_key LIKE ? ESCAPE '!'", store.Contains(searchKey(text)))
+}
+
+// maxName bounds the names of stores and cashiers, in characters.
+const maxName = 100
+
+// validName trims a name and refuses an empty or overlong one.
+func validName(name string) (string, error) {
+	name = strings.TrimSpace(name)
+	if name == "" || utf8.RuneCountInString(name) > maxName {
+		return "", mypos.Invalid("name", "A name has 1 to %d characters.", maxName)
+	}
+	return name, nil
+}
+
+// notFound is the answer for a row that does not exist or belongs to
+// another company: the two are indistinguishable to the caller.
+func notFound(what string) error {
+	return mypos.Errorf(mypos.ENOTFOUND, "No such %s.", what)
+}

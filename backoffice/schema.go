@@ -1,0 +1,44 @@
+package backoffice
+
+import "mypos/store"
+
+// Schema is the backoffice tables' migrations. Append only: goods, groups
+// and discounts come as later versions of this same schema.
+//
+// Stores are deleted softly (deleted_at): receipts will keep pointing at the
+// store they were sold in. A cashier is deleted outright; its device set
+// goes with it. name_key is the name lower-cased in Go, for search.
+// cashier_devices.device_id does not reference devices: that table is the
+// device package's, and the service checks ownership through it instead.
+var Schema = store.Schema{Component: "backoffice", Migrations: []store.Migration{
+	{Version: 1, Name: "stores and cashiers", Up: store.SQL(`
+CREATE TABLE stores (
+	id {uuid} PRIMARY KEY,
+	company_id {uuid} NOT NULL,
+	name TEXT NOT NULL,
+	name_key TEXT NOT NULL,
+	address TEXT NOT NULL DEFAULT '',
+	created_at {time} NOT NULL,
+	deleted_at {time}
+)`,
+		`CREATE INDEX stores_company ON stores (company_id, id)`, `
+CREATE TABLE cashiers (
+	id {uuid} PRIMARY KEY,
+	company_id {uuid} NOT NULL,
+	name TEXT NOT NULL,
+	name_key TEXT NOT NULL,
+	pin_hash TEXT NOT NULL,
+	role TEXT NOT NULL,
+	active BOOLEAN NOT NULL,
+	created_at {time} NOT NULL,
+	updated_at {time} NOT NULL
+)`,
+		`CREATE INDEX cashiers_company ON cashiers (company_id, id)`, `
+CREATE TABLE cashier_devices (
+	cashier_id {uuid} NOT NULL REFERENCES cashiers (id) ON DELETE CASCADE,
+	device_id {uuid} NOT NULL,
+	PRIMARY KEY (cashier_id, device_id)
+)`,
+		`CREATE INDEX cashier_devices_device ON cashier_devices (device_id)`,
+	)},
+}}

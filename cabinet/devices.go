@@ -1,0 +1,95 @@
+package cabinet
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"mypos"
+	"mypos/device"
+)
+
+// createdDevice is a new device with the code that enrolls it. The code is
+// shown once: the database keeps only its hash.
+type createdDevice struct {
+	*device.Device
+	EnrollmentCode      string    `json:"enrollment_code"`
+	EnrollmentExpiresAt time.Time `json:"enrollment_expires_at"`
+}
+
+type enrollmentCode struct {
+	EnrollmentCode string    `json:"enrollment_code"`
+	ExpiresAt      time.Time `json:"expires_at"`
+}
+
+func (s *Server) listDevices(c *fiber.Ctx) error {
+	return sendPage(c, s.cfg.Devices.List)
+}
+
+func (s *Server) createDevice(c *fiber.Ctx) error {
+	var req device.NewDevice
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	d, code, err := s.cfg.Devices.Create(c.UserContext(), req)
+	if err != nil {
+		return err
+	}
+	noStore(c)
+	return created(c, createdDevice{Device: d, EnrollmentCode: code, EnrollmentExpiresAt: d.CreatedAt.Add(device.CodeLifetime)})
+}
+
+func (s *Server) getDevice(c *fiber.Ctx) error {
+	d, err := s.cfg.Devices.Get(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(d)
+}
+
+// updateDevice takes {name?, serial?, store_id?}: store_id null takes the
+// device out of its store, an absent store_id leaves it where it is.
+func (s *Server) updateDevice(c *fiber.Ctx) error {
+	var req device.DevicePatch
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	d, err := s.cfg.Devices.Update(c.UserContext(), c.Params("id"), req)
+	if err != nil {
+		return err
+	}
+	return c.JSON(d)
+}
+
+// revokeDevice deletes a device: it is revoked and its cashiers forget it,
+// in one transaction, so no cashier stays allowed on a dead device.
+func (s *Server) revokeDevice(c *fiber.Ctx) error {
+	id := c.Params("id")
+	err := s.cfg.InTx(c.UserContext(), func(ctx context.Context) error {
+		if err := s.cfg.Devices.Revoke(ctx, id); err != nil {
+			return err
+		}
+		actor, _ := mypos.ActorFromContext(ctx) // Revoke checked it is a company
+		return s.cfg.Backoffice.ForgetDevice(ctx, actor.CompanyID, id)
+	})
+	if err != nil {
+		return err
+	}
+	return c.SendStatus(http.StatusNoContent)
+}
+
+func (s *Server) newEnrollmentCode(c *fiber.Ctx) error {
+	code, expires, err := s.cfg.Devices.NewEnrollmentCode(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	noStore(c)
+	return created(c, enrollmentCode{EnrollmentCode: code, ExpiresAt: expires})
+}
+
+// noStore keeps a one-time code or a secret out of every cache.
+func noStore(c *fiber.Ctx) {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+}
