@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestSeedStory is the users' own story from the forum thread, told against
@@ -58,7 +59,50 @@ func TestSeedStory(t *testing.T) {
 	s.do("GET", "/api/v1/companies", picked.str("token"), nil).must(t, http.StatusForbidden)
 
 	// A terminal with credentials nobody issued is refused by the broker.
-	mqttRefused(t, "tcp://"+s.MQTT, nil)
+	mqttRefused(t, "tcp://"+s.MQTT, nil, "stranger", "guess")
+
+	// Chapter 2 — the company sets up its till.
+	// The same user opens the company's cabinet this time.
+	choice = s.do("POST", "/api/v1/auth/login", "", map[string]string{"email": email, "password": password}).must(t, http.StatusConflict)
+	shop := s.do("POST", "/api/v1/auth/login", "", map[string]string{"ticket": choice.str("ticket"), "account": "company"}).must(t, http.StatusOK).str("token")
+	store := s.do("POST", "/api/v1/stores", shop, map[string]string{"name": "Магазин на Советской", "address": "Тверь, ул. Советская, 1"}).must(t, http.StatusCreated)
+	till := s.do("POST", "/api/v1/devices", shop, map[string]any{"name": "Касса 1", "serial": "MP-0001", "store_id": store.str("id")}).must(t, http.StatusCreated)
+	if till.str("enrollment_code") == "" || till.str("store_id") != store.str("id") {
+		t.Fatalf("a new device comes with its enrollment code, in its store: %s", till.Raw)
+	}
+	olga := s.do("POST", "/api/v1/cashiers", shop, map[string]any{"name": "Ольга", "pin": "1234", "role": "senior_cashier", "device_ids": []string{till.str("id")}}).must(t, http.StatusCreated)
+	if _, leaked := olga.Body["pin"]; leaked || olga.Body["pin_hash"] != nil || strings.Contains(olga.Raw, "1234") {
+		t.Fatalf("the cashier's PIN is echoed: %s", olga.Raw)
+	}
+	found := s.do("GET", "/api/v1/cashiers?q=ольга", shop, nil).must(t, http.StatusOK)
+	if items, _ := found.Body["items"].([]any); len(items) != 1 {
+		t.Fatalf("the company finds its cashier by name in any case: %s", found.Raw)
+	}
+
+	// The till enrolls with the code — a lost answer is retried with the same nonce — and connects.
+	enroll := map[string]string{"code": strings.ToLower(till.str("enrollment_code")), "nonce": "e2e-nonce-0123456789"}
+	creds := s.do("POST", "/api/v1/enroll", "", enroll).must(t, http.StatusOK)
+	again := s.do("POST", "/api/v1/enroll", "", enroll).must(t, http.StatusOK)
+	if creds.str("device_id") != till.str("id") || creds.str("secret") == "" || again.str("secret") != creds.str("secret") {
+		t.Fatalf("enrollment answers the device's credentials, the same on a retry: %s / %s", creds.Raw, again.Raw)
+	}
+	if creds.str("mqtt_url") != "mqtt://"+s.MQTT {
+		t.Fatalf("enrollment tells the broker's address: %s", creds.Raw)
+	}
+	s.do("POST", "/api/v1/enroll", "", map[string]string{"code": till.str("enrollment_code"), "nonce": "another-nonce-0123456789"}).must(t, http.StatusUnauthorized)
+	terminal := mqttConnect(t, creds.str("mqtt_url"), creds.str("device_id"), creds.str("secret"))
+	down := "mypos/v1/dev/" + creds.str("device_id") + "/down"
+	if tok := terminal.Subscribe(down, 1, nil); !tok.WaitTimeout(5*time.Second) || tok.Error() != nil {
+		t.Fatalf("the till subscribes to its own downlink: %v", tok.Error())
+	}
+	terminal.Disconnect(100)
+
+	// Another company cannot see the till; deleting it ends its credentials.
+	other := s.do("POST", "/api/v1/auth/register", "", map[string]string{"kind": "company", "name": "Чужой", "inn": "7736207543", "email": "other@shop.test", "password": "other-password"}).must(t, http.StatusCreated)
+	otherToken := s.do("POST", "/api/v1/auth/login", "", map[string]string{"email": other.str("email"), "password": "other-password"}).must(t, http.StatusOK).str("token")
+	s.do("GET", "/api/v1/devices/"+till.str("id"), otherToken, nil).must(t, http.StatusNotFound)
+	s.do("DELETE", "/api/v1/devices/"+till.str("id"), shop, nil).must(t, http.StatusNoContent)
+	mqttRefused(t, creds.str("mqtt_url"), nil, creds.str("device_id"), creds.str("secret"))
 
 	// The operator's view: health, readiness and metrics.
 	s.do("GET", "/healthz", "", nil).must(t, http.StatusOK)

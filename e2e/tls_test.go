@@ -49,16 +49,33 @@ func selfSigned(t *testing.T) (certFile, keyFile string, pool *x509.CertPool) {
 	return certFile, keyFile, pool
 }
 
-// mqttRefused asserts that the broker at url answers a stranger's CONNECT
-// with a refusal — which also proves the transport (WebSocket, TLS) works.
-func mqttRefused(t *testing.T, url string, tlsConf *tls.Config) {
-	t.Helper()
-	opts := paho.NewClientOptions().AddBroker(url).SetClientID("stranger").SetUsername("stranger").SetPassword("guess").
+// mqttOptions are a terminal's connection options: username = client ID =
+// device ID, password = secret.
+func mqttOptions(url, id, secret string, tlsConf *tls.Config) *paho.ClientOptions {
+	opts := paho.NewClientOptions().AddBroker(url).SetClientID(id).SetUsername(id).SetPassword(secret).
 		SetAutoReconnect(false).SetConnectRetry(false).SetConnectTimeout(5 * time.Second)
 	if tlsConf != nil {
 		opts.SetTLSConfig(tlsConf)
 	}
-	tok := paho.NewClient(opts).Connect()
+	return opts
+}
+
+// mqttConnect connects as a device and fails the test if the broker refuses.
+func mqttConnect(t *testing.T, url, id, secret string) paho.Client {
+	t.Helper()
+	c := paho.NewClient(mqttOptions(url, id, secret, nil))
+	if tok := c.Connect(); !tok.WaitTimeout(10*time.Second) || tok.Error() != nil {
+		t.Fatalf("%s: connect as %s: %v", url, id, tok.Error())
+	}
+	t.Cleanup(func() { c.Disconnect(0) })
+	return c
+}
+
+// mqttRefused asserts that the broker at url answers the CONNECT with a
+// refusal — which also proves the transport (WebSocket, TLS) works.
+func mqttRefused(t *testing.T, url string, tlsConf *tls.Config, id, secret string) {
+	t.Helper()
+	tok := paho.NewClient(mqttOptions(url, id, secret, tlsConf)).Connect()
 	if !tok.WaitTimeout(10 * time.Second) {
 		t.Fatalf("%s: no answer to CONNECT", url)
 	}
@@ -84,7 +101,7 @@ func TestOptionalListeners(t *testing.T) {
 	}
 	resp.Body.Close()
 
-	mqttRefused(t, "tcp://"+s.MQTT, nil)
-	mqttRefused(t, s.banner["mqtt-ws"], nil)
-	mqttRefused(t, "ssl://"+strings.TrimPrefix(s.banner["mqtt-tls"], "mqtts://"), tlsConf)
+	mqttRefused(t, "tcp://"+s.MQTT, nil, "stranger", "guess")
+	mqttRefused(t, s.banner["mqtt-ws"], nil, "stranger", "guess")
+	mqttRefused(t, "ssl://"+strings.TrimPrefix(s.banner["mqtt-tls"], "mqtts://"), tlsConf, "stranger", "guess")
 }
