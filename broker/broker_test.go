@@ -11,10 +11,10 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"math/big"
+	"mypos/protocol"
 	"net"
 	"net/http"
 	"strings"
@@ -299,15 +299,15 @@ func TestConnect(t *testing.T) {
 		})
 
 		// Both transports carry traffic both ways, not just the handshake.
-		MustWait(t, overTCP.Subscribe(DeviceTopic(devA, LeafDown), 1, onMessage))
-		MustWait(t, overWS.Subscribe(DeviceTopic(devB, LeafDown), 1, onMessage))
+		MustWait(t, overTCP.Subscribe(protocol.DeviceTopic(devA, protocol.LeafDown), 1, onMessage))
+		MustWait(t, overWS.Subscribe(protocol.DeviceTopic(devB, protocol.LeafDown), 1, onMessage))
 		for _, id := range []string{devA, devB} {
-			if err := b.Server().Publish(DeviceTopic(id, LeafDown), []byte("hi"), false, 1); err != nil {
+			if err := b.Server().Publish(protocol.DeviceTopic(id, protocol.LeafDown), []byte("hi"), false, 1); err != nil {
 				t.Fatalf("inline publish: %v", err)
 			}
 			select {
 			case got := <-down:
-				if want := DeviceTopic(id, LeafDown) + " hi"; got != want {
+				if want := protocol.DeviceTopic(id, protocol.LeafDown) + " hi"; got != want {
 					t.Fatalf("device got %q, want %q", got, want)
 				}
 			case <-time.After(3 * time.Second):
@@ -315,11 +315,11 @@ func TestConnect(t *testing.T) {
 			}
 		}
 		up := make(received, 4)
-		if err := b.Server().Subscribe(TopicPrefix+"+/"+LeafUp, 1, up.handler); err != nil {
+		if err := b.Server().Subscribe(protocol.TopicPrefix+"+/"+protocol.LeafUp, 1, up.handler); err != nil {
 			t.Fatalf("inline subscribe: %v", err)
 		}
-		MustWait(t, overWS.Publish(DeviceTopic(devB, LeafUp), 1, false, "over ws"))
-		up.expect(t, DeviceTopic(devB, LeafUp)+" over ws")
+		MustWait(t, overWS.Publish(protocol.DeviceTopic(devB, protocol.LeafUp), 1, false, "over ws"))
+		up.expect(t, protocol.DeviceTopic(devB, protocol.LeafUp)+" over ws")
 
 		overTCP.Disconnect(50)
 		overWS.Disconnect(50)
@@ -331,7 +331,7 @@ func TestConnect(t *testing.T) {
 	t.Run("WillOnOwnState", func(t *testing.T) {
 		b := MustStart(t, fleet, nil)
 		MustDial(t, b.tcp, devA, secretA, func(o *paho.ClientOptions) {
-			o.SetWill(DeviceTopic(devA, LeafState), "offline", 1, true)
+			o.SetWill(protocol.DeviceTopic(devA, protocol.LeafState), "offline", 1, true)
 		})
 	})
 }
@@ -349,8 +349,8 @@ func TestConnectRefused(t *testing.T) {
 		{name: "ErrSlashInID", clientID: devA + "/x", username: devA + "/x", password: secretA, reason: refusedInvalid},
 		{name: "ErrWildcardID", clientID: "+", username: "+", password: secretA, reason: refusedInvalid},
 		{name: "ErrInlineID", clientID: mqtt.InlineClientId, username: mqtt.InlineClientId, password: secretA, reason: refusedInvalid},
-		{name: "ErrWillOnOtherDevice", clientID: devA, username: devA, password: secretA, will: DeviceTopic(devB, LeafState), reason: refusedInvalid},
-		{name: "ErrWillOnDown", clientID: devA, username: devA, password: secretA, will: DeviceTopic(devA, LeafDown), reason: refusedInvalid},
+		{name: "ErrWillOnOtherDevice", clientID: devA, username: devA, password: secretA, will: protocol.DeviceTopic(devB, protocol.LeafState), reason: refusedInvalid},
+		{name: "ErrWillOnDown", clientID: devA, username: devA, password: secretA, will: protocol.DeviceTopic(devA, protocol.LeafDown), reason: refusedInvalid},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			b := MustStart(t, fleet, nil)
@@ -401,15 +401,15 @@ func TestSubscribeACL(t *testing.T) {
 		})
 	})
 
-	own := DeviceTopic(devA, LeafDown)
+	own := protocol.DeviceTopic(devA, protocol.LeafDown)
 	denied := []string{
-		DeviceTopic(devB, LeafDown),
+		protocol.DeviceTopic(devB, protocol.LeafDown),
 		"#",
-		TopicPrefix + "+/" + LeafDown,
-		TopicPrefix + devA + "/#",
+		protocol.TopicPrefix + "+/" + protocol.LeafDown,
+		protocol.TopicPrefix + devA + "/#",
 		"$SYS/#",
 		"$share/g/" + own,
-		DeviceTopic(devA, LeafUp), // a device does not read its own uplink
+		protocol.DeviceTopic(devA, protocol.LeafUp), // a device does not read its own uplink
 	}
 	filters := map[string]byte{own: 1}
 	for _, f := range denied {
@@ -433,7 +433,7 @@ func TestSubscribeACL(t *testing.T) {
 
 	// The inline client reaches A on its down; what is published to B's
 	// down never reaches A.
-	if err := b.Server().Publish(DeviceTopic(devB, LeafDown), []byte("for b"), false, 1); err != nil {
+	if err := b.Server().Publish(protocol.DeviceTopic(devB, protocol.LeafDown), []byte("for b"), false, 1); err != nil {
 		t.Fatalf("inline publish: %v", err)
 	}
 	if err := b.Server().Publish(own, []byte("for a"), false, 1); err != nil {
@@ -462,7 +462,7 @@ func TestPublishACL(t *testing.T) {
 		b := MustStart(t, fleet, nil)
 		a := MustDial(t, b.tcp, devA, secretA, nil)
 		got := make(received, 8)
-		for _, f := range []string{TopicPrefix + "+/" + LeafUp, TopicPrefix + "+/" + LeafState, TopicPrefix + "+/" + LeafDown, "other/#"} {
+		for _, f := range []string{protocol.TopicPrefix + "+/" + protocol.LeafUp, protocol.TopicPrefix + "+/" + protocol.LeafState, protocol.TopicPrefix + "+/" + protocol.LeafDown, "other/#"} {
 			if err := b.Server().Subscribe(f, 1, got.handler); err != nil {
 				t.Fatalf("inline subscribe %q: %v", f, err)
 			}
@@ -472,17 +472,17 @@ func TestPublishACL(t *testing.T) {
 		// processes a connection's packets in order, so once A's own up
 		// arrives the earlier ones have been refused.
 		for _, topic := range []string{
-			DeviceTopic(devB, LeafUp),
-			DeviceTopic(devB, LeafState),
-			DeviceTopic(devA, LeafDown),
+			protocol.DeviceTopic(devB, protocol.LeafUp),
+			protocol.DeviceTopic(devB, protocol.LeafState),
+			protocol.DeviceTopic(devA, protocol.LeafDown),
 			"other/topic",
 		} {
 			MustWait(t, a.Publish(topic, 0, false, "forged"))
 		}
-		MustWait(t, a.Publish(DeviceTopic(devA, LeafUp), 1, false, "hello"))
-		got.expect(t, DeviceTopic(devA, LeafUp)+" hello")
-		MustWait(t, a.Publish(DeviceTopic(devA, LeafState), 1, true, "online"))
-		got.expect(t, DeviceTopic(devA, LeafState)+" online")
+		MustWait(t, a.Publish(protocol.DeviceTopic(devA, protocol.LeafUp), 1, false, "hello"))
+		got.expect(t, protocol.DeviceTopic(devA, protocol.LeafUp)+" hello")
+		MustWait(t, a.Publish(protocol.DeviceTopic(devA, protocol.LeafState), 1, true, "online"))
+		got.expect(t, protocol.DeviceTopic(devA, protocol.LeafState)+" online")
 		got.expectNone(t)
 
 		if got, want := b.value(t, "mypos_broker_acl_denials_total", "action", "publish"), 4.0; got != want {
@@ -502,10 +502,10 @@ func TestPublishACL(t *testing.T) {
 			o.SetConnectionLostHandler(func(_ paho.Client, err error) { lost <- err })
 		})
 		got := make(received, 4)
-		if err := b.Server().Subscribe(TopicPrefix+"+/"+LeafUp, 1, got.handler); err != nil {
+		if err := b.Server().Subscribe(protocol.TopicPrefix+"+/"+protocol.LeafUp, 1, got.handler); err != nil {
 			t.Fatalf("inline subscribe: %v", err)
 		}
-		a.Publish(DeviceTopic(devB, LeafUp), 1, false, "forged")
+		a.Publish(protocol.DeviceTopic(devB, protocol.LeafUp), 1, false, "forged")
 		select {
 		case <-lost:
 		case <-time.After(3 * time.Second):
@@ -527,11 +527,11 @@ func TestDropped(t *testing.T) {
 	a := MustDial(t, b.tcp, devA, secretA, nil)
 	// paho calls handlers in order on one goroutine; blocking it stops
 	// paho reading from the socket.
-	MustWait(t, a.Subscribe(DeviceTopic(devA, LeafDown), 0, func(paho.Client, paho.Message) { <-release }))
+	MustWait(t, a.Subscribe(protocol.DeviceTopic(devA, protocol.LeafDown), 0, func(paho.Client, paho.Message) { <-release }))
 
 	payload := bytes.Repeat([]byte("x"), 64<<10)
 	for i := 0; i < 1024 && b.value(t, "mypos_broker_packets_dropped_total") == 0; i++ {
-		if err := b.Server().Publish(DeviceTopic(devA, LeafDown), payload, false, 0); err != nil {
+		if err := b.Server().Publish(protocol.DeviceTopic(devA, protocol.LeafDown), payload, false, 0); err != nil {
 			t.Fatalf("inline publish %d: %v", i, err)
 		}
 	}
@@ -644,10 +644,10 @@ func TestNew(t *testing.T) {
 			o.SetConnectionLostHandler(func(_ paho.Client, err error) { lost <- err })
 		})
 		got := make(received, 1)
-		if err := b.Server().Subscribe(DeviceTopic(devA, LeafUp), 1, got.handler); err != nil {
+		if err := b.Server().Subscribe(protocol.DeviceTopic(devA, protocol.LeafUp), 1, got.handler); err != nil {
 			t.Fatalf("inline subscribe: %v", err)
 		}
-		a.Publish(DeviceTopic(devA, LeafUp), 0, false, bytes.Repeat([]byte("x"), 2048))
+		a.Publish(protocol.DeviceTopic(devA, protocol.LeafUp), 0, false, bytes.Repeat([]byte("x"), 2048))
 		select {
 		case <-lost:
 		case <-time.After(3 * time.Second):
@@ -667,11 +667,11 @@ func TestTLS(t *testing.T) {
 		o.SetTLSConfig(&tls.Config{RootCAs: roots, ServerName: "127.0.0.1"})
 	})
 	got := make(received, 1)
-	if err := b.Server().Subscribe(DeviceTopic(devA, LeafUp), 1, got.handler); err != nil {
+	if err := b.Server().Subscribe(protocol.DeviceTopic(devA, protocol.LeafUp), 1, got.handler); err != nil {
 		t.Fatalf("inline subscribe: %v", err)
 	}
-	MustWait(t, a.Publish(DeviceTopic(devA, LeafUp), 1, false, "over tls"))
-	got.expect(t, DeviceTopic(devA, LeafUp)+" over tls")
+	MustWait(t, a.Publish(protocol.DeviceTopic(devA, protocol.LeafUp), 1, false, "over tls"))
+	got.expect(t, protocol.DeviceTopic(devA, protocol.LeafUp)+" over tls")
 
 	if _, err := dial(t, url, devA, devA, secretB, func(o *paho.ClientOptions) {
 		o.SetTLSConfig(&tls.Config{RootCAs: roots, ServerName: "127.0.0.1"})
@@ -759,34 +759,4 @@ func TestConnectTimeout(t *testing.T) {
 			t.Fatalf("read err=%v, want the connection closed by the broker", err)
 		}
 	})
-}
-
-func TestParseDeviceTopic(t *testing.T) {
-	for _, tt := range []struct {
-		topic, id, leaf string
-		ok              bool
-	}{
-		{DeviceTopic(devA, LeafUp), devA, LeafUp, true},
-		{DeviceTopic(devA, LeafState), devA, LeafState, true},
-		{DeviceTopic(devA, LeafDown), devA, LeafDown, true},
-		{DeviceTopic(devA, "other"), "", "", false},
-		{TopicPrefix + "+/up", "", "", false},
-		{TopicPrefix + devA + "/up/x", "", "", false},
-		{TopicPrefix + "/up", "", "", false},
-		{"mypos/v2/dev/" + devA + "/up", "", "", false},
-	} {
-		id, leaf, ok := ParseDeviceTopic(tt.topic)
-		if id != tt.id || leaf != tt.leaf || ok != tt.ok {
-			t.Errorf("ParseDeviceTopic(%q)=%q,%q,%v, want %q,%q,%v", tt.topic, id, leaf, ok, tt.id, tt.leaf, tt.ok)
-		}
-	}
-	if got, want := DeviceTopic("d", LeafUp), "mypos/v1/dev/d/up"; got != want {
-		t.Fatalf("DeviceTopic=%q, want %q", got, want)
-	}
-}
-
-// ExampleDeviceTopic shows the topics of one device.
-func ExampleDeviceTopic() {
-	fmt.Println(DeviceTopic("0190c0de-0000-7000-8000-00000000000a", LeafUp))
-	// Output: mypos/v1/dev/0190c0de-0000-7000-8000-00000000000a/up
 }

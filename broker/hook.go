@@ -2,6 +2,7 @@ package broker
 
 import (
 	"context"
+	"mypos/protocol"
 	"time"
 
 	mqtt "github.com/mochi-mqtt/server/v2"
@@ -76,7 +77,7 @@ func (h *deviceHook) checkIdentity(pk packets.Packet) string {
 	switch {
 	case !pk.Connect.UsernameFlag || string(pk.Connect.Username) != id:
 		return "username is not the client ID"
-	case !ValidDeviceID(id):
+	case !protocol.ValidDeviceID(id):
 		return "client ID is not a device ID"
 	case id == mqtt.InlineClientId:
 		// Taking over the inline client's session would cut fleet off.
