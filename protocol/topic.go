@@ -1,7 +1,3 @@
-// Package protocol is the wire contract between the cloud and a terminal:
-// topics, message types, strict decoding with size limits, and the receipt
-// arithmetic both sides share. It imports nothing of ours, so the agent and
-// the cloud can never disagree about it.
 package protocol
 
 import "strings"
