@@ -51,3 +51,10 @@ func ValidDeviceID(id string) bool {
 	}
 	return !strings.ContainsAny(id, "/+#\x00")
 }
+
+// Payloads of the retained state topic. The agent publishes StateOnline
+// when it connects, and leaves StateOffline as its last will.
+const (
+	StateOnline  = "online"
+	StateOffline = "offline"
+)
