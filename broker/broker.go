@@ -69,6 +69,9 @@ type Config struct {
 	// queue is full is dropped and counted. Default 64.
 	ClientWritesPending int
 
+	// Events, if set, hears of device connections (fleet's presence).
+	Events Events
+
 	// connectTimeout overrides defaultConnectTimeout; tests shorten it.
 	connectTimeout time.Duration
 }
@@ -124,7 +127,7 @@ func New(cfg Config, auth Authenticator) (*Broker, error) {
 		SysTopicResendInterval:   sysTopicInterval,
 		InlineClient:             true, // fleet publishes and subscribes through it
 	})
-	if err := server.AddHook(&deviceHook{auth: auth, metrics: m}, nil); err != nil {
+	if err := server.AddHook(&deviceHook{auth: auth, metrics: m, events: cfg.Events}, nil); err != nil {
 		return nil, fmt.Errorf("broker: add device hook: %w", err)
 	}
 	for _, l := range serverListeners(cfg) {

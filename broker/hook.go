@@ -21,6 +21,8 @@ type deviceHook struct {
 	mqtt.HookBase
 	auth    Authenticator
 	metrics *metrics
+	events  Events // may be nil
+	conns   connections
 }
 
 // ID names the hook in mochi's logs.
@@ -115,6 +117,10 @@ func (h *deviceHook) OnACLCheck(cl *mqtt.Client, topic string, write bool) bool 
 // event and OnDisconnect come in pairs for every accepted connection.
 func (h *deviceHook) OnSessionEstablished(cl *mqtt.Client, _ packets.Packet) {
 	h.metrics.connected.Inc()
+	seq := h.conns.open(cl)
+	if h.events != nil {
+		h.events.Connected(cl.ID, seq)
+	}
 	h.Log.Debug("device connected", "device", cl.ID, "remote", cl.Net.Remote, "listener", cl.Net.Listener)
 }
 
@@ -122,6 +128,9 @@ func (h *deviceHook) OnSessionEstablished(cl *mqtt.Client, _ packets.Packet) {
 // DISCONNECT, a network error, a takeover by a newer connection, Close).
 func (h *deviceHook) OnDisconnect(cl *mqtt.Client, err error, _ bool) {
 	h.metrics.connected.Dec()
+	if seq, ok := h.conns.close(cl); ok && h.events != nil {
+		h.events.Disconnected(cl.ID, seq)
+	}
 	h.Log.Debug("device disconnected", "device", cl.ID, "error", err)
 }
 
@@ -129,5 +138,8 @@ func (h *deviceHook) OnDisconnect(cl *mqtt.Client, err error, _ bool) {
 // write queue (MaximumClientWritesPending) was full.
 func (h *deviceHook) OnPublishDropped(cl *mqtt.Client, pk packets.Packet) {
 	h.metrics.dropped.Inc()
+	if h.events != nil {
+		h.events.Dropped(cl.ID)
+	}
 	h.Log.Warn("mqtt message dropped, client queue full", "device", cl.ID, "topic", pk.TopicName)
 }

@@ -9,9 +9,11 @@ const (
 	MinVersion = 1
 )
 
-// MaxMessageSize bounds every message, under the broker's packet limit
-// (64 KiB) with room for the MQTT header and topic.
-const MaxMessageSize = 60 << 10
+// MaxMessageSize bounds every message. It is half the broker's packet
+// limit (64 KiB), so a message over it still reaches the cloud, which drops
+// it, counts it and answers — rather than the broker cutting the
+// connection. Sync pages are cut to fit it.
+const MaxMessageSize = 32 << 10
 
 // Message types. Up: terminal → cloud; down: cloud → terminal.
 const (
@@ -132,3 +134,6 @@ type Command struct {
 	Name string          `json:"name"`
 	Args json.RawMessage `json:"args,omitempty"`
 }
+
+// HeaderOf returns a message's envelope.
+func HeaderOf(m Message) Header { return *m.header() }

@@ -12,11 +12,12 @@ import (
 	"mypos/backoffice"
 	"mypos/changelog"
 	"mypos/device"
+	"mypos/fleet"
 	"mypos/store"
 )
 
 // schemas is every component's migrations, in dependency order.
-var schemas = []store.Schema{account.Schema, changelog.Schema, device.Schema, backoffice.Schema}
+var schemas = []store.Schema{account.Schema, changelog.Schema, device.Schema, backoffice.Schema, fleet.Schema}
 
 // services is the domain layer over one open, migrated database.
 type services struct {

@@ -16,6 +16,7 @@ import (
 
 	"mypos/broker"
 	"mypos/cabinet"
+	"mypos/fleet"
 )
 
 // shutdownGrace bounds how long in-flight requests get to finish.
@@ -48,8 +49,16 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	mqtt, err := broker.New(broker.Config{TCP: socks.mqtt, WS: socks.ws, TLS: socks.mqttTLS, Logger: log, Registerer: reg}, svc.devices)
+	live, err := fleet.New(fleet.Config{DB: svc.db, Logger: log, Registerer: reg})
 	if err != nil {
+		return err
+	}
+	defer live.Close() // after the broker has closed: its last disconnects are written
+	mqtt, err := broker.New(broker.Config{TCP: socks.mqtt, WS: socks.ws, TLS: socks.mqttTLS, Logger: log, Registerer: reg, Events: live}, svc.devices)
+	if err != nil {
+		return err
+	}
+	if err := live.Start(ctx, mqtt); err != nil {
 		return err
 	}
 	if err := mqtt.Start(); err != nil {

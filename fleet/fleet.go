@@ -1,0 +1,124 @@
+// Package fleet is the live side of the cloud: which devices are connected
+// (presence), what they send (uplink), and — as the sync engine grows —
+// what each of them must be sent.
+package fleet
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"os"
+	"runtime"
+	"sync"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"mypos/broker"
+	"mypos/store"
+)
+
+// Config is what fleet needs from the process.
+type Config struct {
+	DB *store.DB
+	// Node names this process in the presence table; default: the host name.
+	Node       string
+	Logger     *slog.Logger
+	Registerer prometheus.Registerer
+	// Workers handle uplink messages; default 4 per CPU.
+	Workers int
+	// QueueSize bounds uplink messages waiting for a worker; default 4096.
+	QueueSize int
+	// Rate and Burst limit each device's uplink (messages a second).
+	Rate, Burst float64
+}
+
+// Fleet is the live side of the cloud.
+type Fleet struct {
+	cfg      Config
+	bus      broker.Bus // set by Start: the broker is built with fleet as its Events
+	log      *slog.Logger
+	presence *presence
+	uplink   *uplink
+	metrics  *metrics
+
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+// New builds fleet; Start sets it going.
+func New(cfg Config) (*Fleet, error) {
+	if cfg.DB == nil {
+		return nil, errors.New("fleet: a database is required")
+	}
+	if cfg.Node == "" {
+		cfg.Node, _ = os.Hostname()
+	}
+	if cfg.Workers == 0 {
+		cfg.Workers = 4 * runtime.NumCPU()
+	}
+	if cfg.QueueSize == 0 {
+		cfg.QueueSize = 4096
+	}
+	if cfg.Rate == 0 {
+		cfg.Rate, cfg.Burst = 20, 60
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	log = log.With("component", "fleet")
+	m, err := newMetrics(cfg.Registerer)
+	if err != nil {
+		return nil, err
+	}
+	f := &Fleet{cfg: cfg, log: log, metrics: m, presence: newPresence(cfg.DB, cfg.Node, log)}
+	f.uplink = newUplink(f)
+	return f, nil
+}
+
+// Start marks this node's devices offline (none is connected to a process
+// that just started), subscribes to the devices' uplink on bus and starts
+// the workers. Start it before the broker serves.
+func (f *Fleet) Start(ctx context.Context, bus broker.Bus) error {
+	f.bus = bus
+	if err := f.presence.reset(ctx); err != nil {
+		return err
+	}
+	ctx, f.cancel = context.WithCancel(context.WithoutCancel(ctx))
+	f.wg.Add(1)
+	go func() {
+		defer f.wg.Done()
+		f.presence.run(ctx)
+	}()
+	f.uplink.start(ctx, &f.wg)
+	return bus.HandleUplink(f.uplink.enqueue)
+}
+
+// Close stops the workers and writes the last presence batch.
+func (f *Fleet) Close() {
+	if f.cancel != nil {
+		f.cancel()
+	}
+	f.wg.Wait()
+}
+
+// Connected, Disconnected and Dropped make fleet the broker's Events.
+func (f *Fleet) Connected(deviceID string, seq uint64) { f.presence.connected(deviceID, seq) }
+
+// Disconnected records the end of a connection; see presence.disconnected.
+func (f *Fleet) Disconnected(deviceID string, seq uint64) { f.presence.disconnected(deviceID, seq) }
+
+// Dropped counts a message the broker could not queue for a device. The
+// sync engine resends from the device's acknowledged revision.
+func (f *Fleet) Dropped(deviceID string) { f.metrics.dropped.Inc() }
+
+// Disconnect ends a device's live connection: called when it is revoked or
+// re-enrolled, so old credentials stop working at once, not at the next
+// reconnect.
+func (f *Fleet) Disconnect(deviceID string) { f.bus.Disconnect(deviceID) }
+
+// Presence returns whether each device is online and when it was last
+// seen; a device never connected is absent from the map.
+func (f *Fleet) Presence(ctx context.Context, ids []string) (map[string]Presence, error) {
+	return f.presence.load(ctx, ids)
+}

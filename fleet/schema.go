@@ -1,0 +1,16 @@
+package fleet
+
+import "mypos/store"
+
+// Schema is fleet's own table: where each device was last seen. Append only.
+var Schema = store.Schema{Component: "fleet", Migrations: []store.Migration{
+	{Version: 1, Name: "presence", Up: store.SQL(`
+CREATE TABLE device_presence (
+	device_id {uuid} PRIMARY KEY,
+	online BOOLEAN NOT NULL,
+	conn_seq BIGINT NOT NULL,
+	node TEXT NOT NULL,
+	since {time} NOT NULL,
+	last_seen {time} NOT NULL
+)`)},
+}}

@@ -1,0 +1,149 @@
+package fleet
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"mypos/protocol"
+)
+
+// uplink takes what devices publish off the broker's read path — which
+// must never wait on a database — into a bounded queue served by workers.
+type uplink struct {
+	f     *Fleet
+	queue chan message
+
+	mu      sync.Mutex
+	buckets map[string]*bucket
+}
+
+type message struct {
+	deviceID, leaf string
+	payload        []byte
+}
+
+// Codes fleet refuses uplink with, beside protocol's decode codes.
+const (
+	codeRateLimited = "rate_limited"
+	codeQueueFull   = "queue_full"
+	codeUnsupported = "unsupported"
+)
+
+func newUplink(f *Fleet) *uplink {
+	return &uplink{f: f, queue: make(chan message, f.cfg.QueueSize), buckets: make(map[string]*bucket)}
+}
+
+func (u *uplink) start(ctx context.Context, wg *sync.WaitGroup) {
+	for i := 0; i < u.f.cfg.Workers; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case m := <-u.queue:
+					u.handle(ctx, m)
+				}
+			}
+		}()
+	}
+}
+
+// enqueue runs on the broker's read path: it copies and queues, or drops
+// when the workers are saturated, and never blocks.
+func (u *uplink) enqueue(deviceID, leaf string, payload []byte) {
+	m := message{deviceID: deviceID, leaf: leaf, payload: append([]byte(nil), payload...)}
+	select {
+	case u.queue <- m:
+	default:
+		u.f.metrics.rejected.WithLabelValues(codeQueueFull).Inc()
+	}
+}
+
+func (u *uplink) handle(ctx context.Context, m message) {
+	u.f.presence.seen(m.deviceID)
+	if m.leaf == protocol.LeafState {
+		return // the broker's connection events are presence; the retained state is for other devices' tooling
+	}
+	if ok, tell := u.allow(m.deviceID); !ok {
+		u.f.metrics.rejected.WithLabelValues(codeRateLimited).Inc()
+		if tell { // once a second at most: a flood must not earn a flood of replies
+			u.send(m.deviceID, &protocol.Error{Code: codeRateLimited, Message: "too many messages: slow down"})
+		}
+		return
+	}
+	msg, err := protocol.DecodeUp(m.payload)
+	if err != nil {
+		var de *protocol.DecodeError
+		errors.As(err, &de)
+		u.refuse(m.deviceID, de.ID, de.Code, de.Message)
+		return
+	}
+	u.dispatch(ctx, m.deviceID, msg)
+}
+
+// dispatch hands a decoded message to its handler.
+func (u *uplink) dispatch(_ context.Context, deviceID string, msg protocol.Message) {
+	switch msg := msg.(type) {
+	case *protocol.Hello:
+		u.f.metrics.uplink.WithLabelValues(protocol.TypeHello).Inc()
+		u.f.log.Debug("hello", "device", deviceID, "rev", msg.Rev, "agent", msg.Agent)
+	default:
+		h := protocol.HeaderOf(msg)
+		u.refuse(deviceID, h.ID, codeUnsupported, h.Type+" is not served by this cloud yet")
+	}
+}
+
+// refuse counts a dropped message and tells the device why, replying to its ID.
+func (u *uplink) refuse(deviceID, id, code, text string) {
+	u.f.metrics.rejected.WithLabelValues(code).Inc()
+	u.f.log.Info("uplink refused", "device", deviceID, "code", code, "reason", text)
+	u.send(deviceID, &protocol.Error{Header: protocol.Header{ID: id}, Code: code, Message: text})
+}
+
+// send encodes and publishes a message to a device.
+func (u *uplink) send(deviceID string, m protocol.Message) {
+	data, err := protocol.Encode(m)
+	if err == nil {
+		err = u.f.bus.Publish(deviceID, data)
+	}
+	if err != nil {
+		u.f.log.Warn("send to device", "device", deviceID, "error", err)
+		return
+	}
+	u.f.metrics.sent.Inc()
+}
+
+// bucket is a token bucket: Rate tokens a second, at most Burst.
+type bucket struct {
+	tokens float64
+	at     time.Time
+	told   time.Time // when the device was last told to slow down
+}
+
+// allow takes a token from the device's bucket. When there is none, tell
+// says whether to tell the device so.
+func (u *uplink) allow(deviceID string) (ok, tell bool) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	now := time.Now()
+	b := u.buckets[deviceID]
+	if b == nil {
+		b = &bucket{tokens: u.f.cfg.Burst, at: now}
+		u.buckets[deviceID] = b
+	}
+	b.tokens = min(u.f.cfg.Burst, b.tokens+now.Sub(b.at).Seconds()*u.f.cfg.Rate)
+	b.at = now
+	if b.tokens < 1 {
+		tell = now.Sub(b.told) >= time.Second
+		if tell {
+			b.told = now
+		}
+		return false, tell
+	}
+	b.tokens--
+	return true, false
+}
