@@ -17,6 +17,7 @@ import (
 	"mypos/account"
 	"mypos/backoffice"
 	"mypos/device"
+	"mypos/fleet"
 )
 
 // Config is what the cabinet needs from the process that runs it.
@@ -25,6 +26,8 @@ type Config struct {
 	Devices  *device.Service
 	// Backoffice serves stores and cashiers.
 	Backoffice *backoffice.Service
+	// Fleet knows which devices are online, and disconnects revoked ones.
+	Fleet *fleet.Fleet
 	// InTx runs a use case that spans packages in one transaction.
 	InTx func(ctx context.Context, fn func(ctx context.Context) error) error
 	// PublicMQTTURL is the broker address enrollment hands to terminals.

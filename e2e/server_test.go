@@ -30,12 +30,14 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	binDir = dir
-	args := append([]string{"build", "-o", filepath.Join(dir, "mypos")}, buildFlags...)
-	cmd := exec.Command("go", append(args, "mypos/cmd/mypos")...)
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-	if err := cmd.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "build mypos:", err)
-		os.Exit(1)
+	for _, name := range []string{"mypos", "mypos-agent"} {
+		args := append([]string{"build", "-o", filepath.Join(dir, name)}, buildFlags...)
+		cmd := exec.Command("go", append(args, "mypos/cmd/"+name)...)
+		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+		if err := cmd.Run(); err != nil {
+			fmt.Fprintln(os.Stderr, "build "+name+":", err)
+			os.Exit(1)
+		}
 	}
 	code := m.Run()
 	os.RemoveAll(dir)
@@ -86,6 +88,9 @@ func startServer(t *testing.T, env ...string) *server {
 	s.banner = s.readBanner(stdout)
 	go func() { s.done <- cmd.Wait() }()
 	s.URL, s.MQTT, s.Metrics = s.banner["cabinet"], strings.TrimPrefix(s.banner["mqtt"], "mqtt://"), s.banner["metrics"]
+	if ext := s.banner["mqtt-external"]; ext != "" {
+		s.MQTT = strings.TrimPrefix(ext, "tcp://")
+	}
 	s.URL = strings.TrimSuffix(s.URL, "/")
 	if s.URL == "" || s.MQTT == "" {
 		t.Fatalf("banner without addresses: %v\nlogs:\n%s", s.banner, s.logs)

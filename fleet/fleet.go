@@ -30,6 +30,10 @@ type Config struct {
 	QueueSize int
 	// Rate and Burst limit each device's uplink (messages a second).
 	Rate, Burst float64
+	// PresenceFromState takes presence from the devices' retained state
+	// messages (online, and the last will's offline) instead of the broker's
+	// connection events: an external cluster tells fleet nothing else.
+	PresenceFromState bool
 }
 
 // Fleet is the live side of the cloud.
@@ -122,3 +126,6 @@ func (f *Fleet) Disconnect(deviceID string) { f.bus.Disconnect(deviceID) }
 func (f *Fleet) Presence(ctx context.Context, ids []string) (map[string]Presence, error) {
 	return f.presence.load(ctx, ids)
 }
+
+// Node is the name this process writes presence under.
+func (f *Fleet) Node() string { return f.cfg.Node }

@@ -8,6 +8,7 @@ import (
 
 	"gorm.io/gorm/clause"
 
+	"mypos/protocol"
 	"mypos/store"
 )
 
@@ -34,6 +35,7 @@ type presence struct {
 	log  *slog.Logger
 
 	mu      sync.Mutex
+	seq     uint64 // numbers connections seen through state messages
 	devices map[string]*Presence
 	dirty   map[string]bool
 	wake    chan struct{}
@@ -82,6 +84,28 @@ func (p *presence) disconnected(id string, seq uint64) {
 	now := p.db.Now()
 	cur.Online, cur.Since, cur.LastSeen = false, now, now
 	p.markLocked(id, true)
+}
+
+// fromState applies a device's retained state message: the agent's online
+// when it connects, the broker's delivery of its last will when it is gone.
+func (p *presence) fromState(id, state string) {
+	p.mu.Lock()
+	p.seq++
+	seq := p.seq
+	cur, known := p.devices[id]
+	if known {
+		seq = max(seq, cur.ConnSeq+1)
+		if state == protocol.StateOffline {
+			seq = cur.ConnSeq
+		}
+	}
+	p.mu.Unlock()
+	switch {
+	case state == protocol.StateOnline:
+		p.connected(id, seq)
+	case state == protocol.StateOffline && known:
+		p.disconnected(id, seq)
+	}
 }
 
 // seen notes that a device spoke; it is written with the next batch.

@@ -66,7 +66,10 @@ func (u *uplink) enqueue(deviceID, leaf string, payload []byte) {
 func (u *uplink) handle(ctx context.Context, m message) {
 	u.f.presence.seen(m.deviceID)
 	if m.leaf == protocol.LeafState {
-		return // the broker's connection events are presence; the retained state is for other devices' tooling
+		if u.f.cfg.PresenceFromState {
+			u.f.presence.fromState(m.deviceID, string(m.payload))
+		}
+		return // with the embedded broker, its connection events are presence
 	}
 	if ok, tell := u.allow(m.deviceID); !ok {
 		u.f.metrics.rejected.WithLabelValues(codeRateLimited).Inc()

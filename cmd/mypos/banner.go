@@ -18,7 +18,11 @@ func printBanner(w io.Writer, cfg Config, socks *sockets, secure bool, owner own
 	fmt.Fprintf(w, "MyPOS Cloud is running (%s).\n", database)
 	fmt.Fprintf(w, "  cabinet   %s://%s/\n", scheme, reachable(socks.http))
 	fmt.Fprintf(w, "  api       %s://%s/api/v1\n", scheme, reachable(socks.http))
-	fmt.Fprintf(w, "  mqtt      mqtt://%s\n", reachable(socks.mqtt))
+	if cfg.Broker == brokerExternal {
+		fmt.Fprintf(w, "  mqtt-external  %s\n", cfg.BrokerURL)
+	} else {
+		fmt.Fprintf(w, "  mqtt      mqtt://%s\n", reachable(socks.mqtt))
+	}
 	if socks.ws != nil {
 		fmt.Fprintf(w, "  mqtt-ws   ws://%s/\n", reachable(socks.ws))
 	}

@@ -116,8 +116,6 @@ func (c Config) validate() error {
 		return fmt.Errorf("MYPOS_BROKER must be embedded or external, not %q", c.Broker)
 	case c.Broker == "external" && c.BrokerURL == "":
 		return errors.New("MYPOS_BROKER=external needs MYPOS_BROKER_URL")
-	case c.Broker == "external":
-		return errors.New("MYPOS_BROKER=external is not available yet: use the embedded broker")
 	case (c.TLSCert == "") != (c.TLSKey == ""):
 		return errors.New("MYPOS_TLS_CERT and MYPOS_TLS_KEY go together")
 	case c.MQTTTLSAddr != "" && c.TLSCert == "":

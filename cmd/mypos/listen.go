@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strings"
 	"syscall"
 )
 
@@ -28,8 +29,8 @@ func bind(cfg Config, tlsConf *tls.Config) (*sockets, error) {
 		{"MYPOS_METRICS_ADDR", cfg.MetricsAddr, &s.metrics},
 	}
 	for _, b := range binds {
-		if b.addr == "" {
-			continue
+		if b.addr == "" || cfg.Broker == brokerExternal && strings.HasPrefix(b.env, "MYPOS_MQTT_") {
+			continue // off, or the external cluster serves MQTT
 		}
 		ln, err := net.Listen("tcp", b.addr)
 		if err != nil {
@@ -79,6 +80,9 @@ func (s *sockets) close() {
 // reachable returns the address a client on this machine dials to reach a
 // listener: a wildcard host becomes the loopback address.
 func reachable(ln net.Listener) string {
+	if ln == nil {
+		return ""
+	}
 	addr := ln.Addr().(*net.TCPAddr)
 	host := addr.IP.String()
 	if addr.IP.IsUnspecified() {

@@ -8,15 +8,14 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"mypos/broker"
 	"mypos/cabinet"
-	"mypos/fleet"
 )
 
 // shutdownGrace bounds how long in-flight requests get to finish.
@@ -49,30 +48,20 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	live, err := fleet.New(fleet.Config{DB: svc.db, Logger: log, Registerer: reg})
+	live, bus, stopLive, err := startLive(ctx, cfg, socks, svc, log, reg)
 	if err != nil {
 		return err
 	}
-	defer live.Close() // after the broker has closed: its last disconnects are written
-	mqtt, err := broker.New(broker.Config{TCP: socks.mqtt, WS: socks.ws, TLS: socks.mqttTLS, Logger: log, Registerer: reg, Events: live}, svc.devices)
-	if err != nil {
-		return err
-	}
-	if err := live.Start(ctx, mqtt); err != nil {
-		return err
-	}
-	if err := mqtt.Start(); err != nil {
-		return err
-	}
-	defer mqtt.Close()
+	defer stopLive()
 
 	cab, err := cabinet.New(cabinet.Config{
 		Accounts:      svc.accounts,
 		Devices:       svc.devices,
 		Backoffice:    svc.office,
+		Fleet:         live,
 		InTx:          svc.db.InTx,
 		PublicMQTTURL: publicMQTTURL(cfg, socks),
-		Ready:         readiness(svc, mqtt),
+		Ready:         readiness(svc, bus),
 		Logger:        log,
 		Registerer:    reg,
 		Secure:        tlsConf != nil,
@@ -117,21 +106,25 @@ func loadTLS(cfg Config) (*tls.Config, error) {
 }
 
 // publicMQTTURL is the broker address enrollment hands to terminals:
-// MYPOS_PUBLIC_MQTT_URL, or the TCP listener as this machine reaches it.
+// MYPOS_PUBLIC_MQTT_URL, or the external cluster's, or the TCP listener as
+// this machine reaches it.
 func publicMQTTURL(cfg Config, socks *sockets) string {
-	if cfg.PublicMQTTURL != "" {
+	switch {
+	case cfg.PublicMQTTURL != "":
 		return cfg.PublicMQTTURL
+	case cfg.Broker == brokerExternal:
+		return "mqtt://" + strings.TrimPrefix(strings.TrimPrefix(cfg.BrokerURL, "tcp://"), "mqtt://")
 	}
 	return "mqtt://" + reachable(socks.mqtt)
 }
 
 // readiness is /readyz: the database answers and the broker serves.
-func readiness(svc *services, mqtt *broker.Broker) func(context.Context) error {
+func readiness(svc *services, bus liveBus) func(context.Context) error {
 	return func(ctx context.Context) error {
 		if err := svc.db.Ping(ctx); err != nil {
 			return errors.New("database unreachable")
 		}
-		if !mqtt.Ready() {
+		if !bus.Ready() {
 			return errors.New("broker not serving")
 		}
 		return nil

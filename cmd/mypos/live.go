@@ -1,0 +1,54 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"mypos/broker"
+	"mypos/fleet"
+)
+
+const brokerExternal = "external"
+
+// liveBus is the bus fleet talks through, as serve sees it.
+type liveBus interface {
+	broker.Bus
+	Ready() bool
+}
+
+// startLive starts fleet and the bus it talks through: the embedded broker
+// on the bound MQTT listeners, or a connection to an external cluster. The
+// returned stop closes the bus before fleet, so the last disconnects are
+// written.
+func startLive(ctx context.Context, cfg Config, socks *sockets, svc *services, log *slog.Logger, reg prometheus.Registerer) (*fleet.Fleet, liveBus, func(), error) {
+	external := cfg.Broker == brokerExternal
+	live, err := fleet.New(fleet.Config{DB: svc.db, Logger: log, Registerer: reg, PresenceFromState: external})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if external {
+		bus, err := broker.DialExternal(ctx, broker.ExternalConfig{URL: cfg.BrokerURL, ClientID: "mypos-cloud-" + live.Node(), Logger: log})
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		if err := live.Start(ctx, bus); err != nil {
+			bus.Close()
+			return nil, nil, nil, err
+		}
+		return live, bus, func() { bus.Close(); live.Close() }, nil
+	}
+	mqtt, err := broker.New(broker.Config{TCP: socks.mqtt, WS: socks.ws, TLS: socks.mqttTLS, Logger: log, Registerer: reg, Events: live}, svc.devices)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if err := live.Start(ctx, mqtt); err != nil {
+		return nil, nil, nil, err
+	}
+	if err := mqtt.Start(); err != nil {
+		live.Close()
+		return nil, nil, nil, err
+	}
+	return live, mqtt, func() { mqtt.Close(); live.Close() }, nil
+}
