@@ -25,7 +25,7 @@ type enrollmentCode struct {
 }
 
 func (s *Server) listDevices(c *fiber.Ctx) error {
-	return sendPage(c, s.cfg.Devices.List)
+	return sendPage(c, s.listDevicesWithPresence)
 }
 
 func (s *Server) createDevice(c *fiber.Ctx) error {
@@ -46,7 +46,11 @@ func (s *Server) getDevice(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(d)
+	views, err := s.withPresence(c.UserContext(), []device.Device{*d})
+	if err != nil {
+		return err
+	}
+	return c.JSON(views[0])
 }
 
 // updateDevice takes {name?, serial?, store_id?}: store_id null takes the
@@ -77,6 +81,7 @@ func (s *Server) revokeDevice(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	s.disconnect(id)
 	return c.SendStatus(http.StatusNoContent)
 }
 
@@ -85,8 +90,16 @@ func (s *Server) newEnrollmentCode(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	s.disconnect(c.Params("id")) // its old secret is void: so is its connection
 	noStore(c)
 	return created(c, enrollmentCode{EnrollmentCode: code, ExpiresAt: expires})
+}
+
+// disconnect ends a device's live connection once its credentials are void.
+func (s *Server) disconnect(deviceID string) {
+	if s.cfg.Fleet != nil {
+		s.cfg.Fleet.Disconnect(deviceID)
+	}
 }
 
 // noStore keeps a one-time code or a secret out of every cache.

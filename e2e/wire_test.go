@@ -128,11 +128,35 @@ func badUplink(t *testing.T, s *server, term *wireTerminal) {
 	s.do("GET", "/readyz", "", nil).must(t, http.StatusOK)
 }
 
+// online reads a device's presence as its company sees it.
+func (s *server) online(t *testing.T, token, id string) bool {
+	t.Helper()
+	d := s.do("GET", "/api/v1/devices/"+id, token, nil).must(t, http.StatusOK)
+	online, _ := d.Body["online"].(bool)
+	return online
+}
+
 func TestWireEmbedded(t *testing.T) {
 	s := startServer(t)
 	token := s.company(t, "wire@shop.test")
 	id, secret, url := s.enrolledDevice(t, token, "Касса 1")
-	badUplink(t, s, dialTerminal(t, url, id, secret))
+	if s.online(t, token, id) {
+		t.Fatal("a device never connected shows online")
+	}
+	term := dialTerminal(t, url, id, secret)
+	waitFor(t, "the device list shows it online", func() bool { return s.online(t, token, id) })
+	badUplink(t, s, term)
+	term.Disconnect(100)
+	waitFor(t, "the device list shows it offline", func() bool { return !s.online(t, token, id) })
+
+	// A revoked device is disconnected at once, not at its next reconnect.
+	term = dialTerminal(t, url, id, secret)
+	s.do("DELETE", "/api/v1/devices/"+id, token, nil).must(t, http.StatusNoContent)
+	start := time.Now()
+	waitFor(t, "the revoked device is disconnected", func() bool { return !term.IsConnectionOpen() })
+	if took := time.Since(start); took > time.Second {
+		t.Fatalf("the revoked device was disconnected after %v, want within a second", took)
+	}
 }
 
 // The cloud talks to the Mosquitto running on this machine instead of its
@@ -147,5 +171,8 @@ func TestWireExternalBroker(t *testing.T) {
 	term := dialTerminal(t, url, id, secret)
 	t.Cleanup(func() { term.send(t, protocol.LeafState, true, "") }) // leave no retained state behind
 	term.send(t, protocol.LeafState, true, protocol.StateOnline)
+	waitFor(t, "the device list shows it online", func() bool { return s.online(t, token, id) })
 	badUplink(t, s, term)
+	term.send(t, protocol.LeafState, true, protocol.StateOffline) // what its last will says
+	waitFor(t, "the device list shows it offline", func() bool { return !s.online(t, token, id) })
 }
