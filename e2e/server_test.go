@@ -30,7 +30,7 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	binDir = dir
-	for _, name := range []string{"mypos"} {
+	for _, name := range []string{"mypos", "mypos-agent"} {
 		args := append([]string{"build", "-o", filepath.Join(dir, name)}, buildFlags...)
 		cmd := exec.Command("go", append(args, "mypos/cmd/"+name)...)
 		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr

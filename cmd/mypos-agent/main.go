@@ -1,0 +1,78 @@
+// Command mypos-agent runs on a point-of-sale terminal: it enrolls the till
+// with MyPOS Cloud and keeps it connected, so the till receives every change
+// at once and keeps selling when the network is down.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// version is this build's version, sent to the cloud in hello; release
+// builds set it with -ldflags "-X main.version=1.2.3".
+var version = "dev"
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+const usage = `mypos-agent: the MyPOS terminal agent.
+
+Usage:
+  mypos-agent enroll --server URL --code CODE [--data DIR] [--ca FILE] [--force]
+                     exchange the enrollment code from the cabinet for this
+                     till's identity; --force replaces an existing one
+  mypos-agent run [--data DIR] [--ca FILE] [--reconnect-max DURATION]
+                     stay connected to the cloud until SIGINT or SIGTERM;
+                     reconnect waits grow to DURATION (default 1m), jittered
+  mypos-agent help   show this help
+
+DIR defaults to $MYPOS_AGENT_DATA, or ./agent-data. --ca adds a trusted CA
+certificate (PEM) for a cloud whose certificate the system does not trust.
+`
+
+// run is the whole program; main only exits with its status. Errors are one
+// plain line on stderr and a non-zero status: 2 for a usage mistake.
+func run(args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := dispatch(ctx, args, stdout, stderr)
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errUsage):
+		fmt.Fprintf(stderr, "mypos-agent: %v (see mypos-agent help)\n", err)
+		return 2
+	default:
+		fmt.Fprintf(stderr, "mypos-agent: %v\n", err)
+		return 1
+	}
+}
+
+var errUsage = errors.New("usage")
+
+// dispatch runs a command. Later: status, sync, license, sell, sim.
+func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stdout, usage)
+		return fmt.Errorf("%w: name a command", errUsage)
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "enroll":
+		return enroll(ctx, rest, stdout, stderr)
+	case "run":
+		return runAgent(ctx, rest, stderr)
+	case "help", "-h", "--help", "-help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		return fmt.Errorf("%w: unknown command %q", errUsage, cmd)
+	}
+}
