@@ -262,3 +262,36 @@ func TestScopeRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+func TestPruneMovesTheHorizon(t *testing.T) {
+	db, log := setup(t)
+	company := mypos.NewID()
+	now := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	db.Now = func() time.Time { return now }
+	appendOne(t, db, log, company, "old", changelog.Company(), nil)
+	appendOne(t, db, log, company, "old-2", changelog.Company(), nil)
+	now = now.Add(40 * 24 * time.Hour)
+	appendOne(t, db, log, company, "new", changelog.Company(), nil)
+	if h, _ := log.Horizon(context.Background(), company); h != 0 {
+		t.Fatalf("horizon before pruning=%d, want 0", h)
+	}
+	n, err := log.Prune(context.Background(), now.Add(-30*24*time.Hour))
+	if err != nil || n != 2 {
+		t.Fatalf("pruned %d, %v; want 2", n, err)
+	}
+	if h, _ := log.Horizon(context.Background(), company); h != 2 {
+		t.Fatalf("horizon after pruning=%d, want 2", h)
+	}
+	snap, _ := log.Snapshot(context.Background(), company, changelog.View{DeviceID: "d"}, "", 10)
+	if len(snap.Items) != 3 {
+		t.Fatalf("the snapshot lost pruned entities: %d items, want 3", len(snap.Items))
+	}
+	rows, _ := log.Range(context.Background(), company, 0, 3, 10)
+	if len(rows) != 1 || rows[0].Rev != 3 {
+		t.Fatalf("range after pruning: %+v", rows)
+	}
+	heads, _ := log.Heads(context.Background(), []string{company, mypos.NewID()})
+	if len(heads) != 1 || heads[company] != 3 {
+		t.Fatalf("heads=%v", heads)
+	}
+}

@@ -49,9 +49,14 @@ func (r changeRow) change() (Change, error) {
 
 // Rows returns up to limit changes of a company after a revision, in order.
 func (l *Log) Rows(ctx context.Context, companyID string, after int64, limit int) ([]Change, error) {
+	return l.Range(ctx, companyID, after, 1<<62, limit)
+}
+
+// Range returns up to limit changes of a company with after < rev ≤ upto, in order.
+func (l *Log) Range(ctx context.Context, companyID string, after, upto int64, limit int) ([]Change, error) {
 	var rows []changeRow
 	err := l.db.Conn(ctx).Raw(`SELECT company_id, rev, kind, entity, op, body, scope, prev_scope, created_at
-		FROM changes WHERE company_id = ? AND rev > ? ORDER BY rev LIMIT ?`, companyID, after, limit).Scan(&rows).Error
+		FROM changes WHERE company_id = ? AND rev > ? AND rev <= ? ORDER BY rev LIMIT ?`, companyID, after, upto, limit).Scan(&rows).Error
 	if err != nil {
 		return nil, err
 	}

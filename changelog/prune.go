@@ -1,0 +1,47 @@
+package changelog
+
+import (
+	"context"
+	"time"
+)
+
+// Heads returns the latest revision of each company named; a company with
+// no change yet is absent. One query, for a poll over many companies.
+func (l *Log) Heads(ctx context.Context, companyIDs []string) (map[string]int64, error) {
+	out := make(map[string]int64, len(companyIDs))
+	if len(companyIDs) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		CompanyID string
+		Rev       int64
+	}
+	err := l.db.Conn(ctx).Raw(`SELECT company_id, rev FROM changelog_heads WHERE company_id IN ?`, companyIDs).Scan(&rows).Error
+	for _, r := range rows {
+		out[r.CompanyID] = r.Rev
+	}
+	return out, err
+}
+
+// Horizon returns the revision a company's log is complete after: changes
+// up to it may have been pruned, so a device whose cursor is below it must
+// take a full snapshot. 0 while nothing was pruned.
+func (l *Log) Horizon(ctx context.Context, companyID string) (int64, error) {
+	var oldest []*int64
+	err := l.db.Conn(ctx).Raw(`SELECT MIN(rev) FROM changes WHERE company_id = ?`, companyID).Scan(&oldest).Error
+	if err != nil {
+		return 0, err
+	}
+	if len(oldest) == 1 && oldest[0] != nil {
+		return *oldest[0] - 1, nil
+	}
+	return l.Head(ctx, companyID) // every change pruned: only a snapshot will do
+}
+
+// Prune deletes the changes made before a time, the compaction horizon. The
+// last state of every entity stays in the state table, which snapshots
+// read. It returns how many rows it deleted.
+func (l *Log) Prune(ctx context.Context, before time.Time) (int64, error) {
+	res := l.db.Conn(ctx).Exec(`DELETE FROM changes WHERE created_at < ?`, before)
+	return res.RowsAffected, res.Error
+}
