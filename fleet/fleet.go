@@ -10,16 +10,29 @@ import (
 	"os"
 	"runtime"
 	"sync"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"mypos/broker"
+	"mypos/changelog"
+	"mypos/device"
 	"mypos/store"
 )
 
+// Locator finds where a device stands; package device implements it.
+type Locator interface {
+	Locate(ctx context.Context, deviceID string) (device.Location, error)
+}
+
 // Config is what fleet needs from the process.
 type Config struct {
-	DB *store.DB
+	DB      *store.DB
+	Changes *changelog.Log
+	Devices Locator
+	// Horizon is how long changes are kept; a device further behind takes
+	// a full snapshot. Default 30 days.
+	Horizon time.Duration
 	// Node names this process in the presence table; default: the host name.
 	Node       string
 	Logger     *slog.Logger
@@ -44,6 +57,11 @@ type Fleet struct {
 	presence *presence
 	uplink   *uplink
 	metrics  *metrics
+	changes  *changelog.Log
+	devices  Locator
+	heads    *heads
+	sessions *sessions
+	follower *follower
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -51,8 +69,11 @@ type Fleet struct {
 
 // New builds fleet; Start sets it going.
 func New(cfg Config) (*Fleet, error) {
-	if cfg.DB == nil {
-		return nil, errors.New("fleet: a database is required")
+	if cfg.DB == nil || cfg.Changes == nil || cfg.Devices == nil {
+		return nil, errors.New("fleet: a database, the changelog and the devices are required")
+	}
+	if cfg.Horizon == 0 {
+		cfg.Horizon = 30 * 24 * time.Hour
 	}
 	if cfg.Node == "" {
 		cfg.Node, _ = os.Hostname()
@@ -75,8 +96,10 @@ func New(cfg Config) (*Fleet, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &Fleet{cfg: cfg, log: log, metrics: m, presence: newPresence(cfg.DB, cfg.Node, log)}
+	f := &Fleet{cfg: cfg, log: log, metrics: m, presence: newPresence(cfg.DB, cfg.Node, log),
+		changes: cfg.Changes, devices: cfg.Devices, heads: &heads{rev: make(map[string]int64)}, sessions: newSessions()}
 	f.uplink = newUplink(f)
+	f.follower = newFollower(f)
 	return f, nil
 }
 
@@ -95,6 +118,17 @@ func (f *Fleet) Start(ctx context.Context, bus broker.Bus) error {
 		f.presence.run(ctx)
 	}()
 	f.uplink.start(ctx, &f.wg)
+	commits, unsubscribe := f.changes.Subscribe()
+	f.wg.Add(2)
+	go func() {
+		defer f.wg.Done()
+		defer unsubscribe()
+		f.follower.run(ctx, commits)
+	}()
+	go func() {
+		defer f.wg.Done()
+		f.prune(ctx)
+	}()
 	return bus.HandleUplink(f.uplink.enqueue)
 }
 
@@ -109,12 +143,45 @@ func (f *Fleet) Close() {
 // Connected, Disconnected and Dropped make fleet the broker's Events.
 func (f *Fleet) Connected(deviceID string, seq uint64) { f.presence.connected(deviceID, seq) }
 
-// Disconnected records the end of a connection; see presence.disconnected.
-func (f *Fleet) Disconnected(deviceID string, seq uint64) { f.presence.disconnected(deviceID, seq) }
+// Disconnected records the end of a connection and closes the device's
+// session, unless a newer connection of the device is up (see
+// presence.disconnected).
+func (f *Fleet) Disconnected(deviceID string, seq uint64) {
+	if f.presence.disconnected(deviceID, seq) {
+		f.sessions.remove(deviceID)
+	}
+}
 
-// Dropped counts a message the broker could not queue for a device. The
-// sync engine resends from the device's acknowledged revision.
-func (f *Fleet) Dropped(deviceID string) { f.metrics.dropped.Inc() }
+// Dropped counts a message the broker could not queue for a device, and
+// has the next push resend from the device's acknowledged revision.
+func (f *Fleet) Dropped(deviceID string) {
+	f.metrics.dropped.Inc()
+	if s := f.sessions.get(deviceID); s != nil {
+		s.mu.Lock()
+		s.dropped = true
+		s.mu.Unlock()
+		f.follower.notify(s.companyID, 0)
+	}
+}
+
+// prune deletes changes older than the horizon, every hour.
+func (f *Fleet) prune(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			n, err := f.changes.Prune(ctx, f.cfg.DB.Now().Add(-f.cfg.Horizon))
+			if err != nil {
+				f.log.Warn("prune the changelog", "error", err)
+			} else if n > 0 {
+				f.log.Info("pruned the changelog", "changes", n)
+			}
+		}
+	}
+}
 
 // Disconnect ends a device's live connection: called when it is revoked or
 // re-enrolled, so old credentials stop working at once, not at the next

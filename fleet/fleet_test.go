@@ -28,9 +28,11 @@ type env struct {
 	t       *testing.T
 	db      *store.DB
 	devices *device.Service
+	changes *changelog.Log
 	fleet   *fleet.Fleet
 	broker  *broker.Broker
 	reg     *prometheus.Registry
+	rate    float64 // uplink messages a second a device may send
 	url     string
 	company context.Context
 }
@@ -38,7 +40,8 @@ type env struct {
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	db := storetest.Open(t, changelog.Schema, device.Schema, fleet.Schema)
-	e := &env{t: t, db: db, devices: device.NewService(db, changelog.New(db), device.Options{})}
+	e := &env{t: t, db: db, changes: changelog.New(db), rate: 200}
+	e.devices = device.NewService(db, e.changes, device.Options{})
 	id := mypos.NewID()
 	e.company = mypos.NewContextWithActor(context.Background(), mypos.Actor{Kind: mypos.KindCompany, ID: id, CompanyID: id})
 	e.start()
@@ -53,7 +56,7 @@ func (e *env) start() {
 		e.t.Fatal(err)
 	}
 	e.reg = prometheus.NewRegistry()
-	e.fleet, err = fleet.New(fleet.Config{DB: e.db, Node: "test", Registerer: e.reg, Rate: 5, Burst: 5})
+	e.fleet, err = fleet.New(fleet.Config{DB: e.db, Changes: e.changes, Devices: e.devices, Node: "test", Registerer: e.reg, Rate: e.rate, Burst: e.rate})
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -258,6 +261,9 @@ func TestDisconnectOnRevoke(t *testing.T) {
 
 func TestUplinkRefusals(t *testing.T) {
 	e := newEnv(t)
+	e.stop()
+	e.rate = 5
+	e.start()
 	id, secret := e.enroll("Касса 1")
 	term := e.connect(id, secret)
 

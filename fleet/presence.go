@@ -74,16 +74,17 @@ func (p *presence) connected(id string, seq uint64) {
 // disconnected records the end of a connection, unless a newer connection
 // of the device is already up: a takeover ends the old one after the new
 // one began.
-func (p *presence) disconnected(id string, seq uint64) {
+func (p *presence) disconnected(id string, seq uint64) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	cur := p.devices[id]
 	if cur == nil || seq != cur.ConnSeq || !cur.Online {
-		return
+		return false
 	}
 	now := p.db.Now()
 	cur.Online, cur.Since, cur.LastSeen = false, now, now
 	p.markLocked(id, true)
+	return true
 }
 
 // fromState applies a device's retained state message: the agent's online

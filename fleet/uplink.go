@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"mypos"
 	"mypos/protocol"
 )
 
@@ -88,16 +89,31 @@ func (u *uplink) handle(ctx context.Context, m message) {
 	u.dispatch(ctx, m.deviceID, msg)
 }
 
-// dispatch hands a decoded message to its handler.
-func (u *uplink) dispatch(_ context.Context, deviceID string, msg protocol.Message) {
+// dispatch hands a decoded message to its handler; a handler's error is
+// answered to the device with its code (an internal one is logged).
+func (u *uplink) dispatch(ctx context.Context, deviceID string, msg protocol.Message) {
+	h := protocol.HeaderOf(msg)
+	var err error
 	switch msg := msg.(type) {
 	case *protocol.Hello:
-		u.f.metrics.uplink.WithLabelValues(protocol.TypeHello).Inc()
-		u.f.log.Debug("hello", "device", deviceID, "rev", msg.Rev, "agent", msg.Agent)
+		err = u.f.hello(ctx, deviceID, msg)
+	case *protocol.Sync:
+		err = u.f.sync(ctx, deviceID, msg)
+	case *protocol.Ack:
+		err = u.f.ack(ctx, deviceID, msg)
 	default:
-		h := protocol.HeaderOf(msg)
 		u.refuse(deviceID, h.ID, codeUnsupported, h.Type+" is not served by this cloud yet")
+		return
 	}
+	if err != nil {
+		code := mypos.ErrorCode(err)
+		if code == mypos.EINTERNAL {
+			u.f.log.Error("uplink", "device", deviceID, "type", h.Type, "error", err)
+		}
+		u.refuse(deviceID, h.ID, code, mypos.ErrorMessage(err))
+		return
+	}
+	u.f.metrics.uplink.WithLabelValues(h.Type).Inc()
 }
 
 // refuse counts a dropped message and tells the device why, replying to its ID.

@@ -1,0 +1,203 @@
+package fleet
+
+import (
+	"context"
+	"strconv"
+	"sync"
+	"time"
+
+	"mypos/changelog"
+	"mypos/protocol"
+)
+
+// Follower timing: commits of one company within coalesce share one read
+// and one batch per device; the poll catches commits made by other nodes;
+// an idle device is moved to the head now and then, so lag and pruning are
+// not held back by a device that sees none of the traffic.
+const (
+	coalesce    = 15 * time.Millisecond
+	pollEvery   = time.Second
+	advanceIdle = 30 * time.Second
+	maxBatch    = 5000 // rows read per wake-up; a longer backlog is a resync
+)
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// follower turns commits into pushes.
+type follower struct {
+	f       *Fleet
+	mu      sync.Mutex
+	pending map[string]bool // companies woken and not yet flushed
+	wake    chan struct{}
+}
+
+func newFollower(f *Fleet) *follower {
+	return &follower{f: f, pending: make(map[string]bool), wake: make(chan struct{}, 1)}
+}
+
+// notify marks a company as changed up to rev.
+func (fw *follower) notify(companyID string, rev int64) {
+	fw.f.heads.raise(companyID, rev)
+	fw.mu.Lock()
+	fw.pending[companyID] = true
+	fw.mu.Unlock()
+	select {
+	case fw.wake <- struct{}{}:
+	default:
+	}
+}
+
+// run pushes until ctx ends: on commits heard in this process, on the poll
+// (commits of other nodes), and the idle advances.
+func (fw *follower) run(ctx context.Context, commits <-chan changelog.Commit) {
+	poll := time.NewTicker(pollEvery)
+	idle := time.NewTicker(advanceIdle)
+	defer poll.Stop()
+	defer idle.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case c := <-commits:
+			fw.notify(c.CompanyID, c.Rev)
+			continue
+		case <-fw.wake:
+			time.Sleep(coalesce)
+			drain(commits, fw.notify)
+		case <-poll.C:
+			fw.poll(ctx)
+		case <-idle.C:
+			fw.flush(ctx) // what is pending goes out before anyone is advanced past it
+			fw.advanceIdle(ctx)
+		}
+		fw.flush(ctx)
+	}
+}
+
+func drain(commits <-chan changelog.Commit, notify func(string, int64)) {
+	for {
+		select {
+		case c := <-commits:
+			notify(c.CompanyID, c.Rev)
+		default:
+			return
+		}
+	}
+}
+
+// poll asks the database for the heads of the companies with devices here.
+func (fw *follower) poll(ctx context.Context) {
+	heads, err := fw.f.changes.Heads(ctx, fw.f.sessions.companies())
+	if err != nil {
+		fw.f.log.Warn("poll heads", "error", err)
+		return
+	}
+	for company, rev := range heads {
+		if fw.f.heads.raise(company, rev) {
+			fw.mu.Lock()
+			fw.pending[company] = true
+			fw.mu.Unlock()
+		}
+	}
+}
+
+// flush pushes the pending companies' changes.
+func (fw *follower) flush(ctx context.Context) {
+	fw.mu.Lock()
+	companies := fw.pending
+	fw.pending = make(map[string]bool)
+	fw.mu.Unlock()
+	for company := range companies {
+		if err := fw.push(ctx, company); err != nil {
+			fw.f.log.Warn("push changes", "company", company, "error", err)
+		}
+	}
+}
+
+// push reads a company's new changes once and sends each of its devices
+// here the part it may see, from where that device stands.
+func (fw *follower) push(ctx context.Context, companyID string) error {
+	sessions := fw.f.sessions.ofCompany(companyID)
+	head, _ := fw.f.heads.get(companyID)
+	from := head
+	for _, s := range sessions {
+		s.mu.Lock()
+		if s.dropped {
+			s.lastSent, s.dropped = s.acked, false
+		}
+		from = min(from, s.lastSent)
+		s.mu.Unlock()
+	}
+	if from >= head {
+		return nil
+	}
+	rows, err := fw.f.changes.Range(ctx, companyID, from, head, maxBatch)
+	if err != nil {
+		return err
+	}
+	complete := len(rows) < maxBatch
+	for _, s := range sessions {
+		fw.pushTo(s, rows, head, complete)
+	}
+	return nil
+}
+
+// pushTo sends one device its batch: the rows after its cursor it may see.
+// A device that sees none of them gets nothing now; its next batch starts
+// at its old cursor. A device moved to another store is told to start over.
+func (fw *follower) pushTo(s *session, rows []changelog.Change, head int64, complete bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.syncing || s.lastSent >= head {
+		return
+	}
+	var mine []changelog.Change
+	for _, c := range rows {
+		if c.Rev <= s.lastSent {
+			continue
+		}
+		if store, moved := movedStore(s, c); moved {
+			s.view.StoreID = store
+			fw.command(s, "reset")
+			return
+		}
+		mine = append(mine, c)
+	}
+	if !complete {
+		fw.command(s, "sync") // a backlog too long for one batch: the device pages it in
+		return
+	}
+	items := changelog.Compact(mine, s.view)
+	if len(items) == 0 {
+		s.checked = head // nothing to see up to head: an idle advance may skip it
+		return
+	}
+	batch := &protocol.Changes{From: s.lastSent, To: head, Items: wireItems(items)}
+	if err := fw.f.sendLocked(s, batch); err != nil {
+		fw.command(s, "sync") // too large for one message, or the bus failed: let the device page it
+		return
+	}
+	s.lastSent = head
+}
+
+// command asks a device to act; the caller holds its session lock.
+func (fw *follower) command(s *session, name string) {
+	if err := fw.f.sendLocked(s, &protocol.Command{Name: name}); err != nil {
+		fw.f.log.Warn("send command", "device", s.deviceID, "command", name, "error", err)
+	}
+}
+
+// advanceIdle moves devices that saw nothing of recent traffic to the head
+// with an empty batch.
+func (fw *follower) advanceIdle(_ context.Context) {
+	for _, s := range fw.f.sessions.all() {
+		head, ok := fw.f.heads.get(s.companyID)
+		s.mu.Lock()
+		if ok && !s.syncing && !s.dropped && s.lastSent < head && s.checked == head {
+			if err := fw.f.sendLocked(s, &protocol.Changes{From: s.lastSent, To: head, Items: []protocol.Item{}}); err == nil {
+				s.lastSent = head
+			}
+		}
+		s.mu.Unlock()
+	}
+}

@@ -1,0 +1,182 @@
+package fleet
+
+import (
+	"context"
+	"encoding/json"
+	"sync"
+
+	"mypos"
+	"mypos/changelog"
+	"mypos/protocol"
+)
+
+// heads caches each company's latest revision, fed by commit notifications
+// and the poll, so that a sync from the head costs no query.
+type heads struct {
+	mu  sync.Mutex
+	rev map[string]int64
+}
+
+func (h *heads) get(companyID string) (int64, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	rev, ok := h.rev[companyID]
+	return rev, ok
+}
+
+// raise records a revision; it reports whether the head moved.
+func (h *heads) raise(companyID string, rev int64) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if rev <= h.rev[companyID] {
+		return false
+	}
+	h.rev[companyID] = rev
+	return true
+}
+
+// head returns a company's latest revision, from memory when known.
+func (f *Fleet) head(ctx context.Context, companyID string) (int64, error) {
+	if rev, ok := f.heads.get(companyID); ok {
+		return rev, nil
+	}
+	rev, err := f.changes.Head(ctx, companyID)
+	if err != nil {
+		return 0, err
+	}
+	f.heads.raise(companyID, rev)
+	return rev, nil
+}
+
+// hello opens the device's session at the revision it holds. The agent
+// follows it with a sync, which brings it to the head.
+func (f *Fleet) hello(ctx context.Context, deviceID string, msg *protocol.Hello) error {
+	loc, err := f.devices.Locate(ctx, deviceID)
+	if err != nil {
+		return err
+	}
+	if _, err := f.head(ctx, loc.CompanyID); err != nil {
+		return err
+	}
+	// A hello is followed by the device's sync: no push until it is done,
+	// or the push would carry everything the sync is about to page in.
+	f.sessions.put(&session{
+		deviceID: deviceID, companyID: loc.CompanyID,
+		view:     changelog.View{DeviceID: deviceID, StoreID: loc.StoreID},
+		lastSent: msg.Rev, acked: msg.Rev, syncing: true,
+	})
+	return nil
+}
+
+// session returns the device's session, opening one at revision 0 when the
+// device spoke before saying hello (its hello may still be queued).
+func (f *Fleet) session(ctx context.Context, deviceID string) (*session, error) {
+	if s := f.sessions.get(deviceID); s != nil {
+		return s, nil
+	}
+	if err := f.hello(ctx, deviceID, &protocol.Hello{}); err != nil {
+		return nil, err
+	}
+	return f.sessions.get(deviceID), nil
+}
+
+// sync answers one page of a device's sync. The first page fixes the
+// revision the sync reaches; pushes wait until the last page is sent.
+func (f *Fleet) sync(ctx context.Context, deviceID string, msg *protocol.Sync) error {
+	s, err := f.session(ctx, deviceID)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cur, err := f.cursorFor(ctx, s, msg)
+	if err != nil {
+		return err
+	}
+	var reply *protocol.SyncReply
+	if !cur.snapshot && cur.after == itoa(cur.to) {
+		// Already at the head: nothing to read.
+		reply = &protocol.SyncReply{Header: protocol.Header{ID: msg.ID}, Since: msg.Since, To: cur.to, Items: []protocol.Item{}}
+	} else if reply, err = f.page(ctx, s, msg.ID, msg.Since, cur); err != nil {
+		return err
+	}
+	if err := f.sendLocked(s, reply); err != nil {
+		return err
+	}
+	s.syncing = reply.Next != ""
+	if !s.syncing {
+		s.lastSent = reply.To
+		if head, _ := f.heads.get(s.companyID); head > s.lastSent {
+			f.follower.notify(s.companyID, head) // commits made during the sync go out now
+		}
+	}
+	return nil
+}
+
+func (f *Fleet) cursorFor(ctx context.Context, s *session, msg *protocol.Sync) (syncCursor, error) {
+	if msg.Cursor != "" {
+		cur, err := parseCursor(msg.Cursor)
+		if err != nil {
+			return cur, mypos.Invalid("cursor", "%v", err)
+		}
+		return cur, nil
+	}
+	if head, ok := f.heads.get(s.companyID); ok && head == msg.Since {
+		return syncCursor{to: head, after: itoa(head)}, nil // at the head already: no query
+	}
+	// A sync reads the log anyway: take the head from it, not from the
+	// cache, which lags by the notifications still in flight.
+	head, err := f.changes.Head(ctx, s.companyID)
+	if err != nil {
+		return syncCursor{}, err
+	}
+	f.heads.raise(s.companyID, head)
+	return f.firstCursor(ctx, s, msg.Since, head, false)
+}
+
+// ack records what the device applied; the acknowledged revision is where
+// a resend starts after the broker dropped a message.
+func (f *Fleet) ack(ctx context.Context, deviceID string, msg *protocol.Ack) error {
+	s, err := f.session(ctx, deviceID)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if msg.Rev > s.acked && msg.Rev <= s.lastSent {
+		s.acked = msg.Rev
+	}
+	return nil
+}
+
+// sendLocked encodes and publishes to a device whose session lock is held.
+func (f *Fleet) sendLocked(s *session, m protocol.Message) error {
+	data, err := protocol.Encode(m)
+	if err != nil {
+		return err
+	}
+	if err := f.bus.Publish(s.deviceID, data); err != nil {
+		return err
+	}
+	f.metrics.sent.Inc()
+	return nil
+}
+
+// movedStore reports a change that places the session's device in another
+// store: its view changes, and what it holds must be rebuilt.
+func movedStore(s *session, c changelog.Change) (string, bool) {
+	if c.Kind != "device" || c.Entity != s.deviceID || c.Op != changelog.OpUpsert {
+		return "", false
+	}
+	var body struct {
+		StoreID *string `json:"store_id"`
+	}
+	if json.Unmarshal(c.Body, &body) != nil {
+		return "", false
+	}
+	store := ""
+	if body.StoreID != nil {
+		store = *body.StoreID
+	}
+	return store, store != s.view.StoreID
+}

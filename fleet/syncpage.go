@@ -1,0 +1,116 @@
+package fleet
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"mypos/changelog"
+	"mypos/protocol"
+)
+
+// A sync cursor says where the next page starts and which revision the
+// whole sync reaches, so every page of one sync agrees:
+//
+//	"s|<to>|<kind/entity>" — a snapshot, after that entity
+//	"c|<to>|<rev>"         — the compacted log, after that revision
+type syncCursor struct {
+	snapshot bool
+	to       int64
+	after    string // the entity (snapshot) or revision (log) the page starts after
+}
+
+func (c syncCursor) String() string {
+	mode := "c"
+	if c.snapshot {
+		mode = "s"
+	}
+	return mode + "|" + strconv.FormatInt(c.to, 10) + "|" + c.after
+}
+
+func parseCursor(s string) (syncCursor, error) {
+	parts := strings.SplitN(s, "|", 3)
+	if len(parts) != 3 || (parts[0] != "s" && parts[0] != "c") {
+		return syncCursor{}, fmt.Errorf("not a sync cursor of this cloud")
+	}
+	to, err := strconv.ParseInt(parts[1], 10, 64)
+	if err != nil || to < 0 {
+		return syncCursor{}, fmt.Errorf("not a sync cursor of this cloud")
+	}
+	if parts[0] == "c" {
+		if _, err := strconv.ParseInt(parts[2], 10, 64); err != nil {
+			return syncCursor{}, fmt.Errorf("not a sync cursor of this cloud")
+		}
+	}
+	return syncCursor{snapshot: parts[0] == "s", to: to, after: parts[2]}, nil
+}
+
+// firstCursor decides how a sync from since is served: by the compacted log
+// when the log still holds everything after since, by a full snapshot when
+// since is 0, behind the pruning horizon, or the device must start over.
+func (f *Fleet) firstCursor(ctx context.Context, s *session, since, head int64, reset bool) (syncCursor, error) {
+	if since == 0 || reset || since > head {
+		return syncCursor{snapshot: true, to: head}, nil
+	}
+	horizon, err := f.changes.Horizon(ctx, s.companyID)
+	if err != nil {
+		return syncCursor{}, err
+	}
+	if since < horizon {
+		return syncCursor{snapshot: true, to: head}, nil
+	}
+	return syncCursor{to: head, after: strconv.FormatInt(since, 10)}, nil
+}
+
+// pageSize is how many entities a page starts with; a page over the
+// message limit is cut in half until it fits.
+const pageSize = 256
+
+// page builds the sync reply page at cursor, no larger than a message may be.
+func (f *Fleet) page(ctx context.Context, s *session, id string, since int64, cur syncCursor) (*protocol.SyncReply, error) {
+	for limit := pageSize; ; limit /= 2 {
+		reply, err := f.pageOf(ctx, s, since, cur, limit)
+		if err != nil {
+			return nil, err
+		}
+		reply.ID = id
+		if _, err := protocol.Encode(reply); err == nil || limit == 1 {
+			return reply, err
+		}
+	}
+}
+
+func (f *Fleet) pageOf(ctx context.Context, s *session, since int64, cur syncCursor, limit int) (*protocol.SyncReply, error) {
+	reply := &protocol.SyncReply{Since: since, To: cur.to, Reset: cur.snapshot, Items: []protocol.Item{}}
+	if cur.snapshot {
+		snap, err := f.changes.Snapshot(ctx, s.companyID, s.view, cur.after, limit)
+		if err != nil {
+			return nil, err
+		}
+		reply.Items = wireItems(snap.Items)
+		if snap.Next != "" {
+			reply.Next = syncCursor{snapshot: true, to: cur.to, after: snap.Next}.String()
+		}
+		return reply, nil
+	}
+	after, _ := strconv.ParseInt(cur.after, 10, 64)
+	rows, err := f.changes.Range(ctx, s.companyID, after, cur.to, limit)
+	if err != nil {
+		return nil, err
+	}
+	reply.Items = wireItems(changelog.Compact(rows, s.view))
+	if len(rows) == limit && rows[len(rows)-1].Rev < cur.to {
+		reply.Next = syncCursor{to: cur.to, after: strconv.FormatInt(rows[len(rows)-1].Rev, 10)}.String()
+	}
+	return reply, nil
+}
+
+// wireItems turns the changelog's items into the protocol's.
+func wireItems(items []changelog.Item) []protocol.Item {
+	out := make([]protocol.Item, len(items))
+	for i, it := range items {
+		out[i] = protocol.Item{Kind: it.Kind, ID: it.Entity, Op: it.Op, Body: it.Body}
+	}
+	return out
+}
