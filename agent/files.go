@@ -14,7 +14,6 @@ const (
 	fileSecret   = "secret"
 	fileMQTTURL  = "mqtt-url"
 	fileNonce    = "enroll-nonce"
-	fileRevision = "revision"
 )
 
 // privateFile is the mode of every file the agent writes: they hold a

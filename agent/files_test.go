@@ -32,7 +32,6 @@ func TestSaveIdentity(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
 		dir := t.TempDir()
 		writeValue(dir, fileNonce, newNonce())
-		writeValue(dir, fileRevision, "42")
 		if err := saveIdentity(dir, testIdentity()); err != nil {
 			t.Fatal(err)
 		}
@@ -48,7 +47,7 @@ func TestSaveIdentity(t *testing.T) {
 		}
 		entries, _ := os.ReadDir(dir)
 		if len(entries) != 3 {
-			t.Fatalf("the directory holds %d files, want the 3 of the identity (no temporary files, no nonce, no old revision)", len(entries))
+			t.Fatalf("the directory holds %d files, want the 3 of the identity (no temporary files, no nonce)", len(entries))
 		}
 	})
 	t.Run("ErrNotEnrolled", func(t *testing.T) {
@@ -117,19 +116,4 @@ func TestEnrollNonce(t *testing.T) {
 			t.Fatalf("nonce %q, %v: want a fresh valid one", n, err)
 		}
 	})
-}
-
-func TestLoadRevision(t *testing.T) {
-	dir := t.TempDir()
-	if rev, err := loadRevision(dir); rev != 0 || err != nil {
-		t.Fatalf("no file: %d %v, want 0", rev, err)
-	}
-	writeValue(dir, fileRevision, "17")
-	if rev, err := loadRevision(dir); rev != 17 || err != nil {
-		t.Fatalf("rev=%d %v, want 17", rev, err)
-	}
-	writeValue(dir, fileRevision, "-3")
-	if _, err := loadRevision(dir); err == nil {
-		t.Fatal("a negative revision was accepted")
-	}
 }

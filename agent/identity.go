@@ -88,9 +88,9 @@ func enrolledAs(dir string) (string, error) {
 }
 
 // saveIdentity stores a new identity. The device ID goes last so that a
-// crash part-way leaves no file that claims a complete identity. What the
-// directory held for an earlier identity goes: the nonce has done its job,
-// and a revision is a cursor into the old device's view, not the new one's.
+// crash part-way leaves no file that claims a complete identity. The nonce
+// has done its job and goes. The store may still hold an earlier device's
+// data: run empties it when it finds another device's ID in it (Store.bind).
 func saveIdentity(dir string, id *Identity) error {
 	if err := removeValue(dir, fileDeviceID); err != nil {
 		return err
@@ -102,5 +102,5 @@ func saveIdentity(dir string, id *Identity) error {
 			return fmt.Errorf("store the identity: %w", err)
 		}
 	}
-	return errors.Join(removeValue(dir, fileRevision), removeValue(dir, fileNonce))
+	return removeValue(dir, fileNonce)
 }

@@ -1,7 +1,6 @@
 package agent
 
 import (
-	"context"
 	"log/slog"
 	"sync/atomic"
 
@@ -10,9 +9,9 @@ import (
 	"mypos/protocol"
 )
 
-// inboxSize is how many decoded messages may wait for the consumer. When it
-// is full, paho's handler waits, which holds back the PUBACK and with it
-// the broker's next QoS 1 messages: back-pressure instead of loss.
+// inboxSize is how many decoded messages may wait for the apply worker.
+// When it is full, paho's handler waits, which holds back the PUBACK and
+// with it the broker's next QoS 1 messages: back-pressure instead of loss.
 const inboxSize = 64
 
 // inbound is one downlink message, decoded or refused.
@@ -21,17 +20,16 @@ type inbound struct {
 	err error
 }
 
-// inbox takes the cloud's messages from paho's goroutine to a consumer
-// goroutine of ours, so no work ever runs on paho's read path.
+// inbox takes the cloud's messages from paho's goroutine to the apply
+// worker, so no work ever runs on paho's read path.
 type inbox struct {
-	log       *slog.Logger
 	ch        chan inbound
-	done      chan struct{} // closed when the consumer stops: handlers stop waiting
+	done      chan struct{} // closed when the worker stops: handlers stop waiting
 	malformed atomic.Int64  // downlink messages dropped as undecodable
 }
 
-func newInbox(log *slog.Logger) *inbox {
-	return &inbox{log: log, ch: make(chan inbound, inboxSize), done: make(chan struct{})}
+func newInbox() *inbox {
+	return &inbox{ch: make(chan inbound, inboxSize), done: make(chan struct{})}
 }
 
 // handle is paho's message handler: it only decodes and hands over.
@@ -43,38 +41,14 @@ func (in *inbox) handle(_ paho.Client, m paho.Message) {
 	}
 }
 
-// consume handles messages until ctx ends.
-func (in *inbox) consume(ctx context.Context) {
-	defer close(in.done)
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case m := <-in.ch:
-			in.receive(m)
-		}
-	}
-}
-
-// receive logs a message; a malformed one is counted and dropped (the
-// terminal has no error reply to send: the cloud's messages are not requests).
-func (in *inbox) receive(m inbound) {
-	if m.err != nil {
-		n := in.malformed.Add(1)
-		in.log.Warn("malformed message dropped", "error", m.err, "malformed_total", n)
-		return
-	}
-	in.log.Info("received", describe(m.msg)...)
-}
-
 // describe names a message for the log: its type, its ID and what says
-// most about it. Later the same switch dispatches to the apply worker.
+// most about it.
 func describe(m protocol.Message) []any {
 	switch m := m.(type) {
 	case *protocol.Changes:
 		return []any{"type", m.Type, "id", m.ID, "from", m.From, "to", m.To, "items", len(m.Items)}
 	case *protocol.SyncReply:
-		return []any{"type", m.Type, "id", m.ID, "since", m.Since, "to", m.To, "items", len(m.Items), "reset", m.Reset}
+		return []any{"type", m.Type, "id", m.ID, "since", m.Since, "to", m.To, "items", len(m.Items), "reset", m.Reset, "next", m.Next != ""}
 	case *protocol.LicenseReply:
 		return []any{"type", m.Type, "id", m.ID, "result", m.Result, "code", m.Code}
 	case *protocol.ReceiptAck:

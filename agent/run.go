@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"fmt"
 	"log/slog"
+	"net"
 	"sync"
 	"time"
 )
@@ -15,6 +16,7 @@ type RunConfig struct {
 	Logger  *slog.Logger // nil: slog.Default()
 	Version string       // sent in hello as "mypos-agent/"+Version; "" is "dev"
 	CAFile  string       // extra trusted CA for mqtts:// and wss:// brokers
+	Listen  string       // the local API's loopback address; "" is DefaultListen, port 0 any
 
 	KeepAlive      time.Duration // 0: 30 s
 	ConnectTimeout time.Duration // 0: 10 s
@@ -34,6 +36,9 @@ func (c RunConfig) withDefaults() RunConfig {
 	if c.Version == "" {
 		c.Version = "dev"
 	}
+	if c.Listen == "" {
+		c.Listen = DefaultListen
+	}
 	c.KeepAlive = orDefault(c.KeepAlive, 30*time.Second)
 	c.ConnectTimeout = orDefault(c.ConnectTimeout, 10*time.Second)
 	c.MinReconnect = orDefault(c.MinReconnect, time.Second)
@@ -42,36 +47,47 @@ func (c RunConfig) withDefaults() RunConfig {
 	return c
 }
 
-// runner is one Run: the identity, where it connects, and the inbox that
-// receives the cloud's messages across every connection.
+// runner is one Run: the identity, where it connects, the store, the
+// apply worker that serves every connection, and the local API.
 type runner struct {
 	cfg    RunConfig
 	log    *slog.Logger
 	id     *Identity
 	server string      // paho's broker URL
 	tls    *tls.Config // nil for plain brokers
-	inbox  *inbox
+	store  *Store
+	worker *worker
+	api    *api
 }
 
 // Run keeps the terminal connected to the cloud until ctx ends: it
-// connects, subscribes to its downlink, announces itself online with a
-// hello, logs what the cloud sends, and reconnects with jittered backoff
-// whenever the connection fails or is refused. When ctx ends it publishes
-// its state offline, disconnects and returns nil. It returns an error only
-// when it cannot start: no identity (wrapping ErrNotEnrolled), an
-// unsupported broker URL, or an unreadable CA file.
+// connects, subscribes to its downlink, announces itself online, says
+// hello and syncs (through the apply worker, which applies what the cloud
+// sends to the store), serves the local API, and reconnects with jittered
+// backoff whenever the connection fails or is refused. When ctx ends it
+// publishes its state offline, disconnects and returns nil. It returns an
+// error only when it cannot start: no identity (wrapping ErrNotEnrolled),
+// an unsupported broker URL, an unreadable CA file, a store held by
+// another process (wrapping ErrStoreBusy), or an API address it cannot bind.
 func Run(ctx context.Context, cfg RunConfig) error {
 	r, err := newRunner(cfg.withDefaults())
 	if err != nil {
 		return err
 	}
-	inboxCtx, stopInbox := context.WithCancel(context.Background())
+	defer r.store.Close()
+	ln, err := r.openAPI()
+	if err != nil {
+		return err
+	}
+	workerCtx, stopWorker := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
-	wg.Go(func() { r.inbox.consume(inboxCtx) })
+	wg.Go(func() { r.worker.run(workerCtx) })
+	stopAPI := r.api.serve(ln)
 	r.loop(ctx)
-	stopInbox()
+	stopAPI()
+	stopWorker()
 	wg.Wait()
-	r.log.Info("stopped", "malformed_total", r.inbox.malformed.Load())
+	r.log.Info("stopped", "malformed_total", r.worker.inbox.malformed.Load())
 	return nil
 }
 
@@ -84,7 +100,7 @@ func newRunner(cfg RunConfig) (*runner, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &runner{cfg: cfg, log: cfg.Logger, id: id, server: server, inbox: newInbox(cfg.Logger)}
+	r := &runner{cfg: cfg, log: cfg.Logger, id: id, server: server}
 	if secure {
 		if r.tls, err = TLSConfig(cfg.CAFile); err != nil {
 			return nil, err
@@ -92,7 +108,46 @@ func newRunner(cfg RunConfig) (*runner, error) {
 	} else if cfg.CAFile != "" {
 		return nil, fmt.Errorf("a CA file was given, but the broker %s does not use TLS", id.MQTTURL)
 	}
+	if err := r.openStore(); err != nil {
+		return nil, err
+	}
 	return r, nil
+}
+
+// openStore opens the store for this device and the worker that owns it.
+func (r *runner) openStore() error {
+	store, err := OpenStore(r.cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	wiped, err := store.bind(r.id.DeviceID)
+	if err == nil {
+		r.worker, err = newWorker(store, r.log, "mypos-agent/"+r.cfg.Version)
+	}
+	if err != nil {
+		store.Close()
+		return fmt.Errorf("the store: %w", err)
+	}
+	if wiped {
+		r.log.Warn("the store held another device's data: emptied, a full sync follows")
+	}
+	r.store = store
+	return nil
+}
+
+// openAPI binds the local API's address and readies its token.
+func (r *runner) openAPI() (net.Listener, error) {
+	token, err := apiToken(r.cfg.DataDir, r.log)
+	if err != nil {
+		return nil, fmt.Errorf("the local API token: %w", err)
+	}
+	ln, err := listenAPI(r.cfg.Listen)
+	if err != nil {
+		return nil, err
+	}
+	r.api = &api{worker: r.worker, store: r.store, log: r.log, deviceID: r.id.DeviceID,
+		token: token, hosts: allowedHosts(ln), syncWait: syncWait}
+	return ln, nil
 }
 
 // loop connects, waits for the connection to end, and reconnects, until
@@ -110,6 +165,7 @@ func (r *runner) loop(ctx context.Context) {
 		case err != nil:
 			r.logDialError(err)
 		default:
+			r.worker.do(func() { r.worker.connected(r.sender(s)) })
 			if !r.hold(ctx, s, bo) {
 				return
 			}
@@ -122,16 +178,20 @@ func (r *runner) loop(ctx context.Context) {
 	}
 }
 
-// hold keeps a connection that is set up (subscribed, online, hello sent)
-// until it is lost (true: reconnect) or ctx ends (false: it said goodbye).
+// hold keeps a connection that is set up (subscribed, online, handed to
+// the worker) until it is lost (true: reconnect) or ctx ends (false: it
+// said goodbye).
 func (r *runner) hold(ctx context.Context, s *session, bo *backoff) bool {
 	since := time.Now()
-	r.log.Info("connected", "identity", r.id, "broker", r.server, "rev", s.rev)
+	rev, _ := r.store.Rev() // for the log only
+	r.log.Info("connected", "identity", r.id, "broker", r.server, "rev", rev)
 	select {
 	case <-ctx.Done():
+		r.worker.do(r.worker.disconnected)
 		r.goodbye(s)
 		return false
 	case err := <-s.lost:
+		r.worker.do(r.worker.disconnected)
 		r.log.Warn("connection lost", "error", err, "after", time.Since(since).Round(time.Millisecond))
 		if time.Since(since) >= r.cfg.StableAfter {
 			bo.reset()

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -42,35 +43,6 @@ func (m message) MessageID() uint16 { return 1 }
 func (m message) Payload() []byte   { return m.payload }
 func (m message) Ack()              {}
 
-func TestInbox(t *testing.T) {
-	var logs syncBuffer
-	in := newInbox(slog.New(slog.NewTextHandler(&logs, nil)))
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { in.consume(ctx); close(done) }()
-
-	changes, _ := protocol.Encode(&protocol.Changes{Header: protocol.Header{ID: "c1"}, From: 3, To: 5, Items: []protocol.Item{}})
-	for _, p := range []string{string(changes), `{"v":1,"type":"changes","id":`, `{"v":1,"type":"teleport","id":"x"}`} {
-		in.handle(nil, message{payload: []byte(p)})
-	}
-	deadline := time.Now().Add(5 * time.Second)
-	for in.malformed.Load() < 2 && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-	}
-	cancel()
-	<-done
-	if got := in.malformed.Load(); got != 2 {
-		t.Fatalf("malformed=%d, want 2", got)
-	}
-	if !strings.Contains(logs.String(), "msg=received type=changes id=c1 from=3 to=5") {
-		t.Fatalf("the changes message was not logged with its type and id:\n%s", logs.String())
-	}
-	// Once the consumer stopped, a handler does not block paho for ever.
-	for range inboxSize + 1 {
-		in.handle(nil, message{payload: changes})
-	}
-}
-
 func TestRun(t *testing.T) {
 	t.Run("ErrNotEnrolled", func(t *testing.T) {
 		if err := Run(context.Background(), RunConfig{DataDir: t.TempDir()}); !errors.Is(err, ErrNotEnrolled) {
@@ -84,33 +56,80 @@ func TestRun(t *testing.T) {
 			t.Fatalf("err=%v, want the CA refused for a plain broker", err)
 		}
 	})
-	// With no broker to reach, Run keeps retrying with backoff and returns
-	// promptly once told to stop.
+	// With no broker to reach, Run keeps retrying with backoff — serving
+	// the local API meanwhile, and holding the store against a second
+	// process — and returns promptly once told to stop.
 	t.Run("RetriesUntilStopped", func(t *testing.T) {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		addr := ln.Addr().String()
-		ln.Close() // nothing listens here now: every connect fails at once
-		dir := t.TempDir()
-		id := testIdentity()
-		id.MQTTURL = "mqtt://" + addr
+		dir, id := t.TempDir(), testIdentity()
+		id.MQTTURL = "mqtt://" + deadAddr(t)
 		saveIdentity(dir, id)
 		var logs syncBuffer
-		ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
+		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
-		start := time.Now()
-		err = Run(ctx, RunConfig{DataDir: dir, Logger: slog.New(slog.NewTextHandler(&logs, nil)),
+		second := make(chan error, 1)
+		var stopped time.Time
+		go func() {
+			waitLogged(&logs, "local api listening")
+			second <- Run(context.Background(), RunConfig{DataDir: dir, Listen: "127.0.0.1:0", Logger: discard()})
+			waitLogged(&logs, "in=") // at least a retry or two more
+			stopped = time.Now()
+			cancel()
+		}()
+		err := Run(ctx, RunConfig{DataDir: dir, Listen: "127.0.0.1:0", Logger: slog.New(slog.NewTextHandler(&logs, nil)),
 			MinReconnect: 50 * time.Millisecond, MaxReconnect: 200 * time.Millisecond})
-		if err != nil || time.Since(start) > 3*time.Second {
-			t.Fatalf("Run=%v after %s, want nil soon after the context ended", err, time.Since(start))
+		if err != nil || time.Since(stopped) > time.Second {
+			t.Fatalf("Run=%v %s after it was stopped, want nil at once", err, time.Since(stopped))
+		}
+		if err := <-second; !errors.Is(err, ErrStoreBusy) {
+			t.Fatalf("a second Run on the same data: %v, want ErrStoreBusy", err)
 		}
 		if n := strings.Count(logs.String(), `msg="connect failed"`); n < 3 {
 			t.Fatalf("%d failed connects logged, want several retries:\n%s", n, logs.String())
 		}
+		if !strings.Contains(logs.String(), `msg="local api listening" addr=127.0.0.1:`) {
+			t.Fatalf("the API's address was not logged:\n%s", logs.String())
+		}
 		if strings.Contains(logs.String(), id.Secret) {
 			t.Fatal("the secret reached the log")
 		}
+		mustMode(t, filepath.Join(dir, fileAPIToken), 0o600)
+		mustMode(t, filepath.Join(dir, fileStore), 0o600)
 	})
+	t.Run("ErrListen", func(t *testing.T) {
+		dir, id := t.TempDir(), testIdentity()
+		id.MQTTURL = "mqtt://" + deadAddr(t)
+		saveIdentity(dir, id)
+		busy, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer busy.Close()
+		for _, addr := range []string{busy.Addr().String(), "0.0.0.0:0"} {
+			err := Run(context.Background(), RunConfig{DataDir: dir, Listen: addr, Logger: discard()})
+			if err == nil || !strings.Contains(err.Error(), "MYPOS_AGENT_LISTEN") {
+				t.Fatalf("listen %s: %v, want a refusal naming the setting", addr, err)
+			}
+		}
+		// The store was closed on the way out: it opens again.
+		mustStore(t, dir)
+	})
+}
+
+// deadAddr is a loopback address nobody listens on: every connect fails at once.
+func deadAddr(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// waitLogged waits up to 5 s for want in logs.
+func waitLogged(logs *syncBuffer, want string) {
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		if strings.Contains(logs.String(), want) {
+			return
+		}
+	}
 }

@@ -32,7 +32,6 @@ const goodbyeTimeout = 2 * time.Second
 type session struct {
 	client paho.Client
 	lost   chan error // the reason the connection dropped, once
-	rev    int64      // the revision its hello announced
 }
 
 // errRefused marks a broker's refusal of this terminal's credentials.
@@ -80,11 +79,12 @@ func (r *runner) options(s *session) *paho.ClientOptions {
 }
 
 // setUp does what every new connection needs, in order: receive the
-// downlink before anything can be sent there, say online, then hello with
-// the revision held, which makes the cloud send what this terminal lacks.
+// downlink before anything can be sent there, then say online. The hello
+// and the sync follow from the apply worker (worker.connected), so they
+// carry the revision the store really holds.
 func (r *runner) setUp(ctx context.Context, s *session) error {
 	down := r.topic(protocol.LeafDown)
-	tok := s.client.Subscribe(down, qos, r.inbox.handle)
+	tok := s.client.Subscribe(down, qos, r.worker.inbox.handle)
 	if err := await(ctx, tok, r.cfg.ConnectTimeout); err != nil {
 		return fmt.Errorf("subscribe to %s: %w", down, err)
 	}
@@ -94,25 +94,35 @@ func (r *runner) setUp(ctx context.Context, s *session) error {
 	if err := r.publish(ctx, s, protocol.LeafState, []byte(protocol.StateOnline), true); err != nil {
 		return fmt.Errorf("publish online: %w", err)
 	}
-	return r.hello(ctx, s)
+	return nil
 }
 
-func (r *runner) hello(ctx context.Context, s *session) error {
-	rev, err := loadRevision(r.cfg.DataDir)
-	if err != nil {
-		r.log.Warn("revision unreadable, asking for everything", "error", err)
+// sender is how the worker sends up on this connection. It hands the
+// message to paho and returns: the worker must never wait for the broker
+// (see sender); the outcome is logged when it comes.
+func (r *runner) sender(s *session) sender {
+	up := r.topic(protocol.LeafUp)
+	return func(m protocol.Message) error {
+		data, err := protocol.Encode(m)
+		if err != nil {
+			return err
+		}
+		tok := s.client.Publish(up, qos, false, data)
+		go r.confirm(tok, protocol.HeaderOf(m))
+		return nil
 	}
-	data, err := protocol.Encode(&protocol.Hello{
-		Header: protocol.Header{ID: messageID()}, Rev: rev, Agent: "mypos-agent/" + r.cfg.Version,
-	})
-	if err != nil {
-		return err
+}
+
+// confirm logs a message the broker did not take. A lost connection shows
+// here too; the next connection's hello and sync make up for it.
+func (r *runner) confirm(tok paho.Token, h protocol.Header) {
+	if !tok.WaitTimeout(r.cfg.ConnectTimeout) {
+		r.log.Warn("send not confirmed", "type", h.Type, "id", h.ID, "within", r.cfg.ConnectTimeout)
+		return
 	}
-	if err := r.publish(ctx, s, protocol.LeafUp, data, false); err != nil {
-		return fmt.Errorf("send hello: %w", err)
+	if err := tok.Error(); err != nil {
+		r.log.Warn("send failed", "type", h.Type, "id", h.ID, "error", err)
 	}
-	s.rev = rev
-	return nil
 }
 
 func (r *runner) publish(ctx context.Context, s *session, leaf string, payload []byte, retained bool) error {

@@ -28,13 +28,21 @@ Usage:
   mypos-agent enroll --server URL --code CODE [--data DIR] [--ca FILE] [--force]
                      exchange the enrollment code from the cabinet for this
                      till's identity; --force replaces an existing one
-  mypos-agent run [--data DIR] [--ca FILE] [--reconnect-max DURATION]
-                     stay connected to the cloud until SIGINT or SIGTERM;
+  mypos-agent run [--data DIR] [--ca FILE] [--reconnect-max DURATION] [--listen ADDR]
+                     stay connected to the cloud and in sync with it until
+                     SIGINT or SIGTERM, serving the local API on ADDR;
                      reconnect waits grow to DURATION (default 1m), jittered
+  mypos-agent status [--data DIR] [--api ADDR] [--json]
+                     the till's device, link, revision and license
+  mypos-agent sync [--data DIR] [--api ADDR] [--json]
+                     load the cloud's changes now (Sync → Load) and print
+                     the revision reached
   mypos-agent help   show this help
 
-DIR defaults to $MYPOS_AGENT_DATA, or ./agent-data. --ca adds a trusted CA
-certificate (PEM) for a cloud whose certificate the system does not trust.
+DIR defaults to $MYPOS_AGENT_DATA, or ./agent-data. ADDR defaults to
+$MYPOS_AGENT_LISTEN, or 127.0.0.1:8181, and must be a loopback address;
+status and sync read the API token from DIR/api-token. --ca adds a trusted
+CA certificate (PEM) for a cloud whose certificate the system does not trust.
 `
 
 // run is the whole program; main only exits with its status. Errors are one
@@ -57,7 +65,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 var errUsage = errors.New("usage")
 
-// dispatch runs a command. Later: status, sync, license, sell, sim.
+// dispatch runs a command. Later: license, sell, sim.
 func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stdout, usage)
@@ -69,6 +77,10 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return enroll(ctx, rest, stdout, stderr)
 	case "run":
 		return runAgent(ctx, rest, stderr)
+	case "status":
+		return status(ctx, rest, stdout)
+	case "sync":
+		return syncNow(ctx, rest, stdout)
 	case "help", "-h", "--help", "-help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -15,6 +15,7 @@ import (
 func runAgent(ctx context.Context, args []string, stderr io.Writer) error {
 	f := newFlags("run")
 	reconnectMax := f.Duration("reconnect-max", time.Minute, "longest wait between reconnect attempts")
+	listen := f.String("listen", listenDefault(), "the local API's loopback address (port 0: any)")
 	if err := f.parse(args); err != nil {
 		return err
 	}
@@ -23,6 +24,7 @@ func runAgent(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	err := agent.Run(ctx, agent.RunConfig{
 		DataDir: f.data, CAFile: f.ca, Logger: newLogger(stderr), Version: version, MaxReconnect: *reconnectMax,
+		Listen: *listen,
 	})
 	if errors.Is(err, agent.ErrNotEnrolled) {
 		return fmt.Errorf("%w; enroll it first: mypos-agent enroll --server URL --code CODE --data %s", err, f.data)

@@ -1,0 +1,84 @@
+package agent
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// APIClient calls a running agent's local API, as the CLI does.
+type APIClient struct {
+	Addr  string // host:port of the API, e.g. DefaultListen
+	Token string // from ReadAPIToken
+	HTTP  *http.Client
+}
+
+// NewAPIClient is a client of the agent at addr serving dataDir. Returns an
+// error wrapping ErrNoAPIToken when run has never started on dataDir.
+func NewAPIClient(dataDir, addr string) (*APIClient, error) {
+	tok, err := ReadAPIToken(dataDir)
+	if err != nil {
+		return nil, err
+	}
+	// Longer than POST /v1/sync's own wait, so the agent's answer — not
+	// this timeout — says what happened.
+	return &APIClient{Addr: addr, Token: tok, HTTP: &http.Client{Timeout: syncWait + 5*time.Second}}, nil
+}
+
+// APIError is an error the local API answered with.
+type APIError struct {
+	Status  int
+	Code    string // e.g. "offline", "timeout", "unauthorized"
+	Message string
+}
+
+func (e *APIError) Error() string { return e.Message + " (" + e.Code + ")" }
+
+// Status returns the till's status.
+func (c *APIClient) Status(ctx context.Context) (*Status, error) {
+	var st Status
+	return &st, c.do(ctx, http.MethodGet, "/v1/status", &st)
+}
+
+// Sync loads the cloud's changes now and returns the revision reached.
+// Returns an *APIError with code "offline" when the till is offline.
+func (c *APIClient) Sync(ctx context.Context) (int64, error) {
+	var out struct {
+		Revision int64 `json:"revision"`
+	}
+	err := c.do(ctx, http.MethodPost, "/v1/sync", &out)
+	return out.Revision, err
+}
+
+func (c *APIClient) do(ctx context.Context, method, path string, out any) error {
+	req, err := http.NewRequestWithContext(ctx, method, "http://"+c.Addr+path, nil)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+c.Token)
+	resp, err := c.HTTP.Do(req)
+	if err != nil {
+		return fmt.Errorf("cannot reach the agent's local API at %s (is `mypos-agent run` running, with this --listen?): %w", c.Addr, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	if err != nil {
+		return fmt.Errorf("read the agent's answer: %w", err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return apiErrorOf(resp.StatusCode, body)
+	}
+	return json.Unmarshal(body, out)
+}
+
+func apiErrorOf(status int, body []byte) error {
+	var e apiError
+	if json.Unmarshal(body, &e) != nil || e.Code == "" {
+		return &APIError{Status: status, Code: "unknown", Message: fmt.Sprintf("the agent answered %d: %s", status, strings.TrimSpace(string(body)))}
+	}
+	return &APIError{Status: status, Code: e.Code, Message: e.Message}
+}

@@ -1,0 +1,156 @@
+package agent
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// fileStore is the agent's database in the data directory.
+const fileStore = "agent.db"
+
+// storeLockTimeout bounds the wait for bbolt's file lock: a second process
+// on the same data directory gets a clear error instead of hanging.
+const storeLockTimeout = time.Second
+
+// The store's layout (see the package comment):
+//
+//	meta                  rev → the company revision held; device → whose data this is
+//	entities/{kind}       {id} → the entity's last body (JSON), one bucket per kind
+//	staging               sync → the sync being staged; reset → "1" or "0"
+//	staging/items         8-byte sequence → a staged protocol.Item (JSON), in arrival order
+var (
+	bucketMeta     = []byte("meta")
+	bucketEntities = []byte("entities")
+	bucketStaging  = []byte("staging")
+	bucketItems    = []byte("items")
+
+	keyRev    = []byte("rev")
+	keyDevice = []byte("device")
+	keySync   = []byte("sync")
+	keyReset  = []byte("reset")
+)
+
+// Store is the till's offline copy of the cloud's view: every entity it
+// may see, the revision that view is at, and the pages of a sync in
+// progress. Reads may come from any goroutine; writes come from the apply
+// worker alone, so the rules of DESIGN §5 are applied in one place.
+type Store struct {
+	db *bolt.DB
+}
+
+// ErrStoreBusy says another process holds the store open.
+var ErrStoreBusy = errors.New("the agent's store is in use by another process")
+
+// OpenStore opens (creating when absent) the store in the data directory.
+// Returns an error wrapping ErrStoreBusy when another mypos-agent holds it.
+func OpenStore(dir string) (*Store, error) {
+	path := filepath.Join(dir, fileStore)
+	db, err := bolt.Open(path, privateFile, &bolt.Options{Timeout: storeLockTimeout})
+	if errors.Is(err, bolt.ErrTimeout) {
+		return nil, fmt.Errorf("%w: %s (is another mypos-agent running on this data directory?)", ErrStoreBusy, path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open the store %s: %w", path, err)
+	}
+	s := &Store{db: db}
+	if err := db.Update(createBuckets); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("set up the store %s: %w", path, err)
+	}
+	return s, nil
+}
+
+func createBuckets(tx *bolt.Tx) error {
+	for _, name := range [][]byte{bucketMeta, bucketEntities, bucketStaging} {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Close closes the store.
+func (s *Store) Close() error { return s.db.Close() }
+
+// bind makes the store hold deviceID's data. A store written for another
+// device — the till was enrolled again as a new device — is emptied: its
+// revision is a cursor into the old device's view, not the new one's.
+// It reports whether the store was emptied.
+func (s *Store) bind(deviceID string) (wiped bool, err error) {
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		meta := tx.Bucket(bucketMeta)
+		old := string(meta.Get(keyDevice))
+		if old == deviceID {
+			return nil
+		}
+		if old != "" {
+			wiped = true
+			if err := emptyAll(tx); err != nil {
+				return err
+			}
+		}
+		return tx.Bucket(bucketMeta).Put(keyDevice, []byte(deviceID))
+	})
+	return wiped, err
+}
+
+// emptyAll forgets every entity, the revision and any staging.
+func emptyAll(tx *bolt.Tx) error {
+	for _, name := range [][]byte{bucketMeta, bucketEntities, bucketStaging} {
+		if err := tx.DeleteBucket(name); err != nil {
+			return err
+		}
+	}
+	return createBuckets(tx)
+}
+
+// Rev returns the company revision the store holds: 0 when none yet,
+// which makes the cloud send a full snapshot — always safe.
+func (s *Store) Rev() (int64, error) {
+	var rev int64
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		rev, err = readRev(tx)
+		return err
+	})
+	return rev, err
+}
+
+func readRev(tx *bolt.Tx) (int64, error) {
+	v := tx.Bucket(bucketMeta).Get(keyRev)
+	if v == nil {
+		return 0, nil
+	}
+	rev, err := strconv.ParseInt(string(v), 10, 64)
+	if err != nil || rev < 0 {
+		return 0, fmt.Errorf("the store's revision is %q, not a revision", v)
+	}
+	return rev, nil
+}
+
+func putRev(tx *bolt.Tx, rev int64) error {
+	return tx.Bucket(bucketMeta).Put(keyRev, strconv.AppendInt(nil, rev, 10))
+}
+
+// List returns the bodies of every entity of a kind, in ID order; none
+// when the store holds no entity of that kind.
+func (s *Store) List(kind string) ([]json.RawMessage, error) {
+	var list []json.RawMessage
+	err := s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketEntities).Bucket([]byte(kind))
+		if b == nil {
+			return nil
+		}
+		return b.ForEach(func(_, v []byte) error {
+			list = append(list, append(json.RawMessage(nil), v...)) // v lives only as long as tx
+			return nil
+		})
+	})
+	return list, err
+}

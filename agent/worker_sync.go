@@ -1,0 +1,158 @@
+package agent
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"mypos/protocol"
+)
+
+// pageTimeout is how long a sync waits for its next page before it is
+// given up and tried again: a lost page must not leave the till ignoring
+// pushes for ever.
+const pageTimeout = 30 * time.Second
+
+// syncRun is the sync in flight.
+type syncRun struct {
+	id       string
+	since    int64
+	deadline time.Time // the next page is due by then
+	waiters  []chan<- synced
+}
+
+// synced is a sync's outcome for a caller of the local API.
+type synced struct {
+	rev int64
+	err error
+}
+
+var (
+	errOffline     = errors.New("the till is offline")
+	errSyncRefused = errors.New("the cloud refused the sync")
+	errSyncTimeout = errors.New("the cloud stopped answering the sync")
+)
+
+// want asks for a sync: now if nothing stands in the way, else as soon as
+// the sync in flight ends or the backoff after a failed one has passed. A
+// reset outranks a sync in flight, which is abandoned (its late pages carry
+// its ID and are ignored).
+func (w *worker) want(reset bool) {
+	w.pending = true
+	w.wantReset = w.wantReset || reset
+	if reset && w.sync != nil {
+		w.abandon("a reset")
+	}
+	w.startIfDue()
+}
+
+// abandon drops the sync in flight for a newer one; its callers wait for
+// that one instead.
+func (w *worker) abandon(why string) {
+	w.log.Info("sync abandoned", "id", w.sync.id, "for", why)
+	w.waiters = append(w.waiters, w.sync.waiters...)
+	w.sync = nil
+}
+
+// startIfDue starts the wanted sync when it may start.
+func (w *worker) startIfDue() {
+	if !w.pending || w.sync != nil || w.send == nil || w.now().Before(w.notBefore) {
+		return
+	}
+	since := w.rev
+	if w.wantReset {
+		since = 0
+	}
+	w.pending, w.wantReset = false, false
+	w.sync = &syncRun{id: messageID(), since: since, deadline: w.now().Add(pageTimeout), waiters: w.waiters}
+	w.waiters = nil
+	if err := w.store.beginStaging(w.sync.id); err != nil {
+		w.failSync(err)
+		return
+	}
+	w.up(&protocol.Sync{Header: protocol.Header{ID: w.sync.id}, Since: since})
+}
+
+// onPage stages a page of the sync in flight, asks for the next, and
+// commits after the last. Pages of any other sync are ignored.
+func (w *worker) onPage(p *protocol.SyncReply) {
+	s := w.sync
+	if s == nil || p.ID != s.id {
+		w.log.Debug("page of another sync ignored", "id", p.ID)
+		return
+	}
+	if err := w.stagePage(s, p); err != nil {
+		w.failSync(err)
+		return
+	}
+	if p.Next != "" {
+		s.deadline = w.now().Add(pageTimeout)
+		w.up(&protocol.Sync{Header: protocol.Header{ID: s.id}, Since: s.since, Cursor: p.Next})
+		return
+	}
+	w.commitSync(s, p.To)
+}
+
+func (w *worker) stagePage(s *syncRun, p *protocol.SyncReply) error {
+	if !p.Reset && p.To < s.since {
+		return fmt.Errorf("a page ends at revision %d, before the sync's start %d", p.To, s.since)
+	}
+	if err := checkItems(p.Items); err != nil {
+		return err
+	}
+	return w.store.stage(s.id, p)
+}
+
+// commitSync makes the staged pages the till's view at revision to.
+func (w *worker) commitSync(s *syncRun, to int64) {
+	c, err := w.store.commit(s.id, to)
+	if err != nil {
+		w.failSync(err)
+		return
+	}
+	w.rev, w.sync = to, nil
+	w.retry.reset()
+	w.notBefore = time.Time{}
+	w.log.Info("synced", "revision", to, "reset", c.reset, "items", c.items)
+	w.ack()
+	w.answer(s.waiters, synced{rev: to})
+	w.startIfDue() // a trigger that came mid-sync
+}
+
+// failSync ends the sync in flight; the next one waits out a backoff, so
+// a cloud that refuses is not asked again at once.
+func (w *worker) failSync(err error) {
+	s := w.sync
+	w.sync = nil
+	wait := w.retry.next()
+	w.notBefore = w.now().Add(wait)
+	w.log.Warn("sync failed", "id", s.id, "error", err, "retry_in", wait.Round(time.Millisecond))
+	w.answer(s.waiters, synced{err: err})
+}
+
+// tick gives up a sync whose pages stopped coming — and wants another,
+// as nothing else would ask — and starts a sync deferred by backoff.
+func (w *worker) tick() {
+	if s := w.sync; s != nil && w.now().After(s.deadline) {
+		w.failSync(errSyncTimeout)
+		w.pending = true
+	}
+	w.startIfDue()
+}
+
+// requestSync is the local API's Load: reply gets the revision the next
+// sync reaches, or why there is none. reply must have room for one value.
+func (w *worker) requestSync(reply chan<- synced) {
+	if w.send == nil {
+		reply <- synced{err: errOffline}
+		return
+	}
+	w.waiters = append(w.waiters, reply)
+	w.want(false)
+}
+
+func (w *worker) answer(waiters []chan<- synced, res synced) {
+	for _, ch := range waiters {
+		ch <- res
+	}
+}
