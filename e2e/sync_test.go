@@ -250,10 +250,35 @@ func TestSyncCatchUpAfterAWeekOffline(t *testing.T) {
 	run(500, 1000)
 
 	b.run(t)
-	want := cloudView(t, s, shop, b.id)
-	within(t, 5*time.Second, "B holds exactly the cloud's view", func() bool { return reflect.DeepEqual(b.view(t), want) })
+	converged(t, s, shop, b, 5*time.Second)
 	// A stayed online through it all, the restart included.
-	within(t, 10*time.Second, "A holds exactly the cloud's view", func() bool {
-		return reflect.DeepEqual(a.view(t), cloudView(t, s, shop, a.id))
-	})
+	converged(t, s, shop, a, 10*time.Second)
+}
+
+// converged waits until a till holds exactly the cloud's view of it, and
+// says where they differ when it does not.
+func converged(t *testing.T, s *server, token string, tl *till, limit time.Duration) {
+	t.Helper()
+	want := cloudView(t, s, token, tl.id)
+	start := time.Now()
+	for !reflect.DeepEqual(tl.view(t), want) {
+		if time.Since(start) > limit {
+			got := tl.view(t)
+			for kind := range want {
+				for id, w := range want[kind] {
+					if !reflect.DeepEqual(got[kind][id], w) {
+						t.Errorf("%s %s: till has %v, cloud %v", kind, id, got[kind][id], w)
+					}
+				}
+				for id, g := range got[kind] {
+					if want[kind][id] == nil {
+						t.Errorf("%s %s: till has %v, cloud has nothing", kind, id, g)
+					}
+				}
+			}
+			t.Fatalf("the till did not converge within %v:\n%s", limit, tl.logs)
+		}
+		time.Sleep(20 * time.Millisecond)
+		want = cloudView(t, s, token, tl.id)
+	}
 }

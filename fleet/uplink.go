@@ -2,6 +2,7 @@ package fleet
 
 import (
 	"context"
+	"hash/fnv"
 	"errors"
 	"sync"
 	"time"
@@ -13,8 +14,11 @@ import (
 // uplink takes what devices publish off the broker's read path — which
 // must never wait on a database — into a bounded queue served by workers.
 type uplink struct {
-	f     *Fleet
-	queue chan message
+	f *Fleet
+	// queues has one queue per worker; a device's messages always go to
+	// the same one, so they are handled in the order it sent them (a hello
+	// before the sync that follows it).
+	queues []chan message
 
 	mu      sync.Mutex
 	buckets map[string]*bucket
@@ -33,11 +37,15 @@ const (
 )
 
 func newUplink(f *Fleet) *uplink {
-	return &uplink{f: f, queue: make(chan message, f.cfg.QueueSize), buckets: make(map[string]*bucket)}
+	u := &uplink{f: f, queues: make([]chan message, f.cfg.Workers), buckets: make(map[string]*bucket)}
+	for i := range u.queues {
+		u.queues[i] = make(chan message, max(1, f.cfg.QueueSize/f.cfg.Workers))
+	}
+	return u
 }
 
 func (u *uplink) start(ctx context.Context, wg *sync.WaitGroup) {
-	for i := 0; i < u.f.cfg.Workers; i++ {
+	for _, q := range u.queues {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -45,7 +53,7 @@ func (u *uplink) start(ctx context.Context, wg *sync.WaitGroup) {
 				select {
 				case <-ctx.Done():
 					return
-				case m := <-u.queue:
+				case m := <-q:
 					u.handle(ctx, m)
 				}
 			}
@@ -54,11 +62,13 @@ func (u *uplink) start(ctx context.Context, wg *sync.WaitGroup) {
 }
 
 // enqueue runs on the broker's read path: it copies and queues, or drops
-// when the workers are saturated, and never blocks.
+// when the device's worker is saturated, and never blocks.
 func (u *uplink) enqueue(deviceID, leaf string, payload []byte) {
 	m := message{deviceID: deviceID, leaf: leaf, payload: append([]byte(nil), payload...)}
+	h := fnv.New32a()
+	h.Write([]byte(deviceID))
 	select {
-	case u.queue <- m:
+	case u.queues[h.Sum32()%uint32(len(u.queues))] <- m:
 	default:
 		u.f.metrics.rejected.WithLabelValues(codeQueueFull).Inc()
 	}
