@@ -2,8 +2,8 @@ package fleet
 
 import (
 	"context"
-	"hash/fnv"
 	"errors"
+	"hash/fnv"
 	"sync"
 	"time"
 
