@@ -40,4 +40,22 @@ CREATE TABLE login_tickets (
 	account_ids TEXT NOT NULL,
 	expires_at {time} NOT NULL
 )`)},
+	{Version: 4, Name: "partner links", Up: store.SQL(`
+CREATE TABLE link_requests (
+	id {uuid} PRIMARY KEY,
+	company_id {uuid} NOT NULL REFERENCES accounts (id),
+	partner_id {uuid} NOT NULL REFERENCES accounts (id),
+	status TEXT NOT NULL,
+	created_at {time} NOT NULL,
+	decided_at {time},
+	ended_at {time}
+)`,
+		// A company has at most one pending request and at most one partner:
+		// unique indexes, not conventions, so concurrent requests cannot
+		// break the rule. Both databases support partial indexes.
+		`CREATE UNIQUE INDEX link_requests_pending ON link_requests (company_id) WHERE status = 'pending'`,
+		`CREATE UNIQUE INDEX link_requests_linked ON link_requests (company_id) WHERE status = 'accepted'`,
+		`CREATE INDEX link_requests_company ON link_requests (company_id, id)`,
+		`CREATE INDEX link_requests_partner ON link_requests (partner_id, status, id)`,
+	)},
 }}

@@ -1,7 +1,9 @@
 // Package backoffice is what a company manages beyond its devices: its
-// stores ("trade objects") and its cashiers with the devices each may work
-// on — and, later, goods, groups, discounts and receipts. Every write a
-// terminal must see is appended to the changelog in the same transaction.
+// stores ("trade objects"), its cashiers with the devices each may work
+// on, and the catalog a till sells from — goods with barcodes, goods
+// groups, prices per store, discounts, and the CSV import — and, later,
+// receipts. Every write a terminal must see is appended to the changelog
+// in the same transaction, scoped to the devices that may see it.
 package backoffice
 
 import (

@@ -29,7 +29,7 @@ type fixture struct {
 // as cmd/mypos wires them.
 type lateStores struct{ *backoffice.Service }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	db := storetest.Open(t, account.Schema, changelog.Schema, device.Schema, backoffice.Schema)
 	changes := changelog.New(db)
@@ -42,7 +42,7 @@ func newFixture(t *testing.T) *fixture {
 }
 
 // company registers a company and returns a context acting as it.
-func (f *fixture) company(t *testing.T, email string) context.Context {
+func (f *fixture) company(t testing.TB, email string) context.Context {
 	t.Helper()
 	a, err := f.accounts.Register(context.Background(), account.Registration{
 		Kind: mypos.KindCompany, Name: "Ромашка", INN: innFirm, Email: email, Password: "company-pass",
@@ -58,7 +58,7 @@ func companyID(ctx context.Context) string {
 	return a.CompanyID
 }
 
-func (f *fixture) device(t *testing.T, ctx context.Context, name string) string {
+func (f *fixture) device(t testing.TB, ctx context.Context, name string) string {
 	t.Helper()
 	d, _, err := f.devices.Create(ctx, device.NewDevice{Name: name})
 	if err != nil {
@@ -67,7 +67,7 @@ func (f *fixture) device(t *testing.T, ctx context.Context, name string) string 
 	return d.ID
 }
 
-func (f *fixture) store(t *testing.T, ctx context.Context, name string) *backoffice.Store {
+func (f *fixture) store(t testing.TB, ctx context.Context, name string) *backoffice.Store {
 	t.Helper()
 	st, err := f.office.CreateStore(ctx, backoffice.StoreInput{Name: name, Address: "ул. Ленина, 1"})
 	if err != nil {
@@ -76,7 +76,7 @@ func (f *fixture) store(t *testing.T, ctx context.Context, name string) *backoff
 	return st
 }
 
-func (f *fixture) cashier(t *testing.T, ctx context.Context, name string, deviceIDs ...string) *backoffice.Cashier {
+func (f *fixture) cashier(t testing.TB, ctx context.Context, name string, deviceIDs ...string) *backoffice.Cashier {
 	t.Helper()
 	c, err := f.office.CreateCashier(ctx, backoffice.CashierInput{Name: name, PIN: "1234", Role: backoffice.RoleCashier, DeviceIDs: deviceIDs})
 	if err != nil {
@@ -85,7 +85,7 @@ func (f *fixture) cashier(t *testing.T, ctx context.Context, name string, device
 	return c
 }
 
-func (f *fixture) head(t *testing.T, ctx context.Context) int64 {
+func (f *fixture) head(t testing.TB, ctx context.Context) int64 {
 	t.Helper()
 	rev, err := f.changes.Head(context.Background(), companyID(ctx))
 	if err != nil {
@@ -95,7 +95,7 @@ func (f *fixture) head(t *testing.T, ctx context.Context) int64 {
 }
 
 // count returns the rows of a table.
-func (f *fixture) count(t *testing.T, table string) int64 {
+func (f *fixture) count(t testing.TB, table string) int64 {
 	t.Helper()
 	var n int64
 	if err := f.db.Conn(context.Background()).Table(table).Count(&n).Error; err != nil {
@@ -105,7 +105,7 @@ func (f *fixture) count(t *testing.T, table string) int64 {
 }
 
 // changesSince returns the company's changes after rev.
-func (f *fixture) changesSince(t *testing.T, ctx context.Context, rev int64) []changelog.Change {
+func (f *fixture) changesSince(t testing.TB, ctx context.Context, rev int64) []changelog.Change {
 	t.Helper()
 	cs, err := f.changes.Rows(context.Background(), companyID(ctx), rev, 1000)
 	if err != nil {
@@ -114,7 +114,7 @@ func (f *fixture) changesSince(t *testing.T, ctx context.Context, rev int64) []c
 	return cs
 }
 
-func wantCode(t *testing.T, err error, code, field string) {
+func wantCode(t testing.TB, err error, code, field string) {
 	t.Helper()
 	if got := mypos.ErrorCode(err); got != code {
 		t.Fatalf("code=%q (%v), want %q", got, err, code)

@@ -2,8 +2,9 @@ package backoffice
 
 import "mypos/store"
 
-// Schema is the backoffice tables' migrations. Append only: goods, groups
-// and discounts come as later versions of this same schema.
+// Schema is the backoffice tables' migrations. Append only: version 2,
+// the catalog (goods, groups, store prices, discounts), is described in
+// schema_catalog.go.
 //
 // Stores are deleted softly (deleted_at): receipts will keep pointing at the
 // store they were sold in. A cashier is deleted outright; its device set
@@ -41,4 +42,5 @@ CREATE TABLE cashier_devices (
 )`,
 		`CREATE INDEX cashier_devices_device ON cashier_devices (device_id)`,
 	)},
+	{Version: 2, Name: "goods, groups, store prices and discounts", Up: store.SQL(catalogTables...)},
 }}

@@ -86,7 +86,8 @@ func (s *Service) UpdateStore(ctx context.Context, id string, p StorePatch) (*St
 	return st, nil
 }
 
-// DeleteStore deletes a store of the caller's company. Company only.
+// DeleteStore deletes a store of the caller's company, with its prices,
+// and takes it off the discounts that list it. Company only.
 // Returns EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, ECONFLICT while devices are
 // placed in it: they would be left in a store that is gone.
 func (s *Service) DeleteStore(ctx context.Context, id string) error {
@@ -107,6 +108,12 @@ func (s *Service) DeleteStore(ctx context.Context, id string) error {
 		}
 		if n > 0 {
 			return mypos.Errorf(mypos.ECONFLICT, "The store has %d device(s) in it: move them to another store first.", n)
+		}
+		if err := s.dropStorePrices(ctx, companyID, st.ID); err != nil {
+			return err
+		}
+		if err := s.dropStoreFromDiscounts(ctx, companyID, st.ID); err != nil {
+			return err
 		}
 		now := s.now()
 		st.DeletedAt = &now

@@ -2,6 +2,7 @@ package cabinet
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 
 	"mypos"
 	"mypos/device"
+	"mypos/licensing"
 )
 
 // createdDevice is a new device with the code that enrolls it. The code is
@@ -67,11 +69,20 @@ func (s *Server) updateDevice(c *fiber.Ctx) error {
 	return c.JSON(d)
 }
 
-// revokeDevice deletes a device: it is revoked and its cashiers forget it,
-// in one transaction, so no cashier stays allowed on a dead device.
+// revokeDevice deletes a device: its license is released, it is revoked
+// and its cashiers forget it, in one transaction, so no license or cashier
+// stays on a dead device. The license goes first: licensing locks licenses
+// and its document counter before anything else, and a revocation that
+// held the device first would wait in a circle with a key typed on it.
 func (s *Server) revokeDevice(c *fiber.Ctx) error {
 	id := c.Params("id")
 	err := s.cfg.InTx(c.UserContext(), func(ctx context.Context) error {
+		if s.cfg.Licensing != nil {
+			_, err := s.cfg.Licensing.ReleaseDevice(ctx, id)
+			if err != nil && !errors.Is(err, licensing.ErrNoLicense) {
+				return err
+			}
+		}
 		if err := s.cfg.Devices.Revoke(ctx, id); err != nil {
 			return err
 		}

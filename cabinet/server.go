@@ -18,16 +18,19 @@ import (
 	"mypos/backoffice"
 	"mypos/device"
 	"mypos/fleet"
+	"mypos/licensing"
 )
 
 // Config is what the cabinet needs from the process that runs it.
 type Config struct {
 	Accounts *account.Service
 	Devices  *device.Service
-	// Backoffice serves stores and cashiers.
+	// Backoffice serves stores, cashiers, goods, groups, prices and discounts.
 	Backoffice *backoffice.Service
 	// Fleet knows which devices are online, and disconnects revoked ones.
 	Fleet *fleet.Fleet
+	// Licensing serves licenses and their documents.
+	Licensing *licensing.Service
 	// InTx runs a use case that spans packages in one transaction.
 	InTx func(ctx context.Context, fn func(ctx context.Context) error) error
 	// PublicMQTTURL is the broker address enrollment hands to terminals.
@@ -94,14 +97,30 @@ func (s *Server) routes() {
 	api.Get("/partners", s.listPartners)
 	api.Post("/partners", s.createPartner)
 	api.Post("/partners/:id/approve", s.approvePartner)
-	api.Get("/companies", s.listCompanies)
+	api.Get("/partners/directory", s.partnerDirectory)
+	api.Get("/companies", s.companiesByKind)
 
-	api.Get("/devices", s.listDevices)
+	api.Get("/link-requests", s.listLinkRequests)
+	api.Post("/link-requests", s.createLinkRequest)
+	api.Post("/link-requests/:id/accept", s.acceptLinkRequest)
+	api.Post("/link-requests/:id/decline", s.declineLinkRequest)
+	api.Post("/link-requests/:id/cancel", s.cancelLinkRequest)
+
+	api.Get("/licenses", s.listLicenses)
+	api.Get("/licenses/summary", s.licenseSummary)
+	api.Get("/licenses/:id", s.getLicense)
+	api.Get("/licenses/:id/history", s.licenseHistory)
+	api.Get("/documents", s.listDocuments)
+	api.Post("/documents", s.createDocument)
+
+	api.Get("/devices", s.devicesByKind)
 	api.Post("/devices", s.createDevice)
 	api.Get("/devices/:id", s.getDevice)
 	api.Patch("/devices/:id", s.updateDevice)
 	api.Delete("/devices/:id", s.revokeDevice)
 	api.Post("/devices/:id/enrollment", s.newEnrollmentCode)
+	api.Post("/devices/:id/license", s.putDeviceLicense)
+	api.Delete("/devices/:id/license", s.deleteDeviceLicense)
 	api.Post("/enroll", s.enroll)
 
 	api.Get("/stores", s.listStores)
@@ -115,6 +134,30 @@ func (s *Server) routes() {
 	api.Get("/cashiers/:id", s.getCashier)
 	api.Patch("/cashiers/:id", s.updateCashier)
 	api.Delete("/cashiers/:id", s.deleteCashier)
+
+	api.Get("/goods", s.listGoods)
+	api.Post("/goods", s.createGoods)
+	api.Post("/goods/import", s.importGoods)
+	api.Get("/goods/:id", s.getGoods)
+	api.Patch("/goods/:id", s.updateGoods)
+	api.Delete("/goods/:id", s.deleteGoods)
+
+	api.Get("/goods-groups", s.listGroups)
+	api.Post("/goods-groups", s.createGroup)
+	api.Get("/goods-groups/:id", s.getGroup)
+	api.Patch("/goods-groups/:id", s.updateGroup)
+	api.Delete("/goods-groups/:id", s.deleteGroup)
+
+	api.Get("/stores/:id/prices", s.listPrices)
+	api.Put("/stores/:id/prices", s.setPrice)
+	api.Post("/stores/:id/prices", s.setPrice)
+	api.Delete("/stores/:id/prices/:goods_id", s.deletePrice)
+
+	api.Get("/discounts", s.listDiscounts)
+	api.Post("/discounts", s.createDiscount)
+	api.Get("/discounts/:id", s.getDiscount)
+	api.Patch("/discounts/:id", s.updateDiscount)
+	api.Delete("/discounts/:id", s.deleteDiscount)
 
 	s.webRoutes()
 

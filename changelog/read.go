@@ -148,10 +148,13 @@ func (l *Log) Snapshot(ctx context.Context, companyID string, v View, cursor str
 	var rows []struct {
 		Kind, Entity, Scope, Body string
 	}
+	// The row comparison is what both databases seek the key to; the
+	// equivalent OR of two comparisons made each page scan the pages
+	// before it, so reading a catalog was quadratic.
 	err := l.db.Conn(ctx).Raw(`SELECT kind, entity, scope, body FROM changelog_state
-		WHERE company_id = ? AND (kind > ? OR (kind = ? AND entity > ?))
+		WHERE company_id = ? AND (kind, entity) > (?, ?)
 		AND (scope_kind = 'company' OR scope_kind = 'devices' OR (scope_kind = 'store' AND scope_store = ?))
-		ORDER BY kind, entity LIMIT ?`, companyID, kind, kind, entity, v.StoreID, limit).Scan(&rows).Error
+		ORDER BY kind, entity LIMIT ?`, companyID, kind, entity, v.StoreID, limit).Scan(&rows).Error
 	if err != nil {
 		return SnapshotPage{}, err
 	}

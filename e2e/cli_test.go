@@ -79,7 +79,7 @@ func TestCLI(t *testing.T) {
 	t.Run("MigrateAndOwnerCreate", func(t *testing.T) {
 		env := dbEnv(t)
 		code, stdout, stderr := mypos(t, "", env, "migrate")
-		if code != 0 || !strings.Contains(stdout, "account: version 3") {
+		if code != 0 || !strings.Contains(stdout, "account: version 4") {
 			t.Fatalf("migrate: exit %d, stdout %q, stderr %q", code, stdout, stderr)
 		}
 		code, stdout, stderr = mypos(t, "a-strong-password\n", env, "owner", "create", "--email", "boss@mypos.test")

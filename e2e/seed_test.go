@@ -55,8 +55,12 @@ func TestSeedStory(t *testing.T) {
 	}
 	// The ticket was single-use.
 	s.do("POST", "/api/v1/auth/login", "", map[string]string{"ticket": choice.str("ticket"), "account": "company"}).must(t, http.StatusUnauthorized)
-	// A partner is not the owner.
-	s.do("GET", "/api/v1/companies", picked.str("token"), nil).must(t, http.StatusForbidden)
+	// A partner is not the owner: its company list holds only its own clients — none yet.
+	clients := s.do("GET", "/api/v1/companies", picked.str("token"), nil).must(t, http.StatusOK)
+	if items, _ := clients.Body["items"].([]any); len(items) != 0 {
+		t.Fatalf("a new partner sees companies that are not its clients: %s", clients.Raw)
+	}
+	s.do("GET", "/api/v1/partners", picked.str("token"), nil).must(t, http.StatusForbidden)
 
 	// A terminal with credentials nobody issued is refused by the broker.
 	mqttRefused(t, "tcp://"+s.MQTT, nil, "stranger", "guess")

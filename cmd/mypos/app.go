@@ -13,11 +13,12 @@ import (
 	"mypos/changelog"
 	"mypos/device"
 	"mypos/fleet"
+	"mypos/licensing"
 	"mypos/store"
 )
 
 // schemas is every component's migrations, in dependency order.
-var schemas = []store.Schema{account.Schema, changelog.Schema, device.Schema, backoffice.Schema, fleet.Schema}
+var schemas = []store.Schema{account.Schema, changelog.Schema, device.Schema, backoffice.Schema, fleet.Schema, licensing.Schema}
 
 // services is the domain layer over one open, migrated database.
 type services struct {
@@ -26,6 +27,7 @@ type services struct {
 	changes  *changelog.Log
 	devices  *device.Service
 	office   *backoffice.Service
+	licenses *licensing.Service
 }
 
 // lateStores lets device and backoffice use each other: device checks a
@@ -46,12 +48,14 @@ func openServices(ctx context.Context, cfg Config, log *slog.Logger) (*services,
 	stores := &lateStores{}
 	devices := device.NewService(db, changes, device.Options{Stores: stores, Logger: log})
 	stores.Service = backoffice.NewService(db, changes, devices, backoffice.Options{})
+	accounts := account.NewService(db, account.Options{Logger: log})
 	return &services{
 		db:       db,
-		accounts: account.NewService(db, account.Options{Logger: log}),
+		accounts: accounts,
 		changes:  changes,
 		devices:  devices,
 		office:   stores.Service,
+		licenses: licensing.NewService(db, changes, accounts, devices, licensing.Options{Logger: log}),
 	}, nil
 }
 

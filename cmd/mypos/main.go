@@ -25,6 +25,8 @@ Usage:
   mypos owner create --email E [--config FILE]
                                         create an owner account; the password is read
                                         from MYPOS_OWNER_PASSWORD or the first line of stdin
+  mypos licenses verify [--config FILE] rebuild every license from its documents and
+                                        print each difference (exit 1 when any)
   mypos help                            show this help
 
 Configuration: %s (if present), overridden by the environment:
@@ -68,6 +70,11 @@ func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 			return fmt.Errorf("%w: mypos owner create --email E", errUsage)
 		}
 		return ownerCreate(ctx, rest[1:], stdin, stdout)
+	case "licenses":
+		if len(rest) == 0 || rest[0] != "verify" {
+			return fmt.Errorf("%w: mypos licenses verify", errUsage)
+		}
+		return licensesVerify(ctx, rest[1:], stdout)
 	case "help", "-h", "--help", "-help":
 		printUsage(stdout)
 		return nil

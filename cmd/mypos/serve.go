@@ -59,6 +59,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		Devices:       svc.devices,
 		Backoffice:    svc.office,
 		Fleet:         live,
+		Licensing:     svc.licenses,
 		InTx:          svc.db.InTx,
 		PublicMQTTURL: publicMQTTURL(cfg, socks),
 		Ready:         readiness(svc, bus),

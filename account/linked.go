@@ -1,0 +1,81 @@
+package account
+
+import (
+	"context"
+
+	"gorm.io/gorm/clause"
+
+	"mypos"
+	"mypos/store"
+)
+
+// LinkedPartner returns the partner a company is linked to, for other
+// packages (a transfer of licenses checks it). Inside a transaction it holds
+// the link until commit, so the partner cannot change under the caller's
+// feet. It checks nothing of the caller.
+// Returns ENOTFOUND when the company has no partner.
+func (s *Service) LinkedPartner(ctx context.Context, companyID string) (string, error) {
+	if !mypos.ValidID(companyID) {
+		return "", mypos.Errorf(mypos.ENOTFOUND, "This company has no partner.")
+	}
+	var r LinkRequest
+	err := s.db.Conn(ctx).Clauses(clause.Locking{Strength: clause.LockingStrengthShare}).
+		Where("company_id = ? AND status = ?", companyID, LinkAccepted).Take(&r).Error
+	if err != nil {
+		return "", store.NotFound(err, "This company has no partner.")
+	}
+	return r.PartnerID, nil
+}
+
+// LinkedCompanies returns a page of the caller's client companies, searched
+// as the owner's list. Partner only.
+// Returns EFORBIDDEN for anyone else, EINVALID for bad list parameters.
+func (s *Service) LinkedCompanies(ctx context.Context, p store.ListParams) ([]Account, string, error) {
+	actor, err := mypos.RequireActor(ctx, mypos.KindPartner)
+	if err != nil {
+		return nil, "", err
+	}
+	q := s.db.Conn(ctx).Where("kind = ? AND id IN (SELECT company_id FROM link_requests WHERE partner_id = ? AND status = ?)",
+		mypos.KindCompany, actor.ID, LinkAccepted)
+	if p.Query != "" {
+		like := store.Contains(searchKey(p.Query))
+		q = q.Where("(name_key LIKE ? ESCAPE '!' OR email_key LIKE ? ESCAPE '!' OR inn = ?)", like, like, p.Query)
+	}
+	return store.Paginate(q, p, func(a *Account) string { return a.ID })
+}
+
+// ClientIDs returns the IDs of every company linked to the caller, for views
+// that span packages (the partner's devices). Partner only.
+// Returns EFORBIDDEN for anyone else.
+func (s *Service) ClientIDs(ctx context.Context) ([]string, error) {
+	actor, err := mypos.RequireActor(ctx, mypos.KindPartner)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	err = s.db.Conn(ctx).Model(&LinkRequest{}).Where("partner_id = ? AND status = ?", actor.ID, LinkAccepted).
+		Order("company_id").Pluck("company_id", &ids).Error
+	return ids, err
+}
+
+// Directory returns a page of active partners a company may pick from,
+// searched by name (any case), exact INN or exact code. Anyone may call it:
+// it shows what a partner shows the public — name, city, INN, code — and
+// never an e-mail or a pending partner.
+// Returns EINVALID for bad list parameters.
+func (s *Service) Directory(ctx context.Context, p store.ListParams) ([]DirectoryEntry, string, error) {
+	q := s.db.Conn(ctx).Where("kind = ? AND status = ?", mypos.KindPartner, StatusActive)
+	if p.Query != "" {
+		like := store.Contains(searchKey(p.Query))
+		q = q.Where("(name_key LIKE ? ESCAPE '!' OR inn = ? OR code = ?)", like, p.Query, upper(p.Query))
+	}
+	as, next, err := store.Paginate(q, p, func(a *Account) string { return a.ID })
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]DirectoryEntry, len(as))
+	for i, a := range as {
+		out[i] = DirectoryEntry{ID: a.ID, Name: a.Name, City: a.City, INN: a.INN, Code: deref(a.Code)}
+	}
+	return out, next, nil
+}

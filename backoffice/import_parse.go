@@ -1,0 +1,282 @@
+package backoffice
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"io"
+	"strings"
+
+	"mypos/protocol"
+)
+
+// The import file (CSV, UTF-8; a byte-order mark is skipped) has a header
+// row naming these columns, in any order, each once, and no others.
+// Separators: a comma, or a semicolon when the header has semicolons and
+// no commas (what a spreadsheet in the Russian locale saves).
+//
+//   - code: the goods' code, the key of the import: a row updates the live
+//     goods with its code, or creates one.
+//   - name: the goods' name.
+//   - barcode: none, or EAN-13/EAN-8 barcodes separated by spaces. They
+//     replace the goods' barcodes.
+//   - price: rubles, with at most two decimals after a point or a comma
+//     ("199.90", "199,9", "199"); no signs, spaces or thousands separators.
+//   - unit: "piece" or "weight" (also "шт", "кг").
+//   - vat: "none" (also "без НДС"), or 0, 5, 7, 10, 20, 22, with or without "%".
+//   - group: empty (no group), or a path of group names from the top,
+//     separated by "/" ("Молочные продукты/Молоко"); missing groups are created.
+var importColumns = []string{"code", "name", "barcode", "price", "unit", "vat", "group"}
+
+// MaxImportRows bounds one import file's goods.
+const MaxImportRows = 200_000
+
+// importRow is a parsed, valid row.
+type importRow struct {
+	row        int
+	code, name string
+	barcodes   []string
+	price      int64
+	unit, vat  string
+	group      []string // the path from the top; nil for no group
+}
+
+// parseImport reads and validates a whole file, reporting every problem.
+func parseImport(r io.Reader) ([]importRow, *ImportError) {
+	bad := &ImportError{}
+	cr, err := newCSVReader(r)
+	if err != nil {
+		bad.add(1, "", "The file cannot be read: %v.", err)
+		return nil, bad
+	}
+	cols := readHeader(cr, bad)
+	if bad.Total > 0 {
+		return nil, bad
+	}
+	p := &rowParser{cols: cols, bad: bad, codes: map[string]int{}, barcodes: map[string]int{}}
+	var rows []importRow
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		line := rowOf(cr, err)
+		if err != nil && !errors.Is(err, csv.ErrFieldCount) {
+			bad.add(line, "", "The file is not valid CSV here: %v.", err)
+			return nil, bad // the reader cannot find the next row reliably
+		}
+		if len(rows) == MaxImportRows {
+			bad.add(line, "", "A file has at most %d goods: split it.", MaxImportRows)
+			return nil, bad
+		}
+		if row, ok := p.parse(line, rec, err); ok {
+			rows = append(rows, row)
+		}
+	}
+	if len(rows) == 0 && bad.Total == 0 {
+		bad.add(1, "", "The file has a header but no goods.")
+	}
+	return rows, bad
+}
+
+// rowOf is the line a record starts on, or where the reader failed.
+func rowOf(cr *csv.Reader, err error) int {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return pe.StartLine
+	}
+	if err != nil {
+		return 0
+	}
+	line, _ := cr.FieldPos(0)
+	return line
+}
+
+// newCSVReader skips a byte-order mark and picks the separator from the
+// header line.
+func newCSVReader(r io.Reader) (*csv.Reader, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
+		br.Discard(3)
+	}
+	head, _ := br.Peek(64 << 10) // the whole header line, or the whole file if shorter
+	if len(head) == 0 {
+		return nil, errors.New("it is empty")
+	}
+	if i := bytes.IndexByte(head, '\n'); i >= 0 {
+		head = head[:i]
+	}
+	cr := csv.NewReader(br)
+	if bytes.Contains(head, []byte(";")) && !bytes.Contains(head, []byte(",")) {
+		cr.Comma = ';'
+	}
+	cr.ReuseRecord = true
+	return cr, nil
+}
+
+// readHeader maps each column to its index, or reports what is wrong.
+func readHeader(cr *csv.Reader, bad *ImportError) map[string]int {
+	rec, err := cr.Read()
+	if err != nil {
+		bad.add(1, "", "The file has no header row (%s).", strings.Join(importColumns, ","))
+		return nil
+	}
+	cols := map[string]int{}
+	for i, name := range rec {
+		name = strings.ToLower(strings.TrimSpace(name))
+		switch _, dup := cols[name]; {
+		case !isImportColumn(name):
+			bad.add(1, name, "Unknown column %q: the columns are %s.", name, strings.Join(importColumns, ", "))
+		case dup:
+			bad.add(1, name, "The column %q appears twice.", name)
+		}
+		cols[name] = i
+	}
+	for _, want := range importColumns {
+		if _, ok := cols[want]; !ok {
+			bad.add(1, want, "The header lacks the column %q.", want)
+		}
+	}
+	return cols
+}
+
+func isImportColumn(name string) bool {
+	for _, c := range importColumns {
+		if c == name {
+			return true
+		}
+	}
+	return false
+}
+
+// rowParser validates rows, remembering codes and barcodes seen so a
+// repeat within the file names the row it repeats.
+type rowParser struct {
+	cols     map[string]int
+	bad      *ImportError
+	codes    map[string]int
+	barcodes map[string]int
+}
+
+// parse validates one record; fieldErr is the reader's complaint about
+// its number of fields, if any. Blank rows are skipped.
+func (p *rowParser) parse(line int, rec []string, fieldErr error) (importRow, bool) {
+	if blank(rec) {
+		return importRow{}, false
+	}
+	if fieldErr != nil {
+		p.bad.add(line, "", "The row has %d fields; the header has %d.", len(rec), len(p.cols))
+		return importRow{}, false
+	}
+	before := p.bad.Total
+	cell := func(col string) string { return strings.TrimSpace(rec[p.cols[col]]) }
+	row := importRow{row: line}
+	var err error
+	if row.code, err = validCode(cell("code")); err != nil {
+		p.bad.addErr(line, "code", err)
+	} else if first, dup := p.codes[row.code]; dup {
+		p.bad.add(line, "code", "The code %s is also on row %d.", quote(row.code), first)
+	} else {
+		p.codes[row.code] = line
+	}
+	if row.name, err = validGoodsName(cell("name")); err != nil {
+		p.bad.addErr(line, "name", err)
+	}
+	row.barcodes = p.parseBarcodes(line, cell("barcode"))
+	p.parseSale(&row, cell)
+	return row, p.bad.Total == before
+}
+
+func blank(rec []string) bool {
+	for _, f := range rec {
+		if strings.TrimSpace(f) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+func (p *rowParser) parseBarcodes(line int, cell string) []string {
+	set, err := barcodeSet("barcode", strings.Fields(cell))
+	if err != nil {
+		p.bad.addErr(line, "barcode", err)
+		return nil
+	}
+	for _, b := range set {
+		if first, dup := p.barcodes[b]; dup {
+			p.bad.add(line, "barcode", "The barcode %s is also on row %d.", b, first)
+		} else {
+			p.barcodes[b] = line
+		}
+	}
+	return set
+}
+
+// parseSale reads price, unit, VAT and group.
+func (p *rowParser) parseSale(row *importRow, cell func(string) string) {
+	var ok bool
+	if row.price, ok = parseRubles(cell("price")); !ok {
+		p.bad.add(row.row, "price", "A price is rubles with at most two decimals, like 199.90, up to %d.", int64(protocol.MaxPrice/100))
+	}
+	if row.unit, ok = importUnits[strings.ToLower(cell("unit"))]; !ok {
+		p.bad.add(row.row, "unit", "A unit is %q or %q.", protocol.UnitPiece, protocol.UnitWeight)
+	}
+	if row.vat, ok = importVAT(cell("vat")); !ok {
+		p.bad.add(row.row, "vat", "A VAT rate is none, 0, 5, 7, 10, 20 or 22.")
+	}
+	var err error
+	if row.group, err = groupPath(cell("group")); err != nil {
+		p.bad.addErr(row.row, "group", err)
+	}
+}
+
+var importUnits = map[string]string{
+	protocol.UnitPiece: protocol.UnitPiece, "шт": protocol.UnitPiece,
+	protocol.UnitWeight: protocol.UnitWeight, "кг": protocol.UnitWeight,
+}
+
+func importVAT(s string) (string, bool) {
+	s = strings.ToLower(strings.TrimSpace(strings.TrimSuffix(s, "%")))
+	if s == "без ндс" {
+		s = protocol.VATNone
+	}
+	return s, protocol.ValidVAT(s)
+}
+
+// parseRubles reads "199.90", "199,9" or "199" into kopecks, refusing
+// anything else: signs, spaces, exponents, a third decimal.
+func parseRubles(s string) (int64, bool) {
+	whole, frac, hasFrac := strings.Cut(s, ".")
+	if !hasFrac {
+		whole, frac, hasFrac = strings.Cut(s, ",")
+	}
+	if !digits(whole) || len(whole) > 9 || hasFrac && (len(frac) > 2 || !digits(frac)) {
+		return 0, false
+	}
+	frac = (frac + "00")[:2]
+	var v int64
+	for _, c := range whole + frac {
+		v = v*10 + int64(c-'0')
+	}
+	return v, v <= protocol.MaxPrice
+}
+
+// groupPath splits a group path into its levels, each a valid group name.
+func groupPath(s string) ([]string, error) {
+	if s == "" {
+		return nil, nil
+	}
+	levels := strings.Split(s, pathSep)
+	if len(levels) > maxDepth {
+		return nil, errInvalid("Groups nest at most %d levels deep.", maxDepth)
+	}
+	for i, l := range levels {
+		name, err := validName(l)
+		if err != nil {
+			return nil, errInvalid("Each level of a group path (separated by %q) has 1 to %d characters.", pathSep, maxName)
+		}
+		levels[i] = name
+	}
+	return levels, nil
+}

@@ -1,0 +1,42 @@
+package backoffice_test
+
+import (
+	"context"
+	"testing"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"mypos/account"
+	"mypos/backoffice"
+	"mypos/changelog"
+	"mypos/device"
+	"mypos/store/storetest"
+)
+
+// A database at version 1 (stores and cashiers) upgrades to the catalog
+// with its stores intact: a store made before has prices after.
+func TestSchemaUpgradeToCatalog(t *testing.T) {
+	t.Parallel()
+	db := storetest.Open(t, account.Schema, changelog.Schema, device.Schema)
+	if err := db.MigrateTo(context.Background(), backoffice.Schema, 1); err != nil {
+		t.Fatal(err)
+	}
+	changes := changelog.New(db)
+	devices := device.NewService(db, changes, device.Options{})
+	f := &fixture{db: db, changes: changes, devices: devices,
+		office:   backoffice.NewService(db, changes, devices, backoffice.Options{HashCost: bcrypt.MinCost}),
+		accounts: account.NewService(db, account.Options{HashCost: bcrypt.MinCost})}
+	ctx := f.company(t, "shop@shop.test")
+	st := f.store(t, ctx, "Центральный")
+
+	if err := db.Migrate(context.Background(), backoffice.Schema); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := db.SchemaVersion(context.Background(), "backoffice"); err != nil || v != 2 {
+		t.Fatalf("version %d, %v", v, err)
+	}
+	g := f.goods(t, ctx, "M", "Молоко", "4600051000057")
+	if _, err := f.office.SetStorePrice(ctx, st.ID, backoffice.StorePriceInput{GoodsID: g.ID, Price: ptr(int64(100))}); err != nil {
+		t.Fatal(err)
+	}
+}

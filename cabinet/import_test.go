@@ -1,0 +1,110 @@
+package cabinet_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"mypos"
+)
+
+// importCSV is a valid catalog of n goods with EAN-13 barcodes.
+func importCSV(n int) string {
+	var b strings.Builder
+	b.WriteString("code,name,barcode,price,unit,vat,group\n")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "G%d,Молоко %d,%s,%d.%02d,piece,20,Молочные продукты/Молоко\n", i, i, ean13(fmt.Sprintf("46%010d", i)), 10+i%90, i%100)
+	}
+	return b.String()
+}
+
+func ean13(first12 string) string {
+	sum := 0
+	for i := 0; i < 12; i++ {
+		d := int(first12[i] - '0')
+		if i%2 == 1 {
+			d *= 3
+		}
+		sum += d
+	}
+	return first12 + fmt.Sprint((10-sum%10)%10)
+}
+
+// post sends a raw body with a content type.
+func (e *officeEnv) post(path, token, contentType string, body []byte) apiResponse {
+	e.t.Helper()
+	req := httptest.NewRequest("POST", path, bytes.NewReader(body))
+	req.Header.Set("Content-Type", contentType)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := e.srv.App().Test(req, -1)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	r := apiResponse{status: resp.StatusCode, header: resp.Header, raw: string(raw)}
+	json.Unmarshal(raw, &r.body)
+	return r
+}
+
+func TestAPIImport(t *testing.T) {
+	e := newOfficeEnv(t)
+	token, ctx := e.company("shop@shop.test")
+
+	r := e.post("/api/v1/goods/import", token, "text/csv", []byte(importCSV(300)))
+	if r.status != http.StatusOK || r.body["created"] != float64(300) || r.body["groups_created"] != float64(2) {
+		t.Fatalf("import: %d %s", r.status, r.raw)
+	}
+	r = e.call("GET", "/api/v1/goods?q="+ean13("460000000299"), token, "")
+	if r.status != http.StatusOK || len(r.ids()) != 1 {
+		t.Fatalf("an imported barcode: %d %s", r.status, r.raw)
+	}
+
+	// One bad row: 400 with every problem by row and column; nothing written.
+	head, goods := e.head(ctx), e.count("goods")
+	lines := strings.Split(importCSV(400), "\n")
+	lines[250] = "G249,Молоко,4600000002492,199.90,piece,20," // row 251: a bad check digit (…1 is right)
+	lines[350] = "G1,Дубль,,1.00,piece,20,"                   // row 351: the code of row 3
+	r = e.post("/api/v1/goods/import", token, "text/csv", []byte(strings.Join(lines, "\n")))
+	r.problem(t, http.StatusBadRequest, mypos.EINVALID)
+	errs, _ := r.body["errors"].([]any)
+	if r.body["total"] != float64(2) || len(errs) != 2 {
+		t.Fatalf("report: %s", r.raw)
+	}
+	first := errs[0].(map[string]any)
+	if first["row"] != float64(251) || first["field"] != "barcode" || first["message"] == "" || r.body["field"] != "barcode" {
+		t.Fatalf("first problem: %s", r.raw)
+	}
+	if second := errs[1].(map[string]any); second["row"] != float64(351) || second["field"] != "code" {
+		t.Fatalf("second problem: %s", r.raw)
+	}
+	if e.head(ctx) != head || e.count("goods") != goods {
+		t.Fatal("a refused file wrote")
+	}
+
+	// A browser's form upload; the same file again changes nothing.
+	var form bytes.Buffer
+	w := multipart.NewWriter(&form)
+	part, _ := w.CreateFormFile("file", "catalog.csv")
+	part.Write([]byte(importCSV(300)))
+	w.Close()
+	r = e.post("/api/v1/goods/import", token, w.FormDataContentType(), form.Bytes())
+	if r.status != http.StatusOK || r.body["unchanged"] != float64(300) || e.head(ctx) != head {
+		t.Fatalf("form upload: %d %s", r.status, r.raw)
+	}
+	form.Reset()
+	w = multipart.NewWriter(&form)
+	w.WriteField("catalog", "code,name")
+	w.Close()
+	r = e.post("/api/v1/goods/import", token, w.FormDataContentType(), form.Bytes())
+	r.problem(t, http.StatusBadRequest, mypos.EINVALID)
+	if r.body["field"] != "file" {
+		t.Fatalf("a form without the file: %s", r.raw)
+	}
+}

@@ -1,0 +1,116 @@
+package cabinet
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"mypos"
+	"mypos/device"
+	"mypos/licensing"
+	"mypos/store"
+)
+
+// devicesByKind serves GET /devices to both who may call it: a company
+// lists its devices, a partner its client companies' devices with their
+// license. Anyone else is refused by the company's list.
+func (s *Server) devicesByKind(c *fiber.Ctx) error {
+	if !isKind(c.UserContext(), mypos.KindPartner) {
+		return s.listDevices(c)
+	}
+	companyID := c.Query("company_id")
+	return sendPage(c, func(ctx context.Context, p store.ListParams) ([]partnerDevice, string, error) {
+		return s.partnerDevices(ctx, companyID, p)
+	})
+}
+
+// partnerDevice is a client's device as its partner sees it: online or
+// not, and the license it carries (no key: the partner holds it no more).
+type partnerDevice struct {
+	deviceView
+	License *deviceLicenseView `json:"license"`
+}
+
+type deviceLicenseView struct {
+	ID     string `json:"id"`
+	Sealed bool   `json:"sealed"`
+	State  string `json:"state"`
+}
+
+// partnerDevices is a page of the devices of the caller's clients — all of
+// them, or one (?company_id=) — in ID order. The device service lists a
+// company's devices to that company; this view, where the cabinet decides
+// roles (DESIGN §3), asks it as each client the caller is linked to, and
+// merges the pages.
+func (s *Server) partnerDevices(ctx context.Context, companyID string, p store.ListParams) ([]partnerDevice, string, error) {
+	clients, err := s.cfg.Accounts.ClientIDs(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	if companyID != "" {
+		if !slices.Contains(clients, companyID) {
+			return nil, "", mypos.Errorf(mypos.ENOTFOUND, "No such client company.")
+		}
+		clients = []string{companyID}
+	}
+	devices, next, err := s.clientDevices(ctx, clients, p)
+	if err != nil {
+		return nil, "", err
+	}
+	views, err := s.withPresence(ctx, devices)
+	if err != nil {
+		return nil, "", err
+	}
+	return s.withLicenses(ctx, views, next)
+}
+
+// clientDevices merges one page of each client's devices into one page.
+func (s *Server) clientDevices(ctx context.Context, clients []string, p store.ListParams) ([]device.Device, string, error) {
+	limit := p.Limit
+	if limit == 0 {
+		limit = store.DefaultLimit
+	}
+	var all []device.Device
+	more := false
+	for _, id := range clients {
+		asClient := mypos.NewContextWithActor(ctx, mypos.Actor{Kind: mypos.KindCompany, ID: id, CompanyID: id})
+		page, next, err := s.cfg.Devices.List(asClient, p)
+		if err != nil {
+			return nil, "", err
+		}
+		all, more = append(all, page...), more || next != ""
+	}
+	slices.SortFunc(all, func(a, b device.Device) int { return strings.Compare(a.ID, b.ID) })
+	if len(all) > limit {
+		all, more = all[:limit], true
+	}
+	if !more || len(all) == 0 {
+		return all, "", nil
+	}
+	return all, all[len(all)-1].ID, nil
+}
+
+// withLicenses adds to each device the license it carries.
+func (s *Server) withLicenses(ctx context.Context, views []deviceView, next string) ([]partnerDevice, string, error) {
+	ids := make([]string, len(views))
+	for i := range views {
+		ids[i] = views[i].ID
+	}
+	on := map[string]licensing.License{}
+	if s.cfg.Licensing != nil {
+		var err error
+		if on, err = s.cfg.Licensing.OnDevices(ctx, ids); err != nil {
+			return nil, "", err
+		}
+	}
+	out := make([]partnerDevice, len(views))
+	for i, v := range views {
+		out[i].deviceView = v
+		if l, ok := on[v.ID]; ok {
+			out[i].License = &deviceLicenseView{ID: l.ID, Sealed: l.Sealed, State: l.State}
+		}
+	}
+	return out, next, nil
+}
