@@ -74,19 +74,27 @@ func migrate(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	return withServices(ctx, cfg, func(svc *services) error {
+		for _, s := range schemas {
+			v, err := svc.db.SchemaVersion(ctx, s.Component)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "%s: version %d\n", s.Component, v)
+		}
+		return nil
+	})
+}
+
+// withServices runs an admin command's work over the migrated database,
+// quietly: a command's output is its answer, not a log.
+func withServices(ctx context.Context, cfg Config, fn func(*services) error) error {
 	svc, err := openServices(ctx, cfg, newLogger(io.Discard, "error"))
 	if err != nil {
 		return err
 	}
 	defer svc.close()
-	for _, s := range schemas {
-		v, err := svc.db.SchemaVersion(ctx, s.Component)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "%s: version %d\n", s.Component, v)
-	}
-	return nil
+	return fn(svc)
 }
 
 func ownerCreate(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
@@ -106,17 +114,14 @@ func ownerCreate(ctx context.Context, args []string, stdin io.Reader, stdout io.
 			return fmt.Errorf("read the password from stdin: %w", err)
 		}
 	}
-	svc, err := openServices(ctx, cfg, newLogger(io.Discard, "error"))
-	if err != nil {
-		return err
-	}
-	defer svc.close()
-	a, err := svc.accounts.CreateOwner(ctx, *email, password)
-	if err != nil {
-		return errorLine(err)
-	}
-	fmt.Fprintf(stdout, "owner %s created (id %s)\n", a.Email, a.ID)
-	return nil
+	return withServices(ctx, cfg, func(svc *services) error {
+		a, err := svc.accounts.CreateOwner(ctx, *email, password)
+		if err != nil {
+			return errorLine(err)
+		}
+		fmt.Fprintf(stdout, "owner %s created (id %s)\n", a.Email, a.ID)
+		return nil
+	})
 }
 
 // readLine reads the first line of r, without its line ending.

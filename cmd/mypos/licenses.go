@@ -14,11 +14,10 @@ func licensesVerify(ctx context.Context, args []string, stdout io.Writer) error 
 	if err != nil {
 		return err
 	}
-	svc, err := openServices(ctx, cfg, newLogger(io.Discard, "error"))
-	if err != nil {
-		return err
-	}
-	defer svc.close()
+	return withServices(ctx, cfg, func(svc *services) error { return verify(ctx, svc, stdout) })
+}
+
+func verify(ctx context.Context, svc *services, stdout io.Writer) error {
 	diffs, err := svc.licenses.Verify(ctx)
 	if err != nil {
 		return err
