@@ -290,6 +290,12 @@ func TestPruneMovesTheHorizon(t *testing.T) {
 	if len(rows) != 1 || rows[0].Rev != 3 {
 		t.Fatalf("range after pruning: %+v", rows)
 	}
+	if _, err := log.Prune(context.Background(), now.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if h, _ := log.Horizon(context.Background(), company); h != 3 {
+		t.Fatalf("horizon with every change pruned=%d, want the head, 3", h)
+	}
 	heads, _ := log.Heads(context.Background(), []string{company, mypos.NewID()})
 	if len(heads) != 1 || heads[company] != 3 {
 		t.Fatalf("heads=%v", heads)

@@ -27,13 +27,13 @@ func (l *Log) Heads(ctx context.Context, companyIDs []string) (map[string]int64,
 // up to it may have been pruned, so a device whose cursor is below it must
 // take a full snapshot. 0 while nothing was pruned.
 func (l *Log) Horizon(ctx context.Context, companyID string) (int64, error) {
-	var oldest []*int64
-	err := l.db.Conn(ctx).Raw(`SELECT MIN(rev) FROM changes WHERE company_id = ?`, companyID).Scan(&oldest).Error
+	var oldest int64
+	err := l.db.Conn(ctx).Raw(`SELECT COALESCE(MIN(rev), 0) FROM changes WHERE company_id = ?`, companyID).Row().Scan(&oldest)
 	if err != nil {
 		return 0, err
 	}
-	if len(oldest) == 1 && oldest[0] != nil {
-		return *oldest[0] - 1, nil
+	if oldest > 0 {
+		return oldest - 1, nil
 	}
 	return l.Head(ctx, companyID) // every change pruned: only a snapshot will do
 }

@@ -101,6 +101,14 @@ func TestSeedStory(t *testing.T) {
 	}
 	terminal.Disconnect(100)
 
+	// A second till is set up the way a dealer's technician does it: with
+	// mypos-agent, which enrolls, connects and syncs; the cabinet shows it online.
+	second := startTill(t, s, shop, "Касса 2", store.str("id"))
+	waitFor(t, "the agent's till shows online", func() bool { return s.online(t, shop, second.id) })
+	if got := second.entities(t, "store")[store.str("id")]; got == nil || got["name"] != "Магазин на Советской" {
+		t.Fatalf("the till synced its store: %v", got)
+	}
+
 	// Another company cannot see the till; deleting it ends its credentials.
 	other := s.do("POST", "/api/v1/auth/register", "", map[string]string{"kind": "company", "name": "Чужой", "inn": "7736207543", "email": "other@shop.test", "password": "other-password"}).must(t, http.StatusCreated)
 	otherToken := s.do("POST", "/api/v1/auth/login", "", map[string]string{"email": other.str("email"), "password": "other-password"}).must(t, http.StatusOK).str("token")
