@@ -31,6 +31,8 @@ type api struct {
 	token    string
 	hosts    map[string]bool // the Host headers a request may carry
 	syncWait time.Duration
+	// licenseWait bounds POST /v1/license: licenseWait, shorter in tests.
+	licenseWait time.Duration
 }
 
 // routes is the whole surface of the API.
@@ -43,6 +45,7 @@ func (a *api) routes() http.Handler {
 	handle("/v1/discounts", http.MethodGet, a.discounts)
 	handle("/v1/entities/{kind}", http.MethodGet, a.entities)
 	handle("/v1/sync", http.MethodPost, a.sync)
+	handle("/v1/license", http.MethodPost, a.license)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not_found", "no such endpoint: "+r.URL.Path)
 	})

@@ -1,6 +1,7 @@
 package agent
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -24,15 +25,15 @@ func NewAPIClient(dataDir, addr string) (*APIClient, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Longer than POST /v1/sync's own wait, so the agent's answer — not
-	// this timeout — says what happened.
-	return &APIClient{Addr: addr, Token: tok, HTTP: &http.Client{Timeout: syncWait + 5*time.Second}}, nil
+	// Longer than the agent's own waits (POST /v1/sync, /v1/license), so
+	// the agent's answer — not this timeout — says what happened.
+	return &APIClient{Addr: addr, Token: tok, HTTP: &http.Client{Timeout: max(syncWait, licenseWait) + 5*time.Second}}, nil
 }
 
 // APIError is an error the local API answered with.
 type APIError struct {
 	Status  int
-	Code    string // e.g. "offline", "timeout", "unauthorized"
+	Code    string // e.g. "offline", "timeout", "unauthorized", "invalid_key", "conflict"
 	Message string
 }
 
@@ -41,7 +42,7 @@ func (e *APIError) Error() string { return e.Message + " (" + e.Code + ")" }
 // Status returns the till's status.
 func (c *APIClient) Status(ctx context.Context) (*Status, error) {
 	var st Status
-	return &st, c.do(ctx, http.MethodGet, "/v1/status", &st)
+	return &st, c.do(ctx, http.MethodGet, "/v1/status", nil, &st)
 }
 
 // Sync loads the cloud's changes now and returns the revision reached.
@@ -50,16 +51,36 @@ func (c *APIClient) Sync(ctx context.Context) (int64, error) {
 	var out struct {
 		Revision int64 `json:"revision"`
 	}
-	err := c.do(ctx, http.MethodPost, "/v1/sync", &out)
+	err := c.do(ctx, http.MethodPost, "/v1/sync", nil, &out)
 	return out.Revision, err
 }
 
-func (c *APIClient) do(ctx context.Context, method, path string, out any) error {
-	req, err := http.NewRequestWithContext(ctx, method, "http://"+c.Addr+path, nil)
+// EnterLicense types a key on the till. Returns an *APIError with code
+// "invalid_key" for a typo (nothing was sent), "offline", or the cloud's
+// refusal: "conflict", "not_found", "invalid", "rate_limited".
+func (c *APIClient) EnterLicense(ctx context.Context, key string) (*LicenseResult, error) {
+	var out LicenseResult
+	return &out, c.do(ctx, http.MethodPost, "/v1/license", map[string]string{"key": key}, &out)
+}
+
+// do sends in as JSON (nil: no body) and decodes a 200's body into out.
+func (c *APIClient) do(ctx context.Context, method, path string, in, out any) error {
+	var payload io.Reader
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return err
+		}
+		payload = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, "http://"+c.Addr+path, payload)
 	if err != nil {
 		return err
 	}
 	req.Header.Set("Authorization", "Bearer "+c.Token)
+	if in != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	resp, err := c.HTTP.Do(req)
 	if err != nil {
 		return fmt.Errorf("cannot reach the agent's local API at %s (is `mypos-agent run` running, with this --listen?): %w", c.Addr, err)

@@ -30,7 +30,8 @@ func startAPI(t *testing.T, seed ...protocol.Item) *testAPI {
 	return startAPIWaiting(t, 2*time.Second, seed...)
 }
 
-// startAPIWaiting is startAPI with POST /v1/sync waiting up to wait.
+// startAPIWaiting is startAPI with POST /v1/sync and /v1/license waiting
+// up to wait.
 func startAPIWaiting(t *testing.T, wait time.Duration, seed ...protocol.Item) *testAPI {
 	t.Helper()
 	h := newHarness(t)
@@ -47,7 +48,7 @@ func startAPIWaiting(t *testing.T, wait time.Duration, seed ...protocol.Item) *t
 		t.Fatal(err)
 	}
 	a := &api{worker: h.w, store: h.store, log: h.w.log, deviceID: testDevice, token: token,
-		hosts: allowedHosts(ln), syncWait: wait}
+		hosts: allowedHosts(ln), syncWait: wait, licenseWait: wait}
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Go(func() { h.w.run(ctx) })

@@ -43,6 +43,8 @@ type worker struct {
 	waiters   []chan<- synced // API callers waiting for the next sync to finish
 	retry     *backoff        // after a failed sync, the next waits
 	notBefore time.Time       // no sync starts before this
+
+	keys map[string]*keyEntry // key entries sent, by message ID, waiting for the cloud's answer
 }
 
 func newWorker(store *Store, log *slog.Logger, agentName string) (*worker, error) {
@@ -53,6 +55,7 @@ func newWorker(store *Store, log *slog.Logger, agentName string) (*worker, error
 	return &worker{
 		store: store, log: log, inbox: newInbox(), tasks: make(chan func()), now: time.Now,
 		agent: agentName, rev: rev, retry: newBackoff(time.Second, 30*time.Second),
+		keys: make(map[string]*keyEntry),
 	}, nil
 }
 
@@ -101,10 +104,12 @@ func (w *worker) receive(m inbound) {
 		w.onPage(m)
 	case *protocol.Command:
 		w.onCommand(m)
+	case *protocol.LicenseReply:
+		w.onLicenseReply(m)
 	case *protocol.Error:
 		w.onError(m)
 	default:
-		w.log.Info("received", describe(m)...) // license and receipt replies: a later issue
+		w.log.Info("received", describe(m)...) // receipt acks: a later issue
 	}
 }
 
@@ -132,6 +137,7 @@ func (w *worker) disconnected() {
 	}
 	w.answer(w.waiters, synced{err: errOffline})
 	w.waiters = nil
+	w.dropKeys()
 }
 
 // up sends a message to the cloud, with a fresh ID unless it has one.
@@ -177,9 +183,13 @@ func (w *worker) onCommand(c *protocol.Command) {
 	}
 }
 
-// onError logs a refusal; one that answers the sync in flight ends it.
+// onError logs a refusal; one that answers the sync in flight ends it,
+// one that answers a key entry is its answer.
 func (w *worker) onError(e *protocol.Error) {
 	w.log.Warn("the cloud refused a message", "id", e.ID, "code", e.Code, "message", e.Message)
+	if w.keyRefused(e) {
+		return
+	}
 	if w.sync != nil && e.ID == w.sync.id {
 		w.failSync(fmt.Errorf("%w: %s: %s", errSyncRefused, e.Code, e.Message))
 	}

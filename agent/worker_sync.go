@@ -131,8 +131,10 @@ func (w *worker) failSync(err error) {
 }
 
 // tick gives up a sync whose pages stopped coming — and wants another,
-// as nothing else would ask — and starts a sync deferred by backoff.
+// as nothing else would ask — starts a sync deferred by backoff, and
+// forgets key entries never answered.
 func (w *worker) tick() {
+	w.expireKeys()
 	if s := w.sync; s != nil && w.now().After(s.deadline) {
 		w.failSync(errSyncTimeout)
 		w.pending = true

@@ -43,6 +43,13 @@ type Config struct {
 	QueueSize int
 	// Rate and Burst limit each device's uplink (messages a second).
 	Rate, Burst float64
+	// Licenses activates keys typed on terminals; nil refuses key entry
+	// as unsupported.
+	Licenses Licenses
+	// KeyEntries limits each device's key entries per KeyWindow, far below
+	// Rate: a guessing loop is the threat. Default 5 a minute.
+	KeyEntries int
+	KeyWindow  time.Duration
 	// PresenceFromState takes presence from the devices' retained state
 	// messages (online, and the last will's offline) instead of the broker's
 	// connection events: an external cluster tells fleet nothing else.
@@ -86,6 +93,12 @@ func New(cfg Config) (*Fleet, error) {
 	}
 	if cfg.Rate == 0 {
 		cfg.Rate, cfg.Burst = 20, 60
+	}
+	if cfg.KeyEntries == 0 {
+		cfg.KeyEntries = 5
+	}
+	if cfg.KeyWindow == 0 {
+		cfg.KeyWindow = time.Minute
 	}
 	log := cfg.Logger
 	if log == nil {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"hash/fnv"
 	"sync"
-	"time"
 
 	"mypos"
 	"mypos/protocol"
@@ -19,9 +18,8 @@ type uplink struct {
 	// the same one, so they are handled in the order it sent them (a hello
 	// before the sync that follows it).
 	queues []chan message
-
-	mu      sync.Mutex
-	buckets map[string]*bucket
+	// limit bounds what each device may send; keys bounds its key entries.
+	limit, keys *limiter
 }
 
 type message struct {
@@ -37,7 +35,9 @@ const (
 )
 
 func newUplink(f *Fleet) *uplink {
-	u := &uplink{f: f, queues: make([]chan message, f.cfg.Workers), buckets: make(map[string]*bucket)}
+	u := &uplink{f: f, queues: make([]chan message, f.cfg.Workers),
+		limit: newLimiter(f.cfg.Rate, f.cfg.Burst),
+		keys:  newLimiter(float64(f.cfg.KeyEntries)/f.cfg.KeyWindow.Seconds(), float64(f.cfg.KeyEntries))}
 	for i := range u.queues {
 		u.queues[i] = make(chan message, max(1, f.cfg.QueueSize/f.cfg.Workers))
 	}
@@ -82,9 +82,9 @@ func (u *uplink) handle(ctx context.Context, m message) {
 		}
 		return // with the embedded broker, its connection events are presence
 	}
-	if ok, tell := u.allow(m.deviceID); !ok {
+	if ok, tell := u.limit.allow(m.deviceID); !ok {
 		u.f.metrics.rejected.WithLabelValues(codeRateLimited).Inc()
-		if tell { // once a second at most: a flood must not earn a flood of replies
+		if tell {
 			u.send(m.deviceID, &protocol.Error{Code: codeRateLimited, Message: "too many messages: slow down"})
 		}
 		return
@@ -111,6 +111,8 @@ func (u *uplink) dispatch(ctx context.Context, deviceID string, msg protocol.Mes
 		err = u.f.sync(ctx, deviceID, msg)
 	case *protocol.Ack:
 		err = u.f.ack(ctx, deviceID, msg)
+	case *protocol.License:
+		err = u.f.license(ctx, deviceID, msg)
 	default:
 		u.refuse(deviceID, h.ID, codeUnsupported, h.Type+" is not served by this cloud yet")
 		return
@@ -144,35 +146,4 @@ func (u *uplink) send(deviceID string, m protocol.Message) {
 		return
 	}
 	u.f.metrics.sent.Inc()
-}
-
-// bucket is a token bucket: Rate tokens a second, at most Burst.
-type bucket struct {
-	tokens float64
-	at     time.Time
-	told   time.Time // when the device was last told to slow down
-}
-
-// allow takes a token from the device's bucket. When there is none, tell
-// says whether to tell the device so.
-func (u *uplink) allow(deviceID string) (ok, tell bool) {
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	now := time.Now()
-	b := u.buckets[deviceID]
-	if b == nil {
-		b = &bucket{tokens: u.f.cfg.Burst, at: now}
-		u.buckets[deviceID] = b
-	}
-	b.tokens = min(u.f.cfg.Burst, b.tokens+now.Sub(b.at).Seconds()*u.f.cfg.Rate)
-	b.at = now
-	if b.tokens < 1 {
-		tell = now.Sub(b.told) >= time.Second
-		if tell {
-			b.told = now
-		}
-		return false, tell
-	}
-	b.tokens--
-	return true, false
 }

@@ -40,3 +40,22 @@ func (f *flags) parse(args []string) error {
 	}
 	return nil
 }
+
+// parseArgs parses flags wherever they stand among the arguments — as in
+// `license enter KEY --data DIR` — and returns the other arguments.
+func (f *flags) parseArgs(args []string) ([]string, error) {
+	var words []string
+	for {
+		if err := f.Parse(args); err != nil {
+			return nil, fmt.Errorf("%w: %v", errUsage, err)
+		}
+		if f.NArg() == 0 {
+			break
+		}
+		words, args = append(words, f.Arg(0)), f.Args()[1:]
+	}
+	if f.data == "" {
+		return nil, fmt.Errorf("%w: --data is empty", errUsage)
+	}
+	return words, nil
+}

@@ -37,12 +37,16 @@ Usage:
   mypos-agent sync [--data DIR] [--api ADDR] [--json]
                      load the cloud's changes now (Sync → Load) and print
                      the revision reached
+  mypos-agent license enter KEY [--data DIR] [--api ADDR] [--json]
+                     activate a license on this till with its key; a typo
+                     is refused before anything is sent
   mypos-agent help   show this help
 
 DIR defaults to $MYPOS_AGENT_DATA, or ./agent-data. ADDR defaults to
 $MYPOS_AGENT_LISTEN, or 127.0.0.1:8181, and must be a loopback address;
-status and sync read the API token from DIR/api-token. --ca adds a trusted
-CA certificate (PEM) for a cloud whose certificate the system does not trust.
+status, sync and license read the API token from DIR/api-token. --ca adds a
+trusted CA certificate (PEM) for a cloud whose certificate the system does
+not trust.
 `
 
 // run is the whole program; main only exits with its status. Errors are one
@@ -65,7 +69,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 var errUsage = errors.New("usage")
 
-// dispatch runs a command. Later: license, sell, sim.
+// dispatch runs a command. Later: sell, sim.
 func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stdout, usage)
@@ -81,6 +85,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return status(ctx, rest, stdout)
 	case "sync":
 		return syncNow(ctx, rest, stdout)
+	case "license":
+		return license(ctx, rest, stdout)
 	case "help", "-h", "--help", "-help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"mypos/agent"
+	"mypos/protocol"
 )
 
 func runArgs(args ...string) (int, string, string) {
@@ -35,6 +36,9 @@ func TestRun(t *testing.T) {
 		{"ErrReconnectMax", []string{"run", "--reconnect-max", "10ms"}, 2, "at least 1s"},
 		{"ErrStatusArgument", []string{"status", "now"}, 2, `unexpected argument "now"`},
 		{"ErrSyncFlag", []string{"sync", "--force"}, 2, "flag provided but not defined"},
+		{"ErrLicenseVerb", []string{"license", "KEY"}, 2, "license enter KEY"},
+		{"ErrLicenseNoKey", []string{"license", "enter", "--data", t.TempDir()}, 2, "name the key"},
+		{"ErrLicenseFlag", []string{"license", "enter", "KEY", "--force"}, 2, "flag provided but not defined"},
 		{"ErrNotEnrolled", []string{"run", "--data", t.TempDir()}, 1, "not enrolled"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -45,7 +49,7 @@ func TestRun(t *testing.T) {
 			if tt.stderr != "" && strings.Count(strings.TrimSpace(stderr), "\n") != 0 {
 				t.Fatalf("stderr %q: want one line", stderr)
 			}
-			if tt.name == "Help" && (!strings.Contains(stdout, "mypos-agent enroll --server URL --code CODE") || !strings.Contains(stdout, "mypos-agent sync")) {
+			if tt.name == "Help" && (!strings.Contains(stdout, "mypos-agent enroll --server URL --code CODE") || !strings.Contains(stdout, "mypos-agent sync") || !strings.Contains(stdout, "mypos-agent license enter KEY")) {
 				t.Fatalf("help: %q", stdout)
 			}
 		})
@@ -106,6 +110,23 @@ func TestStatusAndSync(t *testing.T) {
 	}
 	if status, _, stderr := runArgs("status", "--data", dir, "--api", broker); status != 1 || !strings.Contains(stderr, "is `mypos-agent run` running") {
 		t.Fatalf("nothing at --api: exit %d, stderr %q", status, stderr)
+	}
+
+	// license enter: flags may follow the key, which may be typed in its
+	// groups; a typo is refused by the agent, a good key offline too.
+	payload := strings.Repeat("7", 24)
+	key := payload + string(protocol.LicenseKeyCheck(payload))
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"license", "enter", key[:24] + "2", "--data", dir}, "license refused: This key has a typo"},
+		{[]string{"license", "enter", "--data", dir, key[:5], key[5:]}, "the till is offline"},
+	} {
+		status, stdout, stderr := runArgs(tt.args...)
+		if status != 1 || stdout != "" || !strings.Contains(stderr, tt.want) || strings.Count(strings.TrimSpace(stderr), "\n") != 0 {
+			t.Fatalf("%v: exit %d, stdout %q, stderr %q; want one line with %q", tt.args, status, stdout, stderr, tt.want)
+		}
 	}
 }
 
