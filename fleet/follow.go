@@ -136,8 +136,14 @@ func (fw *follower) push(ctx context.Context, companyID string) error {
 		return err
 	}
 	complete := len(rows) < maxBatch
+	// The log is gapless: rows missing at the start were pruned, and a
+	// device that needed them can only start over from a snapshot.
+	kept := head
+	if len(rows) > 0 {
+		kept = rows[0].Rev - 1
+	}
 	for _, s := range sessions {
-		fw.pushTo(s, rows, head, complete)
+		fw.pushTo(s, rows, head, kept, complete)
 	}
 	return nil
 }
@@ -145,10 +151,14 @@ func (fw *follower) push(ctx context.Context, companyID string) error {
 // pushTo sends one device its batch: the rows after its cursor it may see.
 // A device that sees none of them gets nothing now; its next batch starts
 // at its old cursor. A device moved to another store is told to start over.
-func (fw *follower) pushTo(s *session, rows []changelog.Change, head int64, complete bool) {
+func (fw *follower) pushTo(s *session, rows []changelog.Change, head, kept int64, complete bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.syncing || s.lastSent >= head {
+		return
+	}
+	if s.lastSent < kept {
+		fw.command(s, "reset") // what it missed is pruned
 		return
 	}
 	var mine []changelog.Change
