@@ -45,3 +45,13 @@ func (l *Log) Prune(ctx context.Context, before time.Time) (int64, error) {
 	res := l.db.Conn(ctx).Exec(`DELETE FROM changes WHERE created_at < ?`, before)
 	return res.RowsAffected, res.Error
 }
+
+// Touched reports whether an entity changed after a revision. Fleet asks it
+// of a returning device's own row: a device moved to another store while
+// away must start over, since what it holds was chosen by its old store.
+func (l *Log) Touched(ctx context.Context, companyID, kind, entity string, after int64) (bool, error) {
+	var n int64
+	err := l.db.Conn(ctx).Raw(`SELECT COUNT(*) FROM (SELECT 1 FROM changes
+		WHERE company_id = ? AND rev > ? AND kind = ? AND entity = ? LIMIT 1) t`, companyID, after, kind, entity).Row().Scan(&n)
+	return n > 0, err
+}

@@ -125,11 +125,20 @@ func (f *Fleet) cursorFor(ctx context.Context, s *session, msg *protocol.Sync) (
 		return syncCursor{to: head, after: itoa(head)}, nil // at the head already: no query
 	}
 	// A sync reads the log anyway: take the head from it, not from the
-	// cache, which lags by the notifications still in flight.
+	// cache, which lags by the notifications still in flight. Then the
+	// device's store, from the database: a move made while a previous sync
+	// was paging is known there, and a move made after the head is read
+	// both here and, later, by the follower, which then finds the device
+	// already where the move puts it.
 	head, err := f.changes.Head(ctx, s.companyID)
 	if err != nil {
 		return syncCursor{}, err
 	}
+	loc, err := f.devices.Locate(ctx, s.deviceID)
+	if err != nil {
+		return syncCursor{}, err
+	}
+	s.view.StoreID = loc.StoreID
 	f.heads.raise(s.companyID, head)
 	return f.firstCursor(ctx, s, msg.Since, head, false)
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"mypos/changelog"
+	"mypos/device"
 	"mypos/protocol"
 )
 
@@ -59,6 +60,14 @@ func (f *Fleet) firstCursor(ctx context.Context, s *session, since, head int64, 
 	}
 	if since < horizon {
 		return syncCursor{snapshot: true, to: head}, nil
+	}
+	// What the device holds was chosen by the store it stood in at since.
+	// If it was moved while away, the log read under its present store
+	// would miss what that store had before since and keep what the old
+	// one had: it starts over.
+	moved, err := f.changes.Touched(ctx, s.companyID, device.Kind, s.deviceID, since)
+	if err != nil || moved {
+		return syncCursor{snapshot: true, to: head}, err
 	}
 	return syncCursor{to: head, after: strconv.FormatInt(since, 10)}, nil
 }
