@@ -25,23 +25,30 @@ import (
 // env is fleet on the embedded broker over a real database, with devices
 // enrolled through the real device service.
 type env struct {
-	t       *testing.T
+	t       testing.TB
 	db      *store.DB
 	devices *device.Service
 	changes *changelog.Log
 	fleet   *fleet.Fleet
 	broker  *broker.Broker
 	reg     *prometheus.Registry
-	rate    float64 // uplink messages a second a device may send
+	rate    float64             // uplink messages a second a device may send
+	stores  device.StoreChecker // vouches for the stores devices are placed in; nil refuses them
 	url     string
 	company context.Context
 }
 
-func newEnv(t *testing.T) *env {
+// envOption tunes an env before it starts.
+type envOption func(*env)
+
+func newEnv(t testing.TB, opts ...envOption) *env {
 	t.Helper()
 	db := storetest.Open(t, changelog.Schema, device.Schema, fleet.Schema)
 	e := &env{t: t, db: db, changes: changelog.New(db), rate: 200}
-	e.devices = device.NewService(db, e.changes, device.Options{})
+	for _, o := range opts {
+		o(e)
+	}
+	e.devices = device.NewService(db, e.changes, device.Options{Stores: e.stores})
 	id := mypos.NewID()
 	e.company = mypos.NewContextWithActor(context.Background(), mypos.Actor{Kind: mypos.KindCompany, ID: id, CompanyID: id})
 	e.start()
@@ -82,11 +89,18 @@ func (e *env) stop() {
 // enroll makes a device and returns its ID and secret.
 func (e *env) enroll(name string) (string, string) {
 	e.t.Helper()
+	return e.enrollFrom(name, "127.0.0.1")
+}
+
+// enrollFrom enrolls from an address of its own: the device service allows
+// an address only a few enrollments a minute.
+func (e *env) enrollFrom(name, address string) (string, string) {
+	e.t.Helper()
 	d, code, err := e.devices.Create(e.company, device.NewDevice{Name: name})
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	en, err := e.devices.Enroll(context.Background(), code, "nonce-"+d.ID, "127.0.0.1")
+	en, err := e.devices.Enroll(context.Background(), code, "nonce-"+d.ID, address)
 	if err != nil {
 		e.t.Fatal(err)
 	}
