@@ -39,6 +39,7 @@ var (
 		TypeSync:    func() Message { return &Sync{} },
 		TypeAck:     func() Message { return &Ack{} },
 		TypeLicense: func() Message { return &License{} },
+		TypeReceipt: func() Message { return &ReceiptUpload{} },
 	}
 	downTypes = map[string]func() Message{
 		TypeChanges:      func() Message { return &Changes{} },
@@ -134,6 +135,8 @@ func typeOf(m Message) string {
 		return TypeSyncReply
 	case *LicenseReply:
 		return TypeLicenseReply
+	case *ReceiptUpload:
+		return TypeReceipt
 	case *ReceiptAck:
 		return TypeReceiptAck
 	case *Error:

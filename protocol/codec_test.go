@@ -97,6 +97,7 @@ func FuzzDecode(f *testing.F) {
 		`{"v":1,"type":"sync","id":"s","since":3,"cursor":"c"}`,
 		`{"v":1,"type":"ack","id":"a","rev":2}`,
 		`{"v":1,"type":"license","id":"l","key":"K"}`,
+		`{"v":1,"type":"receipt","id":"0193a5c0-7d1e-7c3a-9f00-1234567890ab","receipt":{"id":"0193a5c0-7d1e-7c3a-9f00-1234567890ab","number":1,"at":"2026-11-28T10:00:00+03:00","cashier_id":"c","payment":"cash","lines":[{"goods_id":"g","name":"n","price":100,"quantity":1000,"unit":"piece","vat":"22"}],"total":100}}`,
 		`{"v":1,"type":"changes","id":"c","from":1,"to":2,"items":[{"kind":"k","id":"i","op":"upsert","body":{}}]}`,
 		`{"v":1,"type":"sync_reply","id":"s","since":0,"to":1,"reset":true,"items":[],"next":"n"}`,
 		`{"v":1,"type":"error","id":"e","code":"x","message":"y"}`,

@@ -115,6 +115,13 @@ type LicenseReply struct {
 	Message   string `json:"message,omitempty"`
 }
 
+// ReceiptUpload carries one receipt to the cloud. Its envelope ID is the
+// receipt's ID, so an error reply names the receipt it refuses.
+type ReceiptUpload struct {
+	Header
+	Receipt Sale `json:"receipt"`
+}
+
 // ReceiptAck says the receipt with ReceiptID is stored in the cloud.
 type ReceiptAck struct {
 	Header

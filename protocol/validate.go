@@ -28,6 +28,12 @@ func validate(m Message) error {
 			return errors.New("key is required")
 		}
 		return short("key", m.Key, maxKeyLen)
+	case *ReceiptUpload:
+		if m.ID != m.Receipt.ID {
+			return errors.New("the envelope's id must be the receipt's id")
+		}
+		_, err := CheckSale(&m.Receipt)
+		return err
 	case *Changes:
 		if m.From < 0 || m.To < m.From {
 			return fmt.Errorf("from %d and to %d do not make a range", m.From, m.To)
