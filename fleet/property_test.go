@@ -1094,6 +1094,24 @@ func TestSyncStoreMoves(t *testing.T) {
 		synced(t, e, tl)
 		holdsView(t, e, tl, stores["C"])
 	})
+
+	// The till comes back right after its move, while the follower has not
+	// yet heard of the move's commit (it sleeps coalescing another
+	// company's): its cached head is the till's revision, so the sync is
+	// answered from memory, and the hello has already read the new store.
+	t.Run("BackBeforeTheFollowerHears", func(t *testing.T) {
+		e, tl, stores := setUp(t)
+		other := mypos.NewID()
+		to := []string{stores["B"], stores["A"]}
+		for i := range 10 {
+			tl.disconnect()
+			e.write(other, "goods", changelog.Company(), fmt.Sprintf("wake-%d", i)) // the follower sleeps 15 ms
+			place(t, e, tl.id, to[i%2])
+			tl.connect()
+			synced(t, e, tl)
+			holdsView(t, e, tl, to[i%2])
+		}
+	})
 }
 
 func place(t *testing.T, e *env, id, store string) {

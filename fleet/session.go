@@ -29,6 +29,10 @@ type session struct {
 	// dropped says the broker lost a message for the device: the next push
 	// starts again from acked.
 	dropped bool
+	// fromHello says the view was read at the hello, maybe after a move the
+	// device does not hold yet: its first sync reads the log, which tells,
+	// even when the cached head says it is at the head.
+	fromHello bool
 }
 
 // sessions indexes this node's sessions by device and by company.

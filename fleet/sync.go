@@ -63,7 +63,7 @@ func (f *Fleet) hello(ctx context.Context, deviceID string, msg *protocol.Hello)
 	f.sessions.put(&session{
 		deviceID: deviceID, companyID: loc.CompanyID,
 		view:     changelog.View{DeviceID: deviceID, StoreID: loc.StoreID},
-		lastSent: msg.Rev, acked: msg.Rev, syncing: true,
+		lastSent: msg.Rev, acked: msg.Rev, syncing: true, fromHello: true,
 	})
 	return nil
 }
@@ -121,7 +121,7 @@ func (f *Fleet) cursorFor(ctx context.Context, s *session, msg *protocol.Sync) (
 		}
 		return cur, nil
 	}
-	if head, ok := f.heads.get(s.companyID); ok && head == msg.Since {
+	if head, ok := f.heads.get(s.companyID); ok && head == msg.Since && !s.fromHello {
 		return syncCursor{to: head, after: itoa(head)}, nil // at the head already: no query
 	}
 	// A sync reads the log anyway: take the head from it, not from the
@@ -138,7 +138,7 @@ func (f *Fleet) cursorFor(ctx context.Context, s *session, msg *protocol.Sync) (
 	if err != nil {
 		return syncCursor{}, err
 	}
-	s.view.StoreID = loc.StoreID
+	s.view.StoreID, s.fromHello = loc.StoreID, false
 	f.heads.raise(s.companyID, head)
 	return f.firstCursor(ctx, s, msg.Since, head, false)
 }
