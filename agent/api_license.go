@@ -21,7 +21,7 @@ const maxLicenseBody = 4 << 10
 // LicenseResult is the answer of POST /v1/license when the key activated
 // a license on this till.
 type LicenseResult struct {
-	Result    string `json:"result"` // protocol.LicenseActivated
+	Result    string `json:"result"` // protocol.LicenseActivated or LicenseMovedHere
 	LicenseID string `json:"license_id"`
 }
 
@@ -80,7 +80,7 @@ func (a *api) keyAnswer(w http.ResponseWriter, r *http.Request, res keyResult, d
 		writeError(w, http.StatusServiceUnavailable, "offline", "the link to the cloud dropped before it answered: check the till's status once it is back, or type the key again")
 	case res.err != nil:
 		a.internal(w, res.err)
-	case res.reply.Result != protocol.LicenseActivated:
+	case res.reply.Result == protocol.LicenseRefused:
 		status, ok := refusalStatus[res.reply.Code]
 		if !ok {
 			status = http.StatusBadGateway

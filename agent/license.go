@@ -55,7 +55,7 @@ func (w *worker) onLicenseReply(r *protocol.LicenseReply) {
 	e := w.keys[r.ID]
 	delete(w.keys, r.ID)
 	res := keyResult{reply: r}
-	if r.Result == protocol.LicenseActivated {
+	if r.Result != protocol.LicenseRefused {
 		done := make(chan synced, 1)
 		w.waiters = append(w.waiters, done)
 		res.synced = done

@@ -70,7 +70,7 @@ func TestLicenseStory(t *testing.T) {
 	}
 
 	// Typed on B (through the local API): moved; A is told at once.
-	if code, body := b.enterKey(t, key); code != http.StatusOK || body["result"] != "activated" || body["license_id"] != id {
+	if code, body := b.enterKey(t, key); code != http.StatusOK || body["result"] != "moved_here" || body["license_id"] != id {
 		t.Fatalf("the key on B: %d %v", code, body)
 	}
 	within(t, time.Second, "A's status shows no license", func() bool { return a.license(t) == "" })

@@ -14,11 +14,12 @@ import (
 // Licenses activates a key typed on a terminal; licensing.Service
 // implements it.
 type Licenses interface {
-	Activate(ctx context.Context, deviceID, companyID, key string) (*licensing.License, error)
+	Activate(ctx context.Context, deviceID, companyID, key string) (*licensing.Activation, error)
 }
 
 // license answers a key typed on a terminal with a license_reply of the
-// same ID: activated with the license's ID, or refused with the mypos code
+// same ID: activated (moved_here when another of the company's terminals
+// held it) with the license's ID, or refused with the mypos code
 // (invalid, not_found, conflict, rate_limited, …) and its message. The
 // device is the one the broker authorised; its company is its session's.
 // The license change Activate appends reaches the devices concerned through
@@ -30,7 +31,10 @@ func (f *Fleet) license(ctx context.Context, deviceID string, msg *protocol.Lice
 	switch code := mypos.ErrorCode(err); code {
 	case "":
 		reply.LicenseID = lic.ID
-		f.log.Info("license activated", "device", deviceID, "license", lic.ID)
+		if lic.Moved {
+			reply.Result = protocol.LicenseMovedHere
+		}
+		f.log.Info("license activated", "device", deviceID, "license", lic.ID, "result", reply.Result)
 	case mypos.EINTERNAL:
 		f.log.Error("key entry", "device", deviceID, "error", err)
 		fallthrough
@@ -43,7 +47,7 @@ func (f *Fleet) license(ctx context.Context, deviceID string, msg *protocol.Lice
 
 // activate checks the device's key-entry budget, finds its company and
 // asks licensing.
-func (f *Fleet) activate(ctx context.Context, deviceID, key string) (*licensing.License, error) {
+func (f *Fleet) activate(ctx context.Context, deviceID, key string) (*licensing.Activation, error) {
 	if f.cfg.Licenses == nil {
 		return nil, &mypos.Error{Code: codeUnsupported, Message: "This cloud does not activate licenses."}
 	}

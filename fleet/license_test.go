@@ -308,7 +308,7 @@ func TestLicenseEntry(t *testing.T) {
 	keyWait(t, "A is pushed its license", a.pushed(id, changelog.OpUpsert))
 
 	// The same key on B of the same company moves it; A is told at once.
-	wantReply(t, b.enter("k2", key), protocol.LicenseActivated, "")
+	wantReply(t, b.enter("k2", key), protocol.LicenseMovedHere, "")
 	if l := e.license(id); *l.DeviceID != b.id {
 		t.Fatalf("after entry on B the license is on %v", *l.DeviceID)
 	}

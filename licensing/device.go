@@ -21,7 +21,7 @@ import (
 // key is held by another company — once used, the key alone is no proof of
 // ownership — or is still sealed at its partner; ENOTFOUND (field
 // "device_id") when the device is not a live device of the company.
-func (s *Service) Activate(ctx context.Context, deviceID, companyID, key string) (*License, error) {
+func (s *Service) Activate(ctx context.Context, deviceID, companyID, key string) (*Activation, error) {
 	bare, err := NormalizeKey(key)
 	if err != nil {
 		return nil, err
@@ -31,6 +31,7 @@ func (s *Service) Activate(ctx context.Context, deviceID, companyID, key string)
 	}
 	author := mypos.Actor{Kind: mypos.KindDevice, ID: deviceID, CompanyID: companyID}
 	var row *licenseRow
+	var typ string
 	err = s.inTx(ctx, func(ctx context.Context) error {
 		it, displaced, err := s.lockWithDevice(ctx, "key_norm = ?", bare, deviceID, func(r *licenseRow) bool { return r.KeyNorm == bare })
 		if err != nil {
@@ -39,7 +40,7 @@ func (s *Service) Activate(ctx context.Context, deviceID, companyID, key string)
 		if row = it; it == nil {
 			return &mypos.Error{Code: mypos.ENOTFOUND, Field: "key", Message: "No license has this key: check it with whoever gave it to you."}
 		}
-		typ, err := activationType(it, companyID, deviceID)
+		typ, err = activationType(it, companyID, deviceID)
 		if err != nil || typ == "" {
 			return err
 		}
@@ -52,8 +53,15 @@ func (s *Service) Activate(ctx context.Context, deviceID, companyID, key string)
 	if err != nil {
 		return nil, err
 	}
-	l := row.view(author)
-	return &l, nil
+	return &Activation{License: row.view(author), Moved: typ == TypeMove}, nil
+}
+
+// Activation is what a key typed on a device did: the license, now on the
+// device, and whether it came from another of the company's devices (which
+// lost it) rather than being put on a device for the first time.
+type Activation struct {
+	License
+	Moved bool `json:"moved"`
 }
 
 // activationType decides what typing a key on a device of a company means

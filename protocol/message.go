@@ -102,7 +102,8 @@ type SyncReply struct {
 
 // Outcomes of a key entry.
 const (
-	LicenseActivated = "activated" // the key now licenses this terminal
+	LicenseActivated = "activated"  // the key now licenses this terminal
+	LicenseMovedHere = "moved_here" // ... and another of the company's terminals lost it
 	LicenseRefused   = "refused"   // see Code and Message
 )
 

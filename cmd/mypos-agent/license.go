@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"mypos/agent"
+	"mypos/protocol"
 )
 
 // license runs `license enter KEY`: a key typed on this till, sent through
@@ -40,6 +41,10 @@ func license(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("license: %w", err)
 	case *f.json:
 		return json.NewEncoder(stdout).Encode(res)
+	}
+	if res.Result == protocol.LicenseMovedHere {
+		fmt.Fprintf(stdout, "Moved here: license %s (the till that held it has lost it).\n", res.LicenseID)
+		return nil
 	}
 	fmt.Fprintf(stdout, "Activated: license %s.\n", res.LicenseID)
 	return nil
