@@ -60,6 +60,17 @@ func (tl *till) run(t *testing.T) {
 // entities reads every entity of a kind the till holds, by ID.
 func (tl *till) entities(t *testing.T, kind string) map[string]map[string]any {
 	t.Helper()
+	list := tl.list(t, kind)
+	out := make(map[string]map[string]any, len(list))
+	for _, it := range list {
+		out[it["id"].(string)] = it
+	}
+	return out
+}
+
+// list reads every entity of a kind the till holds.
+func (tl *till) list(t *testing.T, kind string) []map[string]any {
+	t.Helper()
 	req, _ := http.NewRequest("GET", "http://"+tl.api+"/v1/entities/"+kind, nil)
 	req.Header.Set("Authorization", "Bearer "+tl.token)
 	resp, err := http.DefaultClient.Do(req)
@@ -73,11 +84,7 @@ func (tl *till) entities(t *testing.T, kind string) map[string]map[string]any {
 	if resp.StatusCode != http.StatusOK || json.NewDecoder(resp.Body).Decode(&list) != nil {
 		t.Fatalf("till API /v1/entities/%s: %d", kind, resp.StatusCode)
 	}
-	out := make(map[string]map[string]any, len(list.Items))
-	for _, it := range list.Items {
-		out[it["id"].(string)] = it
-	}
-	return out
+	return list.Items
 }
 
 // within waits for cond and fails when it takes longer than limit.
