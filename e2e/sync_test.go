@@ -150,17 +150,42 @@ func cloudView(t *testing.T, s *server, token, deviceID string) map[string]map[s
 	}
 	d := s.do("GET", "/api/v1/devices/"+deviceID, token, nil).must(t, http.StatusOK)
 	view["device"][deviceID] = pick(d.Body, "id", "name", "serial", "store_id")
+	view["goods"] = map[string]map[string]any{}
+	for _, g := range listAll(t, s, token, "/api/v1/goods") {
+		view["goods"][g["id"].(string)] = pick(g, tillFields["goods"]...)
+	}
+	view["price"] = map[string]map[string]any{}
+	if store, _ := d.Body["store_id"].(string); store != "" {
+		for _, p := range listAll(t, s, token, "/api/v1/stores/"+store+"/prices") {
+			view["price"][p["goods_id"].(string)] = pick(p, tillFields["price"]...)
+		}
+	}
+	view["license"] = map[string]map[string]any{}
+	for _, l := range listAll(t, s, token, "/api/v1/licenses?state=active") {
+		if l["device_id"] == deviceID {
+			view["license"][l["id"].(string)] = pick(l, tillFields["license"]...)
+		}
+	}
 	return view
+}
+
+// tillFields are the fields of each kind a till's view is compared by.
+var tillFields = map[string][]string{
+	"cashier": {"id", "name", "role", "active", "device_ids"},
+	"store":   {"id", "name", "address"},
+	"device":  {"id", "name", "serial", "store_id"},
+	"goods":   {"id", "code", "name", "price", "unit", "vat", "active", "barcodes"},
+	"price":   {"goods_id", "store_id", "price"},
+	"license": {"id"},
 }
 
 func (tl *till) view(t *testing.T) map[string]map[string]map[string]any {
 	t.Helper()
 	view := map[string]map[string]map[string]any{}
-	fields := map[string][]string{"cashier": {"id", "name", "role", "active", "device_ids"}, "store": {"id", "name", "address"}, "device": {"id", "name", "serial", "store_id"}}
-	for kind, keep := range fields {
+	for kind, keep := range tillFields {
 		view[kind] = map[string]map[string]any{}
-		for id, body := range tl.entities(t, kind) {
-			view[kind][id] = pick(body, keep...)
+		for _, body := range tl.list(t, kind) {
+			view[kind][fmt.Sprint(body[keep[0]])] = pick(body, keep...)
 		}
 	}
 	return view
@@ -188,7 +213,11 @@ func listAll(t *testing.T, s *server, token, path string) []map[string]any {
 	var out []map[string]any
 	cursor := ""
 	for {
-		r := s.do("GET", path+"?limit=500&cursor="+cursor, token, nil).must(t, http.StatusOK)
+		sep := "?"
+		if strings.Contains(path, "?") {
+			sep = "&"
+		}
+		r := s.do("GET", path+sep+"limit=500&cursor="+cursor, token, nil).must(t, http.StatusOK)
 		for _, it := range r.Body["items"].([]any) {
 			out = append(out, it.(map[string]any))
 		}
@@ -200,8 +229,10 @@ func listAll(t *testing.T, s *server, token, path string) []map[string]any {
 	}
 }
 
-// A till offline through 1,000 mixed changes — and a server restart in the
-// middle of them — holds exactly the cloud's view once it is back.
+// A till offline through 1,000 mixed changes — cashiers allowed and
+// disallowed, store moves, goods, store prices, license moves, deletes —
+// and a server restart in the middle of them holds exactly the cloud's
+// view once it is back: every entity of every kind compared, not counts.
 func TestSyncCatchUpAfterAWeekOffline(t *testing.T) {
 	s := startServer(t)
 	shop := s.company(t, "offline@shop.test")
@@ -211,23 +242,35 @@ func TestSyncCatchUpAfterAWeekOffline(t *testing.T) {
 	}
 	a := startTill(t, s, shop, "Касса A", stores[0])
 	b := startTill(t, s, shop, "Касса B", stores[0])
-	var cashiers []string
+	var cashiers, goods []string
 	for i := 0; i < 20; i++ {
 		cashiers = append(cashiers, s.do("POST", "/api/v1/cashiers", shop, map[string]any{
 			"name": fmt.Sprintf("Кассир %d", i), "pin": "1234", "role": "cashier", "device_ids": []string{a.id, b.id},
 		}).must(t, http.StatusCreated).str("id"))
 	}
+	newGoods := func(i int) string {
+		return s.do("POST", "/api/v1/goods", shop, map[string]any{
+			"code": fmt.Sprintf("G%d", i), "name": fmt.Sprintf("Товар %d", i), "price": 1000 + i, "unit": "piece", "vat": "22",
+		}).must(t, http.StatusCreated).str("id")
+	}
+	for i := 0; i < 12; i++ {
+		goods = append(goods, newGoods(-i))
+	}
+	licenses := sealedLicenses(t, s, shop, "offline-dealer@shop.test", 2)
+	s.do("POST", "/api/v1/devices/"+a.id+"/license", shop, map[string]string{"license_id": licenses[0]}).must(t, http.StatusCreated)
 	b.stop(t)
 
+	// Each worker of run below takes the i of one residue mod 4, and both
+	// lists' lengths are multiples of 4: no two workers touch one element.
 	sets := [][]string{{a.id}, {b.id}, {a.id, b.id}, {}}
 	change := func(i int) {
-		c := cashiers[i%len(cashiers)]
-		switch i % 10 {
-		case 0, 1, 2, 3, 4:
+		c, g := cashiers[i%len(cashiers)], goods[i%len(goods)]
+		switch i % 16 {
+		case 0, 1, 2, 3, 4, 5:
 			s.do("PATCH", "/api/v1/cashiers/"+c, shop, map[string]any{"device_ids": sets[(i/7)%len(sets)]}).must(t, http.StatusOK)
-		case 5:
-			s.do("PATCH", "/api/v1/devices/"+b.id, shop, map[string]any{"store_id": stores[(i/10)%2]}).must(t, http.StatusOK)
-		case 6, 7:
+		case 6:
+			s.do("PATCH", "/api/v1/devices/"+b.id, shop, map[string]any{"store_id": stores[(i/16)%2]}).must(t, http.StatusOK)
+		case 7:
 			s.do("PATCH", "/api/v1/stores/"+stores[i%2], shop, map[string]any{"name": fmt.Sprintf("Магазин %d", i)}).must(t, http.StatusOK)
 		case 8:
 			s.do("PATCH", "/api/v1/cashiers/"+c, shop, map[string]any{"name": fmt.Sprintf("Кассир %d", i), "active": i%3 != 0}).must(t, http.StatusOK)
@@ -237,6 +280,20 @@ func TestSyncCatchUpAfterAWeekOffline(t *testing.T) {
 					"name": fmt.Sprintf("Новый %d", i), "pin": "4321", "role": "senior_cashier", "device_ids": sets[i%len(sets)],
 				}).must(t, http.StatusCreated).str("id")
 			}
+		case 10, 11:
+			s.do("PATCH", "/api/v1/goods/"+g, shop, map[string]any{"price": 2000 + i}).must(t, http.StatusOK)
+		case 12:
+			s.do("PUT", "/api/v1/stores/"+stores[i%2]+"/prices", shop, map[string]any{"goods_id": g, "price": 3000 + i}).must(t, http.StatusOK)
+		case 13:
+			s.do("DELETE", "/api/v1/stores/"+stores[(i/16)%2]+"/prices/"+g, shop, nil) // 404 when it has none
+		case 14:
+			on := []*till{a, b}[(i/32)%2]
+			if r := s.do("POST", "/api/v1/devices/"+on.id+"/license", shop, map[string]string{"license_id": licenses[(i/16)%2]}); r.Status != http.StatusCreated && r.Status != http.StatusConflict {
+				t.Errorf("license move: %d %s", r.Status, r.Raw)
+			}
+		case 15:
+			s.do("DELETE", "/api/v1/goods/"+g, shop, nil).must(t, http.StatusNoContent)
+			goods[i%len(goods)] = newGoods(i)
 		}
 	}
 	run := func(from, to int) {
@@ -260,6 +317,11 @@ func TestSyncCatchUpAfterAWeekOffline(t *testing.T) {
 	converged(t, s, shop, b, 5*time.Second)
 	// A stayed online through it all, the restart included.
 	converged(t, s, shop, a, 10*time.Second)
+	va, vb := a.view(t), b.view(t)
+	if len(vb["goods"]) != len(goods) || len(va["license"])+len(vb["license"]) == 0 || len(va["price"])+len(vb["price"]) == 0 {
+		t.Fatalf("the views compared are not the whole story: B holds %d goods, A and B %d licenses and %d store prices",
+			len(vb["goods"]), len(va["license"])+len(vb["license"]), len(va["price"])+len(vb["price"]))
+	}
 }
 
 // converged waits until a till holds exactly the cloud's view of it, and
