@@ -95,3 +95,30 @@ func sealedLicenses(t *testing.T, s *server, company, dealer string, n int) []st
 	s.do("POST", "/api/v1/documents", token, map[string]any{"type": "transfer", "company_id": companyID, "license_ids": ids}).must(t, http.StatusCreated)
 	return ids
 }
+
+// A till whose cursor is behind the pruning horizon starts over from a
+// full snapshot and holds exactly the cloud's view.
+func TestSyncBehindTheHorizon(t *testing.T) {
+	s := startServer(t, "MYPOS_SYNC_HORIZON=2s")
+	shop := s.company(t, "horizon@shop.test")
+	store := s.do("POST", "/api/v1/stores", shop, map[string]string{"name": "Магазин"}).must(t, http.StatusCreated).str("id")
+	b := startTill(t, s, shop, "Касса B", store)
+	b.stop(t)
+	var goods []string
+	for i := range 30 {
+		goods = append(goods, s.do("POST", "/api/v1/goods", shop, map[string]any{
+			"code": fmt.Sprint(i), "name": fmt.Sprintf("Товар %d", i), "price": 100 + i, "unit": "piece", "vat": "none",
+		}).must(t, http.StatusCreated).str("id"))
+	}
+	for _, g := range goods[:10] {
+		s.do("DELETE", "/api/v1/goods/"+g, shop, nil).must(t, http.StatusNoContent)
+	}
+	within(t, 5*time.Second, "the server prunes the changes B missed", func() bool {
+		return strings.Contains(s.logs.String(), "pruned the changelog")
+	})
+	b.run(t)
+	if !strings.Contains(b.logs.String(), "reset=true") {
+		t.Fatalf("B behind the horizon did not start over from a snapshot:\n%s", b.logs)
+	}
+	converged(t, s, shop, b, 5*time.Second)
+}

@@ -177,9 +177,10 @@ func (f *Fleet) Dropped(deviceID string) {
 	}
 }
 
-// prune deletes changes older than the horizon, every hour.
+// prune deletes changes older than the horizon, every hour — or every
+// quarter of the horizon when that is shorter, so a short one holds.
 func (f *Fleet) prune(ctx context.Context) {
-	t := time.NewTicker(time.Hour)
+	t := time.NewTicker(min(time.Hour, f.cfg.Horizon/4))
 	defer t.Stop()
 	for {
 		select {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -28,6 +29,13 @@ type Config struct {
 	TLSCert       string
 	TLSKey        string
 	LogLevel      string
+	SyncHorizon   string
+}
+
+// Horizon is MYPOS_SYNC_HORIZON read as a duration; validate has checked it.
+func (c Config) Horizon() time.Duration {
+	d, _ := time.ParseDuration(c.SyncHorizon)
+	return d
 }
 
 // option is one setting: its variable, its key in the file, its default.
@@ -54,6 +62,7 @@ var options = []option{
 	{"MYPOS_BROKER_URL", "broker_url", "", "external MQTT broker URL", true, func(c *Config) *string { return &c.BrokerURL }},
 	{"MYPOS_TLS_CERT", "tls_cert", "", "TLS certificate file (PEM): HTTPS and MQTT over TLS", false, func(c *Config) *string { return &c.TLSCert }},
 	{"MYPOS_TLS_KEY", "tls_key", "", "TLS key file (PEM)", false, func(c *Config) *string { return &c.TLSKey }},
+	{"MYPOS_SYNC_HORIZON", "sync_horizon", "720h", "how long the changelog keeps changes; a till further behind takes a full snapshot", false, func(c *Config) *string { return &c.SyncHorizon }},
 	{"MYPOS_LOG_LEVEL", "log_level", "info", "debug, info, warn or error", false, func(c *Config) *string { return &c.LogLevel }},
 }
 
@@ -124,6 +133,8 @@ func (c Config) validate() error {
 		return errors.New("MYPOS_HTTP_ADDR and MYPOS_MQTT_ADDR must not be empty")
 	case c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://"):
 		return errors.New("MYPOS_DATABASE_URL must be a postgres:// URL (leave it empty for SQLite)")
+	case c.Horizon() < time.Second:
+		return fmt.Errorf("MYPOS_SYNC_HORIZON must be a duration of a second or more, like 720h, not %q", c.SyncHorizon)
 	}
 	return nil
 }

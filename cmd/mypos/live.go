@@ -24,7 +24,7 @@ type liveBus interface {
 // written.
 func startLive(ctx context.Context, cfg Config, socks *sockets, svc *services, log *slog.Logger, reg prometheus.Registerer) (*fleet.Fleet, liveBus, func(), error) {
 	external := cfg.Broker == brokerExternal
-	live, err := fleet.New(fleet.Config{DB: svc.db, Changes: svc.changes, Devices: svc.devices, Licenses: svc.licenses, Logger: log, Registerer: reg, PresenceFromState: external})
+	live, err := fleet.New(fleet.Config{DB: svc.db, Changes: svc.changes, Devices: svc.devices, Licenses: svc.licenses, Horizon: cfg.Horizon(), Logger: log, Registerer: reg, PresenceFromState: external})
 	if err != nil {
 		return nil, nil, nil, err
 	}
