@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -33,19 +35,23 @@ type api struct {
 	syncWait time.Duration
 	// licenseWait bounds POST /v1/license: licenseWait, shorter in tests.
 	licenseWait time.Duration
+	pins        *pinGuard // throttles wrong PINs per cashier
 }
 
 // routes is the whole surface of the API.
 func (a *api) routes() http.Handler {
 	mux := http.NewServeMux()
-	handle := func(pattern, method string, h http.HandlerFunc) { mux.Handle(pattern, only(method, h)) }
-	handle("/v1/status", http.MethodGet, a.status)
-	handle("/v1/cashiers", http.MethodGet, a.cashiers)
-	handle("/v1/goods", http.MethodGet, a.goods)
-	handle("/v1/discounts", http.MethodGet, a.discounts)
-	handle("/v1/entities/{kind}", http.MethodGet, a.entities)
-	handle("/v1/sync", http.MethodPost, a.sync)
-	handle("/v1/license", http.MethodPost, a.license)
+	get, post := http.MethodGet, http.MethodPost
+	handle := func(pattern string, hs methods) { mux.Handle(pattern, hs) }
+	handle("/v1/status", methods{get: a.status})
+	handle("/v1/cashiers", methods{get: a.cashiers})
+	handle("/v1/cashiers/{id}/check-pin", methods{post: a.checkPIN})
+	handle("/v1/goods", methods{get: a.goods})
+	handle("/v1/discounts", methods{get: a.discounts})
+	handle("/v1/entities/{kind}", methods{get: a.entities})
+	handle("/v1/receipts", methods{get: a.receipts, post: a.postReceipt})
+	handle("/v1/sync", methods{post: a.sync})
+	handle("/v1/license", methods{post: a.license})
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not_found", "no such endpoint: "+r.URL.Path)
 	})
@@ -75,16 +81,18 @@ func (a *api) authorized(r *http.Request) bool {
 	return ok && subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(a.token)) == 1
 }
 
-// only refuses other methods than method with a JSON 405.
-func only(method string, h http.HandlerFunc) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != method {
-			w.Header().Set("Allow", method)
-			writeError(w, http.StatusMethodNotAllowed, "method_not_allowed", r.Method+" is not allowed here, only "+method)
-			return
-		}
+// methods serves a path by method, and refuses others with a JSON 405.
+type methods map[string]http.HandlerFunc
+
+func (m methods) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if h, ok := m[r.Method]; ok {
 		h(w, r)
-	})
+		return
+	}
+	allowed := slices.Sorted(maps.Keys(m))
+	allow := strings.Join(allowed, ", ")
+	w.Header().Set("Allow", allow)
+	writeError(w, http.StatusMethodNotAllowed, "method_not_allowed", r.Method+" is not allowed here, only "+allow)
 }
 
 // apiError is the body of every error the API answers.

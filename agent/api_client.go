@@ -63,19 +63,25 @@ func (c *APIClient) EnterLicense(ctx context.Context, key string) (*LicenseResul
 	return &out, c.do(ctx, http.MethodPost, "/v1/license", map[string]string{"key": key}, &out)
 }
 
-// do sends in as JSON (nil: no body) and decodes a 200's body into out.
+// do sends in as JSON (nil: no body) and decodes a success's body into out.
 func (c *APIClient) do(ctx context.Context, method, path string, in, out any) error {
+	_, err := c.call(ctx, method, path, in, out)
+	return err
+}
+
+// call is do, which also returns the success's status (200 or 201).
+func (c *APIClient) call(ctx context.Context, method, path string, in, out any) (int, error) {
 	var payload io.Reader
 	if in != nil {
 		b, err := json.Marshal(in)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		payload = bytes.NewReader(b)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, "http://"+c.Addr+path, payload)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	req.Header.Set("Authorization", "Bearer "+c.Token)
 	if in != nil {
@@ -83,17 +89,17 @@ func (c *APIClient) do(ctx context.Context, method, path string, in, out any) er
 	}
 	resp, err := c.HTTP.Do(req)
 	if err != nil {
-		return fmt.Errorf("cannot reach the agent's local API at %s (is `mypos-agent run` running, with this --listen?): %w", c.Addr, err)
+		return 0, fmt.Errorf("cannot reach the agent's local API at %s (is `mypos-agent run` running, with this --listen?): %w", c.Addr, err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
 	if err != nil {
-		return fmt.Errorf("read the agent's answer: %w", err)
+		return 0, fmt.Errorf("read the agent's answer: %w", err)
 	}
-	if resp.StatusCode != http.StatusOK {
-		return apiErrorOf(resp.StatusCode, body)
+	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusCreated {
+		return 0, apiErrorOf(resp.StatusCode, body)
 	}
-	return json.Unmarshal(body, out)
+	return resp.StatusCode, json.Unmarshal(body, out)
 }
 
 func apiErrorOf(status int, body []byte) error {

@@ -27,6 +27,7 @@ type Status struct {
 	Online   bool            `json:"online"`
 	Revision int64           `json:"revision"`
 	License  json.RawMessage `json:"license"` // the license entity's body; null when the till has none
+	Receipts ReceiptCounts   `json:"receipts"`
 }
 
 // list is the shape of every list the API answers.
@@ -45,43 +46,44 @@ func (a *api) status(w http.ResponseWriter, r *http.Request) {
 		a.internal(w, err)
 		return
 	}
-	st := Status{DeviceID: a.deviceID, Online: a.worker.online.Load(), Revision: rev}
+	counts, err := a.store.ReceiptCounts()
+	if err != nil {
+		a.internal(w, err)
+		return
+	}
+	st := Status{DeviceID: a.deviceID, Online: a.worker.online.Load(), Revision: rev, Receipts: counts}
 	if len(lic) > 0 {
 		st.License = lic[0] // a device carries at most one license
 	}
 	writeJSON(w, http.StatusOK, st)
 }
 
-func (a *api) cashiers(w http.ResponseWriter, r *http.Request)  { a.serveKind(w, kindCashier, nil) }
-func (a *api) discounts(w http.ResponseWriter, r *http.Request) { a.serveKind(w, kindDiscount, nil) }
-
-func (a *api) entities(w http.ResponseWriter, r *http.Request) {
-	a.serveKind(w, r.PathValue("kind"), nil)
+func (a *api) cashiers(w http.ResponseWriter, r *http.Request) {
+	a.serveKind(w, kindCashier, nil, nil)
 }
 
-// goods serves the catalog, or the goods with ?code= and/or ?barcode=.
-func (a *api) goods(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	var keep []func(fields) bool
-	if q.Has("code") {
-		code := q.Get("code")
-		keep = append(keep, func(f fields) bool { return scalarIs(f["code"], code) })
-	}
-	if q.Has("barcode") {
-		barcode := q.Get("barcode")
-		keep = append(keep, func(f fields) bool { return listHas(f["barcodes"], barcode) })
-	}
-	a.serveKind(w, kindGoods, keep)
+func (a *api) discounts(w http.ResponseWriter, r *http.Request) {
+	a.serveKind(w, kindDiscount, nil, nil)
+}
+
+func (a *api) entities(w http.ResponseWriter, r *http.Request) {
+	a.serveKind(w, r.PathValue("kind"), nil, nil)
 }
 
 // serveKind answers the bodies of a kind that every filter keeps, without
 // their hidden fields.
-func (a *api) serveKind(w http.ResponseWriter, kind string, keep []func(fields) bool) {
+func (a *api) serveKind(w http.ResponseWriter, kind string, keep []func(fields) bool, edit func(fields)) {
 	bodies, err := a.store.List(kind)
 	if err != nil {
 		a.internal(w, err)
 		return
 	}
+	a.serveBodies(w, bodies, keep, edit)
+}
+
+// serveBodies answers the bodies every filter keeps, each changed by edit
+// (nil: as it is), without their hidden fields.
+func (a *api) serveBodies(w http.ResponseWriter, bodies []json.RawMessage, keep []func(fields) bool, edit func(fields)) {
 	out := list{Items: []json.RawMessage{}}
 	for _, b := range bodies {
 		f, err := decodeFields(b)
@@ -89,9 +91,13 @@ func (a *api) serveKind(w http.ResponseWriter, kind string, keep []func(fields) 
 			a.internal(w, err)
 			return
 		}
-		if keepsAll(f, keep) {
-			out.Items = append(out.Items, f.public())
+		if !keepsAll(f, keep) {
+			continue
 		}
+		if edit != nil {
+			edit(f)
+		}
+		out.Items = append(out.Items, f.public())
 	}
 	writeJSON(w, http.StatusOK, out)
 }

@@ -48,7 +48,7 @@ func startAPIWaiting(t *testing.T, wait time.Duration, seed ...protocol.Item) *t
 		t.Fatal(err)
 	}
 	a := &api{worker: h.w, store: h.store, log: h.w.log, deviceID: testDevice, token: token,
-		hosts: allowedHosts(ln), syncWait: wait, licenseWait: wait}
+		hosts: allowedHosts(ln), syncWait: wait, licenseWait: wait, pins: newPINGuard()}
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Go(func() { h.w.run(ctx) })

@@ -1,9 +1,10 @@
 // Package agent is the terminal side of MyPOS: it enrolls a till with the
 // cloud, keeps it connected over MQTT, holds an offline copy of everything
-// the till may see, and serves it to the POS front on a local HTTP API. It
-// imports only the standard library, paho, bbolt and mypos/protocol — never
-// a server package — so the till's binary carries nothing of the cloud but
-// the wire contract.
+// the till may see, and serves it to the POS front on a local HTTP API,
+// through which the till sells: receipts are priced from the store, kept on
+// disk and uploaded. It imports only the standard library, paho, bbolt,
+// x/crypto/bcrypt (for PINs) and mypos/protocol — never a server package —
+// so the till's binary carries nothing of the cloud but the wire contract.
 //
 // Everything the agent keeps lives in one data directory (mode 0700); the
 // identity is one small file per fact, each written atomically, and every
@@ -14,10 +15,36 @@
 //	mqtt-url      the broker the cloud named at enrollment
 //	enroll-nonce  the nonce of an enrollment in progress, kept for retries
 //	api-token     the local API's bearer token (256 random bits, made by run)
-//	agent.db      the store (bbolt): the entities, the revision, a sync's staged pages
+//	agent.db      the store (bbolt): the entities, the revision, a sync's staged
+//	              pages, and the till's receipts
 //
 // The store (store.go) keeps one bucket per entity kind, keyed by ID, with
 // the body the cloud sent, so a new kind needs no agent change. One apply
 // worker (worker*.go) writes it: paho's handler only decodes and enqueues,
 // and the worker applies pushes and sync pages by the rules of DESIGN §5.
+//
+// The files, by job:
+//
+//	run.go, session.go, broker.go   the connection: dial, set up, reconnect
+//	inbox.go, worker*.go            the apply worker: pushes, syncs, commands
+//	store.go, store_write.go        the store: entities, revision, staging
+//	license.go                      key entry through the worker
+//	api*.go                         the local API (api.go lists every route)
+//	api_goods.go, api_pin.go        goods at this till's prices; check-pin
+//	api_receipts.go                 POST and GET /v1/receipts
+//	receipts.go                     a sale: its request, its record, the worker's sell
+//	receipts_build.go, catalog.go,  pricing a sale from the store: goods, store
+//	discount.go                       prices, discounts and when they apply
+//	receipts_store.go               the receipt queue on disk
+//	receipts_upload.go              uploading the queue: window, acks, retries
+//	api_client*.go                  the client the CLI calls the API with
+//	enroll*.go, identity.go, files.go, nonce.go   enrollment and the identity
+//
+// A receipt is written in one bbolt transaction (fsynced on commit) before
+// POST /v1/receipts answers, so a sale the front was told of survives a
+// crash. It stays queued until the cloud acknowledges it (acked) or refuses
+// it for good (rejected); the worker sends the queue in order, a window at
+// a time, again after a timeout or a dropped link — the cloud stores a
+// receipt once per device and ID, so a repeat is harmless — and syncs once
+// the queue drains (DESIGN §5).
 package agent

@@ -146,7 +146,7 @@ func (r *runner) openAPI() (net.Listener, error) {
 		return nil, err
 	}
 	r.api = &api{worker: r.worker, store: r.store, log: r.log, deviceID: r.id.DeviceID,
-		token: token, hosts: allowedHosts(ln), syncWait: syncWait, licenseWait: licenseWait}
+		token: token, hosts: allowedHosts(ln), syncWait: syncWait, licenseWait: licenseWait, pins: newPINGuard()}
 	return ln, nil
 }
 

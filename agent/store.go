@@ -24,6 +24,13 @@ const storeLockTimeout = time.Second
 //	entities/{kind}       {id} → the entity's last body (JSON), one bucket per kind
 //	staging               sync → the sync being staged; reset → "1" or "0"
 //	staging/items         8-byte sequence → a staged protocol.Item (JSON), in arrival order
+//	receipts              number → the last receipt number; count/{state} → receipts in it
+//	receipts/all          8-byte sequence → a receipt record (JSON), in the order rung up
+//	receipts/ids          receipt ID → its sequence: a retry finds its receipt
+//	receipts/{state}      8-byte sequence → "", for queued, acked and rejected
+//
+// The receipts are the till's own, not the cloud's view: emptying that
+// view (a reset, a new identity) leaves them, see receipts_store.go.
 var (
 	bucketMeta     = []byte("meta")
 	bucketEntities = []byte("entities")
@@ -36,10 +43,11 @@ var (
 	keyReset  = []byte("reset")
 )
 
-// Store is the till's offline copy of the cloud's view: every entity it
+// Store is the till's offline copy of the cloud's view — every entity it
 // may see, the revision that view is at, and the pages of a sync in
-// progress. Reads may come from any goroutine; writes come from the apply
-// worker alone, so the rules of DESIGN §5 are applied in one place.
+// progress — and the till's receipts. Reads may come from any goroutine;
+// writes come from the apply worker alone, so the rules of DESIGN §5 are
+// applied in one place.
 type Store struct {
 	db *bolt.DB
 }
@@ -59,7 +67,7 @@ func OpenStore(dir string) (*Store, error) {
 		return nil, fmt.Errorf("open the store %s: %w", path, err)
 	}
 	s := &Store{db: db}
-	if err := db.Update(createBuckets); err != nil {
+	if err := db.Update(func(tx *bolt.Tx) error { return errors.Join(createBuckets(tx), createReceiptBuckets(tx)) }); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("set up the store %s: %w", path, err)
 	}
@@ -143,14 +151,42 @@ func putRev(tx *bolt.Tx, rev int64) error {
 func (s *Store) List(kind string) ([]json.RawMessage, error) {
 	var list []json.RawMessage
 	err := s.db.View(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketEntities).Bucket([]byte(kind))
-		if b == nil {
-			return nil
-		}
-		return b.ForEach(func(_, v []byte) error {
-			list = append(list, append(json.RawMessage(nil), v...)) // v lives only as long as tx
-			return nil
-		})
+		list = newCatalog(tx).list(kind)
+		return nil
 	})
 	return list, err
+}
+
+// Get returns the body of one entity, nil when the store has none.
+func (s *Store) Get(kind, id string) (json.RawMessage, error) {
+	var body json.RawMessage
+	err := s.db.View(func(tx *bolt.Tx) error {
+		if v := newCatalog(tx).get(kind, id); v != nil {
+			body = append(json.RawMessage(nil), v...) // v lives only as long as tx
+		}
+		return nil
+	})
+	return body, err
+}
+
+// goodsWithPrices returns every goods body and the store prices by goods
+// ID, read together so a push between cannot pair a goods with a price it
+// never had.
+func (s *Store) goodsWithPrices() (goods []json.RawMessage, prices map[string]json.RawMessage, err error) {
+	prices = map[string]json.RawMessage{}
+	err = s.db.View(func(tx *bolt.Tx) error {
+		c := newCatalog(tx)
+		goods = c.list(kindGoods)
+		for _, body := range c.list(kindPrice) {
+			var p struct {
+				GoodsID string          `json:"goods_id"`
+				Price   json.RawMessage `json:"price"`
+			}
+			if json.Unmarshal(body, &p) == nil && p.GoodsID != "" && p.Price != nil {
+				prices[p.GoodsID] = p.Price
+			}
+		}
+		return nil
+	})
+	return goods, prices, err
 }

@@ -44,7 +44,8 @@ type worker struct {
 	retry     *backoff        // after a failed sync, the next waits
 	notBefore time.Time       // no sync starts before this
 
-	keys map[string]*keyEntry // key entries sent, by message ID, waiting for the cloud's answer
+	keys    map[string]*keyEntry // key entries sent, by message ID, waiting for the cloud's answer
+	uploads *uploads             // the receipts on their way to the cloud
 }
 
 func newWorker(store *Store, log *slog.Logger, agentName string) (*worker, error) {
@@ -55,7 +56,7 @@ func newWorker(store *Store, log *slog.Logger, agentName string) (*worker, error
 	return &worker{
 		store: store, log: log, inbox: newInbox(), tasks: make(chan func()), now: time.Now,
 		agent: agentName, rev: rev, retry: newBackoff(time.Second, 30*time.Second),
-		keys: make(map[string]*keyEntry),
+		keys: make(map[string]*keyEntry), uploads: newUploads(),
 	}, nil
 }
 
@@ -106,15 +107,18 @@ func (w *worker) receive(m inbound) {
 		w.onCommand(m)
 	case *protocol.LicenseReply:
 		w.onLicenseReply(m)
+	case *protocol.ReceiptAck:
+		w.onReceiptAck(m)
 	case *protocol.Error:
 		w.onError(m)
 	default:
-		w.log.Info("received", describe(m)...) // receipt acks: a later issue
+		w.log.Info("received", describe(m)...)
 	}
 }
 
 // connected starts serving a new connection: hello with the revision held,
-// then a sync — whatever happened while the till was away, it catches up.
+// then a sync — whatever happened while the till was away, it catches up —
+// and the receipts queued meanwhile.
 func (w *worker) connected(send sender) {
 	if w.sync != nil { // the last connection's, had its loss not been told
 		w.abandon("a new connection")
@@ -124,10 +128,12 @@ func (w *worker) connected(send sender) {
 	w.up(&protocol.Hello{Rev: w.rev, Agent: w.agent})
 	w.notBefore = time.Time{} // a new connection syncs at once
 	w.want(false)
+	w.pumpReceipts()
 }
 
 // disconnected forgets the connection. A sync in flight dies with it (the
 // cloud answers on the connection it was asked on); its callers are told.
+// Receipts in flight are queued again.
 func (w *worker) disconnected() {
 	w.send = nil
 	w.online.Store(false)
@@ -138,6 +144,7 @@ func (w *worker) disconnected() {
 	w.answer(w.waiters, synced{err: errOffline})
 	w.waiters = nil
 	w.dropKeys()
+	w.dropUploads()
 }
 
 // up sends a message to the cloud, with a fresh ID unless it has one.
@@ -184,10 +191,11 @@ func (w *worker) onCommand(c *protocol.Command) {
 }
 
 // onError logs a refusal; one that answers the sync in flight ends it,
-// one that answers a key entry is its answer.
+// one that answers a key entry is its answer, one that names a receipt
+// rejects it or holds it back.
 func (w *worker) onError(e *protocol.Error) {
 	w.log.Warn("the cloud refused a message", "id", e.ID, "code", e.Code, "message", e.Message)
-	if w.keyRefused(e) {
+	if w.keyRefused(e) || w.receiptRefused(e) {
 		return
 	}
 	if w.sync != nil && e.ID == w.sync.id {

@@ -131,10 +131,13 @@ func (w *worker) failSync(err error) {
 }
 
 // tick gives up a sync whose pages stopped coming — and wants another,
-// as nothing else would ask — starts a sync deferred by backoff, and
-// forgets key entries never answered.
+// as nothing else would ask — starts a sync deferred by backoff, forgets
+// key entries never answered, and sends again receipts never acknowledged
+// or held back by a backoff.
 func (w *worker) tick() {
 	w.expireKeys()
+	w.expireReceipts()
+	w.pumpReceipts()
 	if s := w.sync; s != nil && w.now().After(s.deadline) {
 		w.failSync(errSyncTimeout)
 		w.pending = true

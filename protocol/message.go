@@ -104,7 +104,7 @@ type SyncReply struct {
 const (
 	LicenseActivated = "activated"  // the key now licenses this terminal
 	LicenseMovedHere = "moved_here" // ... and another of the company's terminals lost it
-	LicenseRefused   = "refused"   // see Code and Message
+	LicenseRefused   = "refused"    // see Code and Message
 )
 
 // LicenseReply answers a License with the same ID.

@@ -13,11 +13,12 @@ const (
 	PaymentCard = "card"
 )
 
-// Bounds of a sale's fields.
-const (
-	maxSaleText = 256 // a line's name
-	saleIDLen   = 36  // a UUID in its canonical text form
-)
+// MaxLineName bounds a sale line's name, in characters: above the
+// cabinet's 200, so a goods' name always fits.
+const MaxLineName = 256
+
+// saleIDLen is a UUID's length in its canonical text form.
+const saleIDLen = 36
 
 // Sale is a receipt as a till registered it, which the cloud stores once
 // per device and ID. The till makes the ID (a UUID) when the receipt is
@@ -97,8 +98,8 @@ func (s *Sale) checkFields() error {
 		if l.GoodsID == "" || len(l.GoodsID) > maxIDLen || len(l.DiscountID) > maxIDLen {
 			return fmt.Errorf("line %d: goods_id is required; ids have at most %d bytes", i+1, maxIDLen)
 		}
-		if len(l.Name) > maxSaleText || !utf8.ValidString(l.Name) {
-			return fmt.Errorf("line %d: name has at most %d bytes of UTF-8", i+1, maxSaleText)
+		if !utf8.ValidString(l.Name) || utf8.RuneCountInString(l.Name) > MaxLineName {
+			return fmt.Errorf("line %d: name has at most %d characters of UTF-8", i+1, MaxLineName)
 		}
 	}
 	return nil

@@ -61,7 +61,7 @@ func TestCheckSaleRefuses(t *testing.T) {
 		{"Payment", func(s *Sale) { s.Payment = "barter" }, "payment"},
 		{"NoLines", func(s *Sale) { s.Lines = nil }, "at least one line"},
 		{"NoGoods", func(s *Sale) { s.Lines[1].GoodsID = "" }, "line 2: goods_id"},
-		{"LongName", func(s *Sale) { s.Lines[0].Name = strings.Repeat("я", 200) }, "line 1: name"},
+		{"LongName", func(s *Sale) { s.Lines[0].Name = strings.Repeat("я", 257) }, "line 1: name"},
 		{"BadLine", func(s *Sale) { s.Lines[0].Quantity = 1500 }, "pieces are whole"},
 		{"Total", func(s *Sale) { s.Total++ }, "stated 25591, computed 25590"},
 	}

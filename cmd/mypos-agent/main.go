@@ -40,13 +40,35 @@ Usage:
   mypos-agent license enter KEY [--data DIR] [--api ADDR] [--json]
                      activate a license on this till with its key; a typo
                      is refused before anything is sent
+  mypos-agent sell --cashier ID [--payment cash|card] [--total KOPECKS]
+                   [--id UUID] [--data DIR] [--api ADDR] [--json] ITEM...
+                     register a sale, priced from the till's store, and
+                     print its number, total and state; it is stored before
+                     the answer and uploaded when the link allows
+  mypos-agent cashiers [--data DIR] [--api ADDR] [--json]
+                     the cashiers allowed on this till
+  mypos-agent goods [--code C] [--barcode B] [--data DIR] [--api ADDR] [--json]
+                     the till's goods at their prices here
+  mypos-agent receipts [--state queued|acked|rejected] [--limit N]
+                       [--data DIR] [--api ADDR] [--json]
+                     the till's receipts, newest first
   mypos-agent help   show this help
+
+ITEM is GOODS[*QTY][%DISCOUNT]: GOODS is id:GOODS_ID, code:CODE or
+barcode:BARCODE, or without a prefix a barcode when it is 8 or 13 digits
+and a code otherwise; QTY is pieces or kilograms with up to 3 decimals
+(2, 1.234; default 1); DISCOUNT is a discount's ID. Quote an ITEM with *
+in it, so the shell leaves it alone:
+  mypos-agent sell --cashier C1 --payment card '101*2' 4600000000017 'code:7*0.5%D1'
+--total is what the customer was shown: a sale that adds up otherwise is
+refused. --id retries a sale whose answer was lost without registering it
+twice.
 
 DIR defaults to $MYPOS_AGENT_DATA, or ./agent-data. ADDR defaults to
 $MYPOS_AGENT_LISTEN, or 127.0.0.1:8181, and must be a loopback address;
-status, sync and license read the API token from DIR/api-token. --ca adds a
-trusted CA certificate (PEM) for a cloud whose certificate the system does
-not trust.
+the commands that call the running agent read the API token from
+DIR/api-token. --ca adds a trusted CA certificate (PEM) for a cloud whose
+certificate the system does not trust.
 `
 
 // run is the whole program; main only exits with its status. Errors are one
@@ -69,7 +91,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 var errUsage = errors.New("usage")
 
-// dispatch runs a command. Later: sell, sim.
+// dispatch runs a command. Later: sim.
 func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stdout, usage)
@@ -87,6 +109,14 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return syncNow(ctx, rest, stdout)
 	case "license":
 		return license(ctx, rest, stdout)
+	case "sell":
+		return sell(ctx, rest, stdout)
+	case "cashiers":
+		return cashiers(ctx, rest, stdout)
+	case "goods":
+		return goods(ctx, rest, stdout)
+	case "receipts":
+		return receipts(ctx, rest, stdout)
 	case "help", "-h", "--help", "-help":
 		fmt.Fprint(stdout, usage)
 		return nil
