@@ -1,9 +1,7 @@
 package agent
 
 import (
-	"crypto/rand"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -97,7 +95,7 @@ func badRequest(format string, args ...any) *refusal {
 func (req *SaleRequest) check() error {
 	req.ID = strings.ToLower(req.ID)
 	switch {
-	case req.ID != "" && !isUUID(req.ID):
+	case req.ID != "" && !protocol.ValidID(req.ID):
 		return badRequest("id must be a UUID (e.g. 0190c0de-0000-7000-8000-000000000001), or left out")
 	case req.CashierID == "":
 		return badRequest("cashier_id is required")
@@ -143,39 +141,6 @@ func (req SaleRequest) fingerprint() string {
 	return hex.EncodeToString(sum[:])
 }
 
-// newReceiptID is a fresh UUIDv7: ordered by time like the cloud's IDs.
-func newReceiptID() string {
-	var b [16]byte
-	rand.Read(b[:]) // never fails: crypto/rand panics instead
-	var ms [8]byte
-	binary.BigEndian.PutUint64(ms[:], uint64(time.Now().UnixMilli()))
-	copy(b[:6], ms[2:])
-	b[6] = 0x70 | b[6]&0x0f // version 7
-	b[8] = 0x80 | b[8]&0x3f // RFC 9562 variant
-	h := hex.EncodeToString(b[:])
-	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
-}
-
-// isUUID reports whether s is a UUID in canonical lower-case form.
-func isUUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i, c := range []byte(s) {
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-				return false
-			}
-		}
-	}
-	return true
-}
-
 // sold is the outcome of a sale for the local API.
 type sold struct {
 	receipt Receipt
@@ -189,7 +154,7 @@ type sold struct {
 func (w *worker) sell(req *SaleRequest) sold {
 	id := req.ID
 	if id == "" {
-		id = newReceiptID()
+		id = protocol.NewID()
 	}
 	at := w.now().Local().Truncate(time.Millisecond)
 	rec, created, err := w.store.addReceipt(id, req.fingerprint(), func(c *catalog, number int64) (*receiptRecord, error) {

@@ -159,7 +159,7 @@ func TestSellOK(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := r.Sale
-	if !isUUID(s.ID) || s.ID[14] != '7' || s.Number != 1 || s.CashierID != "anna" || s.Payment != "card" || !s.At.Equal(ta.clock) {
+	if !protocol.ValidID(s.ID) || s.ID[14] != '7' || s.Number != 1 || s.CashierID != "anna" || s.Payment != "card" || !s.At.Equal(ta.clock) {
 		t.Fatalf("sale %+v: want a fresh UUIDv7, number 1, anna, card, at the worker's clock", s)
 	}
 	want := []protocol.SaleLine{

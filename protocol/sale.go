@@ -3,6 +3,7 @@ package protocol
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -16,9 +17,6 @@ const (
 // MaxLineName bounds a sale line's name, in characters: above the
 // cabinet's 200, so a goods' name always fits.
 const MaxLineName = 256
-
-// saleIDLen is a UUID's length in its canonical text form.
-const saleIDLen = 36
 
 // Sale is a receipt as a till registered it, which the cloud stores once
 // per device and ID. The till makes the ID (a UUID) when the receipt is
@@ -81,7 +79,7 @@ func CheckSale(s *Sale) (Totals, error) {
 
 func (s *Sale) checkFields() error {
 	switch {
-	case !isUUID(s.ID):
+	case !ValidID(strings.ToLower(s.ID)):
 		return errors.New("id must be a UUID")
 	case s.Number < 1:
 		return errors.New("number starts at 1")
@@ -103,25 +101,4 @@ func (s *Sale) checkFields() error {
 		}
 	}
 	return nil
-}
-
-// isUUID reports whether s is a UUID in canonical form (any version),
-// lower- or upper-case.
-func isUUID(s string) bool {
-	if len(s) != saleIDLen {
-		return false
-	}
-	for i, c := range []byte(s) {
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
-				return false
-			}
-		}
-	}
-	return true
 }
