@@ -9,11 +9,11 @@ import (
 	"mypos/protocol"
 )
 
-// Discount targets: which goods a discount applies to.
+// Discount targets: which goods a discount applies to (see protocol).
 const (
-	TargetAll   = "all"   // every goods
-	TargetGroup = "group" // the goods of one group (GroupID)
-	TargetGoods = "goods" // the goods listed (GoodsIDs)
+	TargetAll   = protocol.TargetAll
+	TargetGroup = protocol.TargetGroup
+	TargetGoods = protocol.TargetGoods
 )
 
 // Discount is a company's discount. Kind and Value follow protocol:
@@ -334,24 +334,8 @@ func idSet(ids []string) []string {
 	return s
 }
 
-// discountBody is a discount as terminals receive it: everything the till
-// needs to decide whether it applies now, and to what. Which stores it is
-// for is not in it: each store's devices get their own copy.
-type discountBody struct {
-	ID       string     `json:"id"`
-	Name     string     `json:"name"`
-	Kind     string     `json:"kind"`
-	Value    int64      `json:"value"`
-	Target   string     `json:"target"`
-	GroupID  *string    `json:"group_id"`
-	GoodsIDs []string   `json:"goods_ids"`
-	StartsAt *time.Time `json:"starts_at"`
-	EndsAt   *time.Time `json:"ends_at"`
-	Days     []int      `json:"days"`
-	TimeFrom *string    `json:"time_from"`
-	TimeTo   *string    `json:"time_to"`
-	Active   bool       `json:"active"`
-}
+// discountBody is a discount as terminals receive it: protocol's terms.
+type discountBody = protocol.DiscountTerms
 
 func (d *Discount) body() discountBody {
 	return discountBody{ID: d.ID, Name: d.Name, Kind: d.Kind, Value: d.Value, Target: d.Target, GroupID: d.GroupID,
