@@ -8,15 +8,20 @@ import (
 	"mypos/store"
 )
 
-// deviceView is a device as the cabinet shows it: with whether it is
-// online and when it was last seen, which fleet knows and device does not.
+// deviceView is a device as the cabinet shows it, with what fleet knows and
+// device does not: whether it is online and when it was last seen; the
+// revision of its company's data it last acknowledged, and how many
+// revisions the company is ahead of it (null until it first connected).
 type deviceView struct {
 	*device.Device
 	Online   bool       `json:"online"`
 	LastSeen *time.Time `json:"last_seen"`
+	Revision *int64     `json:"revision"`
+	Behind   *int64     `json:"behind"`
 }
 
-// withPresence joins devices with their presence in one query.
+// withPresence joins devices with their presence and sync state, a few
+// queries for the whole list.
 func (s *Server) withPresence(ctx context.Context, devices []device.Device) ([]deviceView, error) {
 	ids := make([]string, len(devices))
 	for i := range devices {
@@ -33,9 +38,17 @@ func (s *Server) withPresence(ctx context.Context, devices []device.Device) ([]d
 	if err != nil {
 		return nil, err
 	}
+	synced, err := s.cfg.Fleet.SyncStates(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	for i := range views {
 		if p, ok := presence[views[i].ID]; ok {
 			views[i].Online, views[i].LastSeen = p.Online, &p.LastSeen
+		}
+		if st, ok := synced[views[i].ID]; ok {
+			behind := st.Behind()
+			views[i].Revision, views[i].Behind = &st.Rev, &behind
 		}
 	}
 	return views, nil

@@ -19,6 +19,7 @@ import (
 	"mypos/device"
 	"mypos/fleet"
 	"mypos/licensing"
+	"mypos/sales"
 )
 
 // Config is what the cabinet needs from the process that runs it.
@@ -31,6 +32,8 @@ type Config struct {
 	Fleet *fleet.Fleet
 	// Licensing serves licenses and their documents.
 	Licensing *licensing.Service
+	// Sales serves the receipts the tills uploaded and their summaries.
+	Sales *sales.Service
 	// InTx runs a use case that spans packages in one transaction.
 	InTx func(ctx context.Context, fn func(ctx context.Context) error) error
 	// PublicMQTTURL is the broker address enrollment hands to terminals.
@@ -158,6 +161,10 @@ func (s *Server) routes() {
 	api.Get("/discounts/:id", s.getDiscount)
 	api.Patch("/discounts/:id", s.updateDiscount)
 	api.Delete("/discounts/:id", s.deleteDiscount)
+
+	api.Get("/receipts", s.listReceipts)
+	api.Get("/receipts/:id", s.getReceipt)
+	api.Get("/sales/summary", s.salesSummary)
 
 	s.webRoutes()
 

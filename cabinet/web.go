@@ -27,7 +27,7 @@ var webFS embed.FS
 // missing or broken.
 var views = []string{
 	"login", "choose", "register", "pending", "dashboard",
-	"owner_partners", "owner_companies", "error",
+	"owner_partners", "owner_companies", "error", "company_receipts",
 }
 
 // webRoutes registers the HTML cabinet. Every page renders its errors as
@@ -49,6 +49,8 @@ func (s *Server) webRoutes() {
 	get("/owner/partners", s.ownerPartners)
 	post("/owner/partners/:id/approve", s.ownerApprove)
 	get("/owner/companies", s.ownerCompanies)
+
+	get("/receipts", s.companyReceipts)
 }
 
 // page is what every view is executed with.

@@ -44,7 +44,9 @@ func (l *Log) AppendMany(ctx context.Context, companyID string, entries []Entry)
 	if err := l.saveStates(ctx, companyID, last-n+1, entries, bodies); err != nil {
 		return 0, err
 	}
-	store.AfterCommit(ctx, func() { l.publish(Commit{CompanyID: companyID, Rev: last}) })
+	if err := l.announce(ctx, Commit{CompanyID: companyID, Rev: last}); err != nil {
+		return 0, err
+	}
 	return last, nil
 }
 

@@ -73,7 +73,7 @@ var ErrNoTransaction = errors.New("changelog: Append needs the writer's transact
 // revision. Revisions of a company are gapless and strictly increasing
 // under concurrent writers: the counter row is updated first, which locks
 // it on Postgres until commit (SQLite serialises writers anyway). Once the
-// transaction commits, subscribers hear of it.
+// transaction commits, subscribers and the other nodes hear of it.
 func (l *Log) Append(ctx context.Context, companyID string, e Entry) (int64, error) {
 	if !store.InTransaction(ctx) {
 		return 0, ErrNoTransaction
@@ -103,7 +103,9 @@ func (l *Log) Append(ctx context.Context, companyID string, e Entry) (int64, err
 	if err := l.saveState(ctx, companyID, rev, e, body); err != nil {
 		return 0, err
 	}
-	store.AfterCommit(ctx, func() { l.publish(Commit{CompanyID: companyID, Rev: rev}) })
+	if err := l.announce(ctx, Commit{CompanyID: companyID, Rev: rev}); err != nil {
+		return 0, err
+	}
 	return rev, nil
 }
 

@@ -2,7 +2,9 @@ package changelog
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"slices"
 	"time"
 )
 
@@ -94,31 +96,6 @@ func (c Change) Visible(v View) (Item, bool) {
 	return Item{}, false
 }
 
-// Compact folds changes in order into the last item per entity that a
-// device must apply. An entity the device saw at some point in the run and
-// cannot see at its end becomes a delete, which is harmless if the device
-// never had it.
-func Compact(changes []Change, v View) []Item {
-	type key struct{ kind, entity string }
-	last := make(map[key]int)
-	var items []Item
-	for _, c := range changes {
-		item, ok := c.Visible(v)
-		k := key{c.Kind, c.Entity}
-		i, seen := last[k]
-		switch {
-		case ok && seen:
-			items[i] = item
-		case ok:
-			last[k] = len(items)
-			items = append(items, item)
-		case seen && items[i].Op == OpUpsert:
-			items[i] = Item{Kind: c.Kind, Entity: c.Entity, Op: OpDelete} // lost sight of it
-		}
-	}
-	return items
-}
-
 // Compacted returns what a device must apply to go from revision after to
 // the company's head, compacted to the last state per entity, with the head.
 func (l *Log) Compacted(ctx context.Context, companyID string, v View, after int64) ([]Item, int64, error) {
@@ -141,38 +118,60 @@ type SnapshotPage struct {
 }
 
 // Snapshot returns a page of the current state a device may see, in a
-// stable order, from cursor ("" for the start). Pages are read by index
-// range, so memory does not grow with the catalog.
+// stable order, from cursor ("" for the start), reading at most limit
+// rows. Pages are read by index range, so memory does not grow with the
+// catalog.
 func (l *Log) Snapshot(ctx context.Context, companyID string, v View, cursor string, limit int) (SnapshotPage, error) {
+	var page SnapshotPage
+	next, err := l.SnapshotEach(ctx, companyID, v, cursor, limit, func(it Item) bool {
+		it.Body = slices.Clone(it.Body)
+		page.Items = append(page.Items, it)
+		return true
+	})
+	page.Next = next
+	return page, err
+}
+
+// SnapshotEach is Snapshot for a reader that uses each item at once and may
+// stop early: it calls fn with the items until fn returns false. An item's
+// Body is valid only during the call: rows are scanned into one buffer, so
+// reading a catalog for a reset storm does not copy every body to the heap.
+// It returns the cursor after the last row read when it read limit rows
+// and fn never stopped, "" otherwise.
+func (l *Log) SnapshotEach(ctx context.Context, companyID string, v View, cursor string, limit int, fn func(Item) bool) (string, error) {
 	kind, entity := splitCursor(cursor)
-	var rows []struct {
-		Kind, Entity, Scope, Body string
-	}
 	// The row comparison is what both databases seek the key to; the
 	// equivalent OR of two comparisons made each page scan the pages
 	// before it, so reading a catalog was quadratic.
-	err := l.db.Conn(ctx).Raw(`SELECT kind, entity, scope, body FROM changelog_state
+	rows, err := l.db.Conn(ctx).Raw(`SELECT kind, entity, scope, body FROM changelog_state
 		WHERE company_id = ? AND (kind, entity) > (?, ?)
 		AND (scope_kind = 'company' OR scope_kind = 'devices' OR (scope_kind = 'store' AND scope_store = ?))
-		ORDER BY kind, entity LIMIT ?`, companyID, kind, entity, v.StoreID, limit).Scan(&rows).Error
+		ORDER BY kind, entity LIMIT ?`, companyID, kind, entity, v.StoreID, limit).Rows()
 	if err != nil {
-		return SnapshotPage{}, err
+		return "", err
 	}
-	var page SnapshotPage
-	for _, r := range rows {
-		scope, err := ParseScope(r.Scope)
+	defer rows.Close()
+	var body sql.RawBytes
+	for n := 1; rows.Next(); n++ {
+		it := Item{Op: OpUpsert}
+		var scope string
+		if err := rows.Scan(&it.Kind, &it.Entity, &scope, &body); err != nil {
+			return "", err
+		}
+		s, err := ParseScope(scope)
 		if err != nil {
-			return SnapshotPage{}, err
+			return "", err
 		}
-		if scope.Includes(v) {
-			page.Items = append(page.Items, Item{Kind: r.Kind, Entity: r.Entity, Op: OpUpsert, Body: json.RawMessage(r.Body)})
+		if s.Includes(v) {
+			if it.Body = json.RawMessage(body); !fn(it) {
+				return "", nil
+			}
+		}
+		if n == limit {
+			return it.Kind + "/" + it.Entity, nil
 		}
 	}
-	if len(rows) == limit {
-		last := rows[len(rows)-1]
-		page.Next = last.Kind + "/" + last.Entity
-	}
-	return page, nil
+	return "", rows.Err()
 }
 
 func splitCursor(cursor string) (kind, entity string) {

@@ -181,13 +181,20 @@ func (a *agentProc) stop(t *testing.T) {
 // and the same MQTT address, as an operator's restart would.
 func restartServer(t *testing.T, s *server) *server {
 	t.Helper()
+	s.stop()
+	return startAgain(t, s)
+}
+
+// startAgain starts a stopped cloud again on its database and its MQTT
+// address.
+func startAgain(t *testing.T, s *server) *server {
+	t.Helper()
 	keep := []string{"MYPOS_MQTT_ADDR=" + s.MQTT}
 	for _, kv := range s.cmd.Env {
 		if strings.HasPrefix(kv, "MYPOS_DATABASE_URL=") || strings.HasPrefix(kv, "MYPOS_DATA_DIR=") {
 			keep = append(keep, kv) // the last one wins, as in the process
 		}
 	}
-	s.stop()
 	return startServer(t, keep...)
 }
 

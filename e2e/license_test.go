@@ -3,6 +3,7 @@ package e2e
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -54,6 +55,11 @@ func TestLicenseStory(t *testing.T) {
 
 	a := startTill(t, s, shop, "Касса A", "")
 	b := startTill(t, s, shop, "Касса B", "")
+	s.do("POST", "/api/v1/goods", shop, map[string]any{"code": "1001", "name": "Молоко 1 л", "price": milkPrice, "unit": "piece", "vat": "10"}).must(t, http.StatusCreated)
+	olga := s.do("POST", "/api/v1/cashiers", shop, map[string]any{"name": "Ольга", "pin": "1234", "role": "cashier", "device_ids": []string{a.id, b.id}}).must(t, http.StatusCreated).str("id")
+	within(t, time.Second, "both tills hold the cashier", func() bool {
+		return a.entities(t, "cashier")[olga] != nil && b.entities(t, "cashier")[olga] != nil
+	})
 
 	// Typed on till A (through the CLI): activated, and A's status shows it.
 	status, stdout, stderr := myposAgent(t, "license", "enter", key, "--data", a.dir, "--api", a.api)
@@ -75,6 +81,16 @@ func TestLicenseStory(t *testing.T) {
 	}
 	within(t, time.Second, "A's status shows no license", func() bool { return a.license(t) == "" })
 	within(t, time.Second, "B's status shows the license", func() bool { return b.license(t) == id })
+	// A till without a license does not sell; B, which has it now, does.
+	twoMilks := saleOf(olga, newUUID(), 2)
+	if code, body := a.call(t, "POST", "/v1/receipts", twoMilks); code != http.StatusForbidden || body["code"] != "license_required" {
+		t.Fatalf("A without its license sold: %d %v", code, body)
+	}
+	status, stdout, stderr = myposAgent(t, "sell", "--cashier", olga, "--total", fmt.Sprint(2*milkPrice), "--data", b.dir, "--api", b.api, "1001*2")
+	if status != 0 || !strings.Contains(stdout, "Receipt 1 registered: 179.80") {
+		t.Fatalf("sell on B: exit %d, stdout %q, stderr %q", status, stdout, stderr)
+	}
+	within(t, 5*time.Second, "B's receipt reaches the company's cabinet", func() bool { return len(cloudReceipts(t, s, shop)) == 1 })
 	// And back to A.
 	if code, body := a.enterKey(t, strings.ToLower(key)); code != http.StatusOK || body["license_id"] != id {
 		t.Fatalf("the key on A again: %d %v", code, body)

@@ -46,6 +46,13 @@ type Config struct {
 	// Licenses activates keys typed on terminals; nil refuses key entry
 	// as unsupported.
 	Licenses Licenses
+	// Receipts stores the receipts terminals upload; nil refuses them as
+	// unsupported.
+	Receipts Receipts
+	// ReceiptRate and ReceiptBurst limit each device's receipts a second,
+	// apart from Rate: a till back from a week offline uploads thousands.
+	// Default 500 a second; the burst defaults to 4 seconds' worth.
+	ReceiptRate, ReceiptBurst float64
 	// KeyEntries limits each device's key entries per KeyWindow, far below
 	// Rate: a guessing loop is the threat. Default 5 a minute.
 	KeyEntries int
@@ -54,6 +61,10 @@ type Config struct {
 	// messages (online, and the last will's offline) instead of the broker's
 	// connection events: an external cluster tells fleet nothing else.
 	PresenceFromState bool
+	// Poll is how often the follower asks the database for the heads of
+	// its companies, in case another node's commit went unheard (a lost
+	// notification, or SQLite, which has none). Default 1 s.
+	Poll time.Duration
 }
 
 // Fleet is the live side of the cloud.
@@ -69,6 +80,10 @@ type Fleet struct {
 	heads    *heads
 	sessions *sessions
 	follower *follower
+	acks     *acks
+	// listen is how the follower hears other nodes' commits: the
+	// database's notifications (a test loses them).
+	listen func(context.Context, store.Listener) error
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -94,6 +109,15 @@ func New(cfg Config) (*Fleet, error) {
 	if cfg.Rate == 0 {
 		cfg.Rate, cfg.Burst = 20, 60
 	}
+	if cfg.ReceiptRate == 0 {
+		cfg.ReceiptRate = 500
+	}
+	if cfg.ReceiptBurst == 0 {
+		cfg.ReceiptBurst = 4 * cfg.ReceiptRate
+	}
+	if cfg.Poll == 0 {
+		cfg.Poll = pollEvery
+	}
 	if cfg.KeyEntries == 0 {
 		cfg.KeyEntries = 5
 	}
@@ -113,6 +137,7 @@ func New(cfg Config) (*Fleet, error) {
 		changes: cfg.Changes, devices: cfg.Devices, heads: &heads{rev: make(map[string]int64)}, sessions: newSessions()}
 	f.uplink = newUplink(f)
 	f.follower = newFollower(f)
+	f.acks, f.listen = newAcks(cfg.DB, log), cfg.DB.Listen
 	return f, nil
 }
 
@@ -142,10 +167,12 @@ func (f *Fleet) Start(ctx context.Context, bus broker.Bus) error {
 		defer f.wg.Done()
 		f.prune(ctx)
 	}()
+	f.startSyncChores(ctx)
 	return bus.HandleUplink(f.uplink.enqueue)
 }
 
-// Close stops the workers and writes the last presence batch.
+// Close stops the workers and writes the last presence and acknowledged
+// revisions.
 func (f *Fleet) Close() {
 	if f.cancel != nil {
 		f.cancel()

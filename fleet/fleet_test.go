@@ -36,6 +36,8 @@ type env struct {
 	stores  device.StoreChecker // vouches for the stores devices are placed in; nil refuses them
 	url     string
 	company context.Context
+	tune    func(*fleet.Config) // adjusts fleet's configuration at each start
+	prepare func(*fleet.Fleet)  // runs before fleet starts
 }
 
 // envOption tunes an env before it starts.
@@ -63,9 +65,16 @@ func (e *env) start() {
 		e.t.Fatal(err)
 	}
 	e.reg = prometheus.NewRegistry()
-	e.fleet, err = fleet.New(fleet.Config{DB: e.db, Changes: e.changes, Devices: e.devices, Node: "test", Registerer: e.reg, Rate: e.rate, Burst: e.rate})
+	cfg := fleet.Config{DB: e.db, Changes: e.changes, Devices: e.devices, Node: "test", Registerer: e.reg, Rate: e.rate, Burst: e.rate}
+	if e.tune != nil {
+		e.tune(&cfg)
+	}
+	e.fleet, err = fleet.New(cfg)
 	if err != nil {
 		e.t.Fatal(err)
+	}
+	if e.prepare != nil {
+		e.prepare(e.fleet)
 	}
 	e.broker, err = broker.New(broker.Config{TCP: ln, Events: e.fleet}, e.devices)
 	if err != nil {

@@ -11,9 +11,10 @@ import (
 )
 
 // Follower timing: commits of one company within coalesce share one read
-// and one batch per device; the poll catches commits made by other nodes;
-// an idle device is moved to the head now and then, so lag and pruning are
-// not held back by a device that sees none of the traffic.
+// and one batch per device; the poll (Config.Poll, pollEvery by default)
+// catches commits of other nodes whose notification was lost; an idle
+// device is moved to the head now and then, so lag and pruning are not
+// held back by a device that sees none of the traffic.
 const (
 	coalesce    = 15 * time.Millisecond
 	pollEvery   = time.Second
@@ -28,16 +29,52 @@ type follower struct {
 	f       *Fleet
 	mu      sync.Mutex
 	pending map[string]bool // companies woken and not yet flushed
+	// heard is the latest revision the follower heard of, by company. It is
+	// not the heads cache: a sync raises that from the database, ahead of
+	// the commits the follower has yet to push to the company's others.
+	heard   map[string]int64
 	wake    chan struct{}
+	pollNow chan struct{} // the poll is due at once: notifications were lost
 }
 
 func newFollower(f *Fleet) *follower {
-	return &follower{f: f, pending: make(map[string]bool), wake: make(chan struct{}, 1)}
+	return &follower{f: f, pending: make(map[string]bool), heard: make(map[string]int64),
+		wake: make(chan struct{}, 1), pollNow: make(chan struct{}, 1)}
 }
 
-// notify marks a company as changed up to rev.
+// How the follower heard of a commit: the label of its wakes metric.
+const (
+	byCommit = "commit" // this process's commit hook
+	byNotify = "notify" // another node's, through the database
+	byPoll   = "poll"
+)
+
+// woke records a commit heard of by way of by; only news wakes the
+// follower — a node hears its own commits both from the hook and the
+// database, and the poll finds what either told already.
+func (fw *follower) woke(by string, c changelog.Commit) {
+	fw.f.heads.raise(c.CompanyID, c.Rev)
+	fw.mu.Lock()
+	news := c.Rev > fw.heard[c.CompanyID]
+	if news {
+		fw.heard[c.CompanyID] = c.Rev
+	}
+	fw.mu.Unlock()
+	if news {
+		fw.f.metrics.wakes.WithLabelValues(by).Inc()
+		fw.mark(c.CompanyID)
+	}
+}
+
+// notify marks a company as changed up to rev, news or not: a device's
+// cursor moved back (a dropped message) or a sync held its pushes.
 func (fw *follower) notify(companyID string, rev int64) {
 	fw.f.heads.raise(companyID, rev)
+	fw.mark(companyID)
+}
+
+// mark has the company's devices pushed to at the next flush.
+func (fw *follower) mark(companyID string) {
 	fw.mu.Lock()
 	fw.pending[companyID] = true
 	fw.mu.Unlock()
@@ -47,10 +84,10 @@ func (fw *follower) notify(companyID string, rev int64) {
 	}
 }
 
-// run pushes until ctx ends: on commits heard in this process, on the poll
-// (commits of other nodes), and the idle advances.
+// run pushes until ctx ends: on commits heard in this process or from
+// other nodes (listen), on the poll, and the idle advances.
 func (fw *follower) run(ctx context.Context, commits <-chan changelog.Commit) {
-	poll := time.NewTicker(pollEvery)
+	poll := time.NewTicker(fw.f.cfg.Poll)
 	idle := time.NewTicker(advanceIdle)
 	defer poll.Stop()
 	defer idle.Stop()
@@ -59,12 +96,14 @@ func (fw *follower) run(ctx context.Context, commits <-chan changelog.Commit) {
 		case <-ctx.Done():
 			return
 		case c := <-commits:
-			fw.notify(c.CompanyID, c.Rev)
+			fw.woke(byCommit, c)
 			continue
 		case <-fw.wake:
 			time.Sleep(coalesce)
-			drain(commits, fw.notify)
+			drain(commits, fw.woke)
 		case <-poll.C:
+			fw.poll(ctx)
+		case <-fw.pollNow:
 			fw.poll(ctx)
 		case <-idle.C:
 			fw.flush(ctx) // what is pending goes out before anyone is advanced past it
@@ -74,11 +113,11 @@ func (fw *follower) run(ctx context.Context, commits <-chan changelog.Commit) {
 	}
 }
 
-func drain(commits <-chan changelog.Commit, notify func(string, int64)) {
+func drain(commits <-chan changelog.Commit, woke func(string, changelog.Commit)) {
 	for {
 		select {
 		case c := <-commits:
-			notify(c.CompanyID, c.Rev)
+			woke(byCommit, c)
 		default:
 			return
 		}
@@ -93,11 +132,7 @@ func (fw *follower) poll(ctx context.Context) {
 		return
 	}
 	for company, rev := range heads {
-		if fw.f.heads.raise(company, rev) {
-			fw.mu.Lock()
-			fw.pending[company] = true
-			fw.mu.Unlock()
-		}
+		fw.woke(byPoll, changelog.Commit{CompanyID: company, Rev: rev})
 	}
 }
 

@@ -12,6 +12,9 @@ type metrics struct {
 	sent     prometheus.Counter
 	dropped  prometheus.Counter
 	licenses *prometheus.CounterVec // key entries by outcome: activated, or the refusal's code
+	receipts *prometheus.CounterVec // uploaded receipts by result: stored, duplicate, refused
+	wakes    *prometheus.CounterVec // commits that woke the follower, by how it heard: commit, notify, poll
+	listens  prometheus.Counter     // times the follower began listening for other nodes' commits
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -31,12 +34,22 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		licenses: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "mypos_fleet_license_entries_total", Help: "Keys typed on terminals, by outcome: activated, or why refused.",
 		}, []string{"result"}),
+		receipts: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "mypos_fleet_receipts_total", Help: "Receipts uploaded by terminals, by result: stored, duplicate (stored before, acked again) or refused.",
+		}, []string{"result"}),
+		wakes: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "mypos_fleet_follower_wakes_total",
+			Help: "Commits that woke the follower, by how it heard of them first: commit (made by this node), notify (another node's, through the database), poll (found by the poll: a notification lost, or none on SQLite).",
+		}, []string{"by"}),
+		listens: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "mypos_fleet_follower_listens_total", Help: "Times the follower began listening for other nodes' commits; more than one means the connection was lost and made again.",
+		}),
 	}
 	if reg == nil {
 		return m, nil
 	}
 	var errs []error
-	for _, c := range []prometheus.Collector{m.uplink, m.rejected, m.sent, m.dropped, m.licenses} {
+	for _, c := range []prometheus.Collector{m.uplink, m.rejected, m.sent, m.dropped, m.licenses, m.receipts, m.wakes, m.listens} {
 		errs = append(errs, reg.Register(c))
 	}
 	return m, errors.Join(errs...)

@@ -33,6 +33,18 @@ type session struct {
 	// device does not hold yet: its first sync reads the log, which tells,
 	// even when the cached head says it is at the head.
 	fromHello bool
+	// pageRows is how many rows the device's last full sync page took.
+	pageRows int
+}
+
+// readAhead is how many rows a sync page reads at a time: about as many as
+// the last full page took, so a page costs one query and reads little that
+// it does not send.
+func (s *session) readAhead() int {
+	if s.pageRows == 0 {
+		return firstRead
+	}
+	return min(max(s.pageRows+s.pageRows/8+4, minRead), maxRead)
 }
 
 // sessions indexes this node's sessions by device and by company.

@@ -60,11 +60,13 @@ func (f *Fleet) hello(ctx context.Context, deviceID string, msg *protocol.Hello)
 	}
 	// A hello is followed by the device's sync: no push until it is done,
 	// or the push would carry everything the sync is about to page in.
-	f.sessions.put(&session{
+	s := &session{
 		deviceID: deviceID, companyID: loc.CompanyID,
 		view:     changelog.View{DeviceID: deviceID, StoreID: loc.StoreID},
 		lastSent: msg.Rev, acked: msg.Rev, syncing: true, fromHello: true,
-	})
+	}
+	f.sessions.put(s)
+	f.acks.note(s, msg.Rev) // what it holds, from which it acknowledges
 	return nil
 }
 
@@ -93,19 +95,16 @@ func (f *Fleet) sync(ctx context.Context, deviceID string, msg *protocol.Sync) e
 	if err != nil {
 		return err
 	}
-	var reply *protocol.SyncReply
-	if !cur.snapshot && cur.after == itoa(cur.to) {
-		// Already at the head: nothing to read.
-		reply = &protocol.SyncReply{Header: protocol.Header{ID: msg.ID}, Since: msg.Since, To: cur.to, Items: []protocol.Item{}}
-	} else if reply, err = f.page(ctx, s, msg.ID, msg.Since, cur); err != nil {
+	data, next, err := f.page(ctx, s, msg.ID, msg.Since, cur)
+	if err != nil {
 		return err
 	}
-	if err := f.sendLocked(s, reply); err != nil {
+	if err := f.publishLocked(s, data); err != nil {
 		return err
 	}
-	s.syncing = reply.Next != ""
+	s.syncing = next != ""
 	if !s.syncing {
-		s.lastSent = reply.To
+		s.lastSent = cur.to
 		if head, _ := f.heads.get(s.companyID); head > s.lastSent {
 			f.follower.notify(s.companyID, head) // commits made during the sync go out now
 		}
@@ -144,7 +143,8 @@ func (f *Fleet) cursorFor(ctx context.Context, s *session, msg *protocol.Sync) (
 }
 
 // ack records what the device applied; the acknowledged revision is where
-// a resend starts after the broker dropped a message.
+// a resend starts after the broker dropped a message, and what the cabinet
+// shows (written in batches, see acks).
 func (f *Fleet) ack(ctx context.Context, deviceID string, msg *protocol.Ack) error {
 	s, err := f.session(ctx, deviceID)
 	if err != nil {
@@ -154,6 +154,7 @@ func (f *Fleet) ack(ctx context.Context, deviceID string, msg *protocol.Ack) err
 	defer s.mu.Unlock()
 	if msg.Rev > s.acked && msg.Rev <= s.lastSent {
 		s.acked = msg.Rev
+		f.acks.note(s, msg.Rev)
 	}
 	return nil
 }
@@ -164,6 +165,12 @@ func (f *Fleet) sendLocked(s *session, m protocol.Message) error {
 	if err != nil {
 		return err
 	}
+	return f.publishLocked(s, data)
+}
+
+// publishLocked publishes an encoded message to a device whose session
+// lock is held.
+func (f *Fleet) publishLocked(s *session, data []byte) error {
 	if err := f.bus.Publish(s.deviceID, data); err != nil {
 		return err
 	}

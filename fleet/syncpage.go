@@ -6,9 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"mypos/changelog"
 	"mypos/device"
-	"mypos/protocol"
 )
 
 // A sync cursor says where the next page starts and which revision the
@@ -70,56 +68,4 @@ func (f *Fleet) firstCursor(ctx context.Context, s *session, since, head int64, 
 		return syncCursor{snapshot: true, to: head}, err
 	}
 	return syncCursor{to: head, after: strconv.FormatInt(since, 10)}, nil
-}
-
-// pageSize is how many entities a page starts with; a page over the
-// message limit is cut in half until it fits.
-const pageSize = 256
-
-// page builds the sync reply page at cursor, no larger than a message may be.
-func (f *Fleet) page(ctx context.Context, s *session, id string, since int64, cur syncCursor) (*protocol.SyncReply, error) {
-	for limit := pageSize; ; limit /= 2 {
-		reply, err := f.pageOf(ctx, s, since, cur, limit)
-		if err != nil {
-			return nil, err
-		}
-		reply.ID = id
-		if _, err := protocol.Encode(reply); err == nil || limit == 1 {
-			return reply, err
-		}
-	}
-}
-
-func (f *Fleet) pageOf(ctx context.Context, s *session, since int64, cur syncCursor, limit int) (*protocol.SyncReply, error) {
-	reply := &protocol.SyncReply{Since: since, To: cur.to, Reset: cur.snapshot, Items: []protocol.Item{}}
-	if cur.snapshot {
-		snap, err := f.changes.Snapshot(ctx, s.companyID, s.view, cur.after, limit)
-		if err != nil {
-			return nil, err
-		}
-		reply.Items = wireItems(snap.Items)
-		if snap.Next != "" {
-			reply.Next = syncCursor{snapshot: true, to: cur.to, after: snap.Next}.String()
-		}
-		return reply, nil
-	}
-	after, _ := strconv.ParseInt(cur.after, 10, 64)
-	rows, err := f.changes.Range(ctx, s.companyID, after, cur.to, limit)
-	if err != nil {
-		return nil, err
-	}
-	reply.Items = wireItems(changelog.Compact(rows, s.view))
-	if len(rows) == limit && rows[len(rows)-1].Rev < cur.to {
-		reply.Next = syncCursor{to: cur.to, after: strconv.FormatInt(rows[len(rows)-1].Rev, 10)}.String()
-	}
-	return reply, nil
-}
-
-// wireItems turns the changelog's items into the protocol's.
-func wireItems(items []changelog.Item) []protocol.Item {
-	out := make([]protocol.Item, len(items))
-	for i, it := range items {
-		out[i] = protocol.Item{Kind: it.Kind, ID: it.Entity, Op: it.Op, Body: it.Body}
-	}
-	return out
 }

@@ -18,8 +18,9 @@ type uplink struct {
 	// the same one, so they are handled in the order it sent them (a hello
 	// before the sync that follows it).
 	queues []chan message
-	// limit bounds what each device may send; keys bounds its key entries.
-	limit, keys *limiter
+	// limit bounds what each device may send; keys bounds its key entries;
+	// receipts bounds its receipts, which limit does not count.
+	limit, keys, receipts *limiter
 }
 
 type message struct {
@@ -36,8 +37,9 @@ const (
 
 func newUplink(f *Fleet) *uplink {
 	u := &uplink{f: f, queues: make([]chan message, f.cfg.Workers),
-		limit: newLimiter(f.cfg.Rate, f.cfg.Burst),
-		keys:  newLimiter(float64(f.cfg.KeyEntries)/f.cfg.KeyWindow.Seconds(), float64(f.cfg.KeyEntries))}
+		limit:    newLimiter(f.cfg.Rate, f.cfg.Burst),
+		receipts: newLimiter(f.cfg.ReceiptRate, f.cfg.ReceiptBurst),
+		keys:     newLimiter(float64(f.cfg.KeyEntries)/f.cfg.KeyWindow.Seconds(), float64(f.cfg.KeyEntries))}
 	for i := range u.queues {
 		u.queues[i] = make(chan message, max(1, f.cfg.QueueSize/f.cfg.Workers))
 	}
@@ -82,14 +84,10 @@ func (u *uplink) handle(ctx context.Context, m message) {
 		}
 		return // with the embedded broker, its connection events are presence
 	}
-	if ok, tell := u.limit.allow(m.deviceID); !ok {
-		u.f.metrics.rejected.WithLabelValues(codeRateLimited).Inc()
-		if tell {
-			u.send(m.deviceID, &protocol.Error{Code: codeRateLimited, Message: "too many messages: slow down"})
-		}
+	msg, err := protocol.DecodeUp(m.payload)
+	if !u.allow(m.deviceID, msg) {
 		return
 	}
-	msg, err := protocol.DecodeUp(m.payload)
 	if err != nil {
 		var de *protocol.DecodeError
 		errors.As(err, &de)
@@ -113,6 +111,8 @@ func (u *uplink) dispatch(ctx context.Context, deviceID string, msg protocol.Mes
 		err = u.f.ack(ctx, deviceID, msg)
 	case *protocol.License:
 		err = u.f.license(ctx, deviceID, msg)
+	case *protocol.ReceiptUpload:
+		err = u.f.receipt(ctx, deviceID, msg)
 	default:
 		u.refuse(deviceID, h.ID, codeUnsupported, h.Type+" is not served by this cloud yet")
 		return
@@ -126,6 +126,31 @@ func (u *uplink) dispatch(ctx context.Context, deviceID string, msg protocol.Mes
 		return
 	}
 	u.f.metrics.uplink.WithLabelValues(h.Type).Inc()
+}
+
+// allow takes a token from the device's budget for msg (nil when it did
+// not decode). Receipts have a budget of their own: a till back from a
+// week offline uploads thousands, which must not starve its syncs, nor
+// they its receipts. The message is decoded first to know which budget:
+// decoding costs no query, what the budgets protect. Over budget, the
+// device is told so at most once a second, with the receipt's ID.
+func (u *uplink) allow(deviceID string, msg protocol.Message) bool {
+	budget, id := u.limit, ""
+	if r, ok := msg.(*protocol.ReceiptUpload); ok {
+		budget, id = u.receipts, r.ID
+	}
+	ok, tell := budget.allow(deviceID)
+	if ok {
+		return true
+	}
+	u.f.metrics.rejected.WithLabelValues(codeRateLimited).Inc()
+	if id != "" {
+		u.f.metrics.receipts.WithLabelValues(receiptRefused).Inc()
+	}
+	if tell {
+		u.send(deviceID, &protocol.Error{Header: protocol.Header{ID: id}, Code: codeRateLimited, Message: "too many messages: slow down"})
+	}
+	return false
 }
 
 // refuse counts a dropped message and tells the device why, replying to its ID.

@@ -44,6 +44,8 @@ type Config struct {
 type DB struct {
 	gorm    *gorm.DB
 	dialect string
+	// url is the Postgres URL, for the connections outside the pool (Listen).
+	url string
 	// Now is the clock of every service; tests replace it.
 	Now func() time.Time
 }
@@ -55,6 +57,9 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		return nil, err
 	}
 	db := &DB{dialect: dialect, Now: func() time.Time { return time.Now().UTC() }}
+	if dialect == Postgres {
+		db.url = withTimeZoneUTC(cfg.URL)
+	}
 	g, err := gorm.Open(dialector, &gorm.Config{
 		TranslateError:         true,
 		SkipDefaultTransaction: true, // our writes run in InTx when they need one

@@ -14,11 +14,12 @@ import (
 	"mypos/device"
 	"mypos/fleet"
 	"mypos/licensing"
+	"mypos/sales"
 	"mypos/store"
 )
 
 // schemas is every component's migrations, in dependency order.
-var schemas = []store.Schema{account.Schema, changelog.Schema, device.Schema, backoffice.Schema, fleet.Schema, licensing.Schema}
+var schemas = []store.Schema{account.Schema, changelog.Schema, device.Schema, backoffice.Schema, fleet.Schema, licensing.Schema, sales.Schema}
 
 // services is the domain layer over one open, migrated database.
 type services struct {
@@ -28,6 +29,7 @@ type services struct {
 	devices  *device.Service
 	office   *backoffice.Service
 	licenses *licensing.Service
+	sales    *sales.Service
 }
 
 // lateStores lets device and backoffice use each other: device checks a
@@ -56,6 +58,7 @@ func openServices(ctx context.Context, cfg Config, log *slog.Logger) (*services,
 		devices:  devices,
 		office:   stores.Service,
 		licenses: licensing.NewService(db, changes, accounts, devices, licensing.Options{Logger: log}),
+		sales:    sales.NewService(db),
 	}, nil
 }
 

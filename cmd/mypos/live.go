@@ -8,6 +8,7 @@ import (
 
 	"mypos/broker"
 	"mypos/fleet"
+	"mypos/sales"
 )
 
 const brokerExternal = "external"
@@ -18,13 +19,26 @@ type liveBus interface {
 	Ready() bool
 }
 
-// startLive starts fleet and the bus it talks through: the embedded broker
+// startLive starts the receipt ingester, fleet and the bus fleet talks
+// through. The returned stop closes the ingester last: fleet's workers
+// submit to it until they stop, and it writes what they queued.
+func startLive(ctx context.Context, cfg Config, socks *sockets, svc *services, log *slog.Logger, reg prometheus.Registerer) (*fleet.Fleet, liveBus, func(), error) {
+	receipts := sales.NewIngester(svc.sales, sales.IngestOptions{Logger: log})
+	live, bus, stop, err := startFleet(ctx, cfg, socks, svc, receipts, log, reg)
+	if err != nil {
+		receipts.Close()
+		return nil, nil, nil, err
+	}
+	return live, bus, func() { stop(); receipts.Close() }, nil
+}
+
+// startFleet starts fleet and the bus it talks through: the embedded broker
 // on the bound MQTT listeners, or a connection to an external cluster. The
 // returned stop closes the bus before fleet, so the last disconnects are
 // written.
-func startLive(ctx context.Context, cfg Config, socks *sockets, svc *services, log *slog.Logger, reg prometheus.Registerer) (*fleet.Fleet, liveBus, func(), error) {
+func startFleet(ctx context.Context, cfg Config, socks *sockets, svc *services, receipts fleet.Receipts, log *slog.Logger, reg prometheus.Registerer) (*fleet.Fleet, liveBus, func(), error) {
 	external := cfg.Broker == brokerExternal
-	live, err := fleet.New(fleet.Config{DB: svc.db, Changes: svc.changes, Devices: svc.devices, Licenses: svc.licenses, Horizon: cfg.Horizon(), Logger: log, Registerer: reg, PresenceFromState: external})
+	live, err := fleet.New(fleet.Config{DB: svc.db, Changes: svc.changes, Devices: svc.devices, Licenses: svc.licenses, Receipts: receipts, Horizon: cfg.Horizon(), Logger: log, Registerer: reg, PresenceFromState: external})
 	if err != nil {
 		return nil, nil, nil, err
 	}

@@ -60,6 +60,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		Backoffice:    svc.office,
 		Fleet:         live,
 		Licensing:     svc.licenses,
+		Sales:         svc.sales,
 		InTx:          svc.db.InTx,
 		PublicMQTTURL: publicMQTTURL(cfg, socks),
 		Ready:         readiness(svc, bus),

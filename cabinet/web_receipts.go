@@ -1,0 +1,173 @@
+package cabinet
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"mypos/protocol"
+	"mypos/sales"
+)
+
+// receiptsPageSize is how many receipts the page lists at a time.
+const receiptsPageSize = 50
+
+// receiptsView is the «Чеки» page: one day of the company's sales, its
+// sums by store and cashier, and its receipts a page at a time.
+type receiptsView struct {
+	Day               string
+	Summary           []sumLine
+	Totals            sumLine
+	Receipts          []receiptLine
+	FirstURL, NextURL string
+}
+
+// sumLine is a summary row as shown: names, and amounts in roubles.
+type sumLine struct {
+	Store, Cashier       string
+	Receipts             int64
+	Total, Discount, VAT string
+}
+
+type receiptLine struct {
+	Time, Device, Store, Cashier, Payment, Total string
+	Number                                       int64
+	Lines                                        int
+}
+
+// companyReceipts shows a day of receipts: ?day=YYYY-MM-DD, by default the
+// day of the newest receipt — the tills' local days, as the summary counts
+// them. The services refuse anyone but a company.
+func (s *Server) companyReceipts(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	day, err := s.receiptsDay(ctx, c.Query("day"))
+	if err != nil {
+		return err
+	}
+	items, next, err := s.cfg.Sales.List(ctx, sales.Filter{From: day, To: day, Cursor: c.Query("cursor"), Limit: receiptsPageSize})
+	if err != nil {
+		return err
+	}
+	sum, err := s.cfg.Sales.Summary(ctx, day, day)
+	if err != nil {
+		return err
+	}
+	n := s.newNames(ctx)
+	v := receiptsView{Day: day, Totals: sumLine{Receipts: sum.Totals.Receipts, Total: rub(sum.Totals.Total),
+		Discount: rub(sum.Totals.Discount), VAT: rub(sum.Totals.VAT)}}
+	for _, r := range sum.Items {
+		v.Summary = append(v.Summary, sumLine{Store: n.store(r.StoreID), Cashier: n.cashier(r.CashierID),
+			Receipts: r.Receipts, Total: rub(r.Total), Discount: rub(r.Discount), VAT: rub(r.VAT)})
+	}
+	for _, r := range items {
+		v.Receipts = append(v.Receipts, receiptLine{Time: r.Local().Format("15:04:05"), Number: r.Number, Lines: r.Lines,
+			Device: n.device(r.DeviceID), Store: n.store(r.StoreID), Cashier: n.cashier(r.CashierID),
+			Payment: paymentNames[r.Payment], Total: rub(r.Total)})
+	}
+	if c.Query("cursor") != "" {
+		v.FirstURL = receiptsURL(day, "")
+	}
+	if next != "" {
+		v.NextURL = receiptsURL(day, next)
+	}
+	return s.render(c, http.StatusOK, "company_receipts", page{Data: v})
+}
+
+// receiptsDay is the day asked for, else the newest receipt's, else today.
+func (s *Server) receiptsDay(ctx context.Context, day string) (string, error) {
+	if day != "" {
+		return day, nil // sales validates it
+	}
+	newest, _, err := s.cfg.Sales.List(ctx, sales.Filter{Limit: 1})
+	if err != nil || len(newest) == 0 {
+		return time.Now().UTC().Format(time.DateOnly), err
+	}
+	return newest[0].Day, nil
+}
+
+func receiptsURL(day, cursor string) string {
+	v := url.Values{"day": {day}}
+	if cursor != "" {
+		v.Set("cursor", cursor)
+	}
+	return "/receipts?" + v.Encode()
+}
+
+var paymentNames = map[string]string{protocol.PaymentCash: "Наличные", protocol.PaymentCard: "Карта"}
+
+// rub writes kopecks — never negative on a receipt — as Russians write
+// roubles: 1 234 567,89 ₽, with no-break spaces.
+func rub(kopecks int64) string {
+	whole := strconv.FormatInt(kopecks/100, 10)
+	var b strings.Builder
+	for i, d := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteString("\u00a0")
+		}
+		b.WriteRune(d)
+	}
+	return b.String() + "," + strconv.FormatInt(100+kopecks%100, 10)[1:] + "\u00a0₽"
+}
+
+// names shows stores, cashiers and devices by name, asking each once a
+// page; one it cannot find — deleted, or an ID the till made up — shows as
+// its ID.
+type names struct {
+	s     *Server
+	ctx   context.Context
+	known map[string]string
+}
+
+func (s *Server) newNames(ctx context.Context) *names {
+	return &names{s: s, ctx: ctx, known: map[string]string{}}
+}
+
+func (n *names) lookup(kind, id string, find func() (string, error)) string {
+	if name, ok := n.known[kind+id]; ok {
+		return name
+	}
+	name, err := find()
+	if err != nil || name == "" {
+		name = id
+	}
+	n.known[kind+id] = name
+	return name
+}
+
+func (n *names) store(id *string) string {
+	if id == nil {
+		return "Без торгового объекта"
+	}
+	return n.lookup("store:", *id, func() (string, error) {
+		st, err := n.s.cfg.Backoffice.GetStore(n.ctx, *id)
+		if err != nil {
+			return "", err
+		}
+		return st.Name, nil
+	})
+}
+
+func (n *names) cashier(id string) string {
+	return n.lookup("cashier:", id, func() (string, error) {
+		c, err := n.s.cfg.Backoffice.GetCashier(n.ctx, id)
+		if err != nil {
+			return "", err
+		}
+		return c.Name, nil
+	})
+}
+
+func (n *names) device(id string) string {
+	return n.lookup("device:", id, func() (string, error) {
+		d, err := n.s.cfg.Devices.Get(n.ctx, id)
+		if err != nil {
+			return "", err
+		}
+		return d.Name, nil
+	})
+}

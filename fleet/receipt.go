@@ -1,0 +1,82 @@
+package fleet
+
+import (
+	"context"
+
+	"mypos"
+	"mypos/device"
+	"mypos/protocol"
+	"mypos/sales"
+)
+
+// Receipts stores the receipts terminals upload; sales.Ingester
+// implements it. Submit must not block: it runs on an uplink worker.
+type Receipts interface {
+	Submit(in sales.Incoming, done func(duplicate bool, err error)) error
+}
+
+// Results of an uploaded receipt, as counted.
+const (
+	receiptStored    = "stored"
+	receiptDuplicate = "duplicate"
+	receiptRefused   = "refused"
+)
+
+// receipt hands an uploaded receipt to the ingester with where its device
+// stands, and answers once it is written: a receipt_ack with the receipt's
+// ID — for one stored before too, since its first ack was lost — or an
+// error with its ID. A receipt the ingester cannot take now (its queue is
+// full) is refused with rate_limited; one it can never store with
+// bad_field, the code a till takes as final, as for a receipt protocol
+// refuses.
+func (f *Fleet) receipt(ctx context.Context, deviceID string, msg *protocol.ReceiptUpload) error {
+	err := f.submitReceipt(ctx, deviceID, msg)
+	if err != nil {
+		f.metrics.receipts.WithLabelValues(receiptRefused).Inc()
+	}
+	if mypos.ErrorCode(err) == mypos.EINVALID {
+		return &mypos.Error{Code: protocol.CodeBadField, Message: mypos.ErrorMessage(err)}
+	}
+	return err
+}
+
+func (f *Fleet) submitReceipt(ctx context.Context, deviceID string, msg *protocol.ReceiptUpload) error {
+	if f.cfg.Receipts == nil {
+		return &mypos.Error{Code: codeUnsupported, Message: "This cloud does not store receipts."}
+	}
+	loc, err := f.locate(ctx, deviceID)
+	if err != nil {
+		return err
+	}
+	in := sales.Incoming{CompanyID: loc.CompanyID, DeviceID: deviceID, StoreID: loc.StoreID, Sale: msg.Receipt}
+	return f.cfg.Receipts.Submit(in, func(duplicate bool, err error) { f.receiptWritten(deviceID, msg.ID, duplicate, err) })
+}
+
+// receiptWritten answers the device once the ingester wrote its receipt
+// or failed to: on a failure the till uploads the receipt again.
+func (f *Fleet) receiptWritten(deviceID, id string, duplicate bool, err error) {
+	var answer protocol.Message = &protocol.ReceiptAck{Header: protocol.Header{ID: id}, ReceiptID: id}
+	result := receiptStored
+	switch {
+	case err != nil:
+		result = receiptRefused
+		answer = &protocol.Error{Header: protocol.Header{ID: id}, Code: mypos.ErrorCode(err), Message: mypos.ErrorMessage(err)}
+	case duplicate:
+		result = receiptDuplicate
+	}
+	f.metrics.receipts.WithLabelValues(result).Inc()
+	if err := f.reply(deviceID, answer); err != nil {
+		f.log.Warn("answer a receipt", "device", deviceID, "receipt", id, "error", err)
+	}
+}
+
+// locate is where the device stands: its session's company and store
+// when it is connected to this node, else the devices' record.
+func (f *Fleet) locate(ctx context.Context, deviceID string) (device.Location, error) {
+	if s := f.sessions.get(deviceID); s != nil {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return device.Location{CompanyID: s.companyID, StoreID: s.view.StoreID}, nil
+	}
+	return f.devices.Locate(ctx, deviceID)
+}

@@ -1,0 +1,98 @@
+package sales
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"mypos"
+	"mypos/protocol"
+	"mypos/store"
+	"mypos/store/storetest"
+)
+
+type fixture struct {
+	t   testing.TB
+	db  *store.DB
+	svc *Service
+	in  *Ingester
+}
+
+func newFixture(t testing.TB, opts IngestOptions) *fixture {
+	t.Helper()
+	db := storetest.Open(t, Schema)
+	svc := NewService(db)
+	f := &fixture{t: t, db: db, svc: svc, in: NewIngester(svc, opts)}
+	t.Cleanup(f.in.Close)
+	return f
+}
+
+// company returns a new company's ID and a context acting as it.
+func company() (string, context.Context) {
+	id := mypos.NewID()
+	return id, mypos.NewContextWithActor(context.Background(), mypos.Actor{Kind: mypos.KindCompany, ID: id, CompanyID: id})
+}
+
+// outcome is what an ingester's done was told.
+type outcome struct {
+	duplicate bool
+	err       error
+}
+
+// submit hands the ingester a receipt and returns the channel its outcome
+// arrives on.
+func (f *fixture) submit(in Incoming) <-chan outcome {
+	f.t.Helper()
+	c := make(chan outcome, 1)
+	if err := f.in.Submit(in, func(dup bool, err error) { c <- outcome{dup, err} }); err != nil {
+		f.t.Fatalf("submit %s: %v", in.Sale.ID, err)
+	}
+	return c
+}
+
+// wait returns an outcome, failing the test after five seconds.
+func wait(t testing.TB, c <-chan outcome) outcome {
+	t.Helper()
+	select {
+	case o := <-c:
+		return o
+	case <-time.After(5 * time.Second):
+		t.Fatal("no outcome within 5 s")
+		return outcome{}
+	}
+}
+
+// store submits receipts and waits until each is stored as new.
+func (f *fixture) store(ins ...Incoming) {
+	f.t.Helper()
+	cs := make([]<-chan outcome, len(ins))
+	for i, in := range ins {
+		cs[i] = f.submit(in)
+	}
+	for i, c := range cs {
+		if o := wait(f.t, c); o.err != nil || o.duplicate {
+			f.t.Fatalf("store %s: duplicate=%v err=%v", ins[i].Sale.ID, o.duplicate, o.err)
+		}
+	}
+}
+
+func (f *fixture) count() int64 {
+	f.t.Helper()
+	var n int64
+	if err := f.db.Conn(context.Background()).Table("receipts").Count(&n).Error; err != nil {
+		f.t.Fatal(err)
+	}
+	return n
+}
+
+func wantCode(t testing.TB, err error, code, field string) {
+	t.Helper()
+	if mypos.ErrorCode(err) != code || mypos.ErrorField(err) != field {
+		t.Fatalf("err=%v (field %q), want %s on field %q", err, mypos.ErrorField(err), code, field)
+	}
+}
+
+// incoming is a receipt of a device of a company, in a store or none.
+func incoming(companyID, deviceID, storeID string, s protocol.Sale) Incoming {
+	return Incoming{CompanyID: companyID, DeviceID: deviceID, StoreID: storeID, Sale: s}
+}

@@ -1,0 +1,208 @@
+package sales
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"mypos"
+)
+
+// IngestOptions tune an Ingester; the zero value is production's choice.
+type IngestOptions struct {
+	// Queue bounds the receipts waiting to be written: Submit refuses
+	// beyond it, and the till uploads again later. Default 8192.
+	Queue int
+	// Batch is the most receipts one transaction writes. Default 256.
+	Batch int
+	// Linger is how long a batch waits for more receipts after its first.
+	// Default 5 ms: a till's ack waits that long at most, and under load
+	// batches fill before it passes.
+	Linger time.Duration
+	// Timeout bounds one batch's write. Default 30 s.
+	Timeout time.Duration
+	Logger  *slog.Logger
+}
+
+// Ingester stores the receipts tills upload, many to a transaction: one
+// transaction a receipt would cap a Postgres node at a few hundred a
+// second, one for hundreds reaches thousands. A single loop writes, so
+// batches never contend with each other for the same rows.
+type Ingester struct {
+	svc  *Service
+	opts IngestOptions
+	log  *slog.Logger
+
+	mu      sync.RWMutex // closed and the queue's closing, against a send on a closed queue
+	closed  bool
+	queue   chan job
+	stopped chan struct{} // closed when the loop has written its last batch
+	dones   sync.WaitGroup
+}
+
+// job is a receipt waiting to be written and whom to tell.
+type job struct {
+	row  *row
+	done func(duplicate bool, err error)
+}
+
+// NewIngester starts an ingester writing through svc; Close stops it.
+func NewIngester(svc *Service, opts IngestOptions) *Ingester {
+	if opts.Queue <= 0 {
+		opts.Queue = 8192
+	}
+	if opts.Batch <= 0 {
+		opts.Batch = 256
+	}
+	if opts.Linger <= 0 {
+		opts.Linger = 5 * time.Millisecond
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = 30 * time.Second
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	g := &Ingester{svc: svc, opts: opts, log: log.With("component", "sales"),
+		queue: make(chan job, opts.Queue), stopped: make(chan struct{})}
+	go g.run()
+	return g
+}
+
+// Submit queues a receipt and returns at once. done is called once the
+// receipt is stored — duplicate says it had been stored before, which the
+// till is told like a success — or could not be. done runs on a goroutine
+// of the ingester, never the caller's, and may block without holding up
+// the writes.
+// Returns EINVALID for a receipt that cannot be stored (bad IDs, a sale
+// protocol.CheckSale refuses), ERATELIMIT when the queue is full or the
+// ingester is closed: the till uploads it again later.
+func (g *Ingester) Submit(in Incoming, done func(duplicate bool, err error)) error {
+	r, err := prepare(in)
+	if err != nil {
+		return err
+	}
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	if g.closed {
+		return mypos.RateLimited(time.Second, "The cloud is shutting down: upload the receipt again.")
+	}
+	select {
+	case g.queue <- job{row: r, done: done}:
+		return nil
+	default:
+		return mypos.RateLimited(time.Second, "Too many receipts waiting to be stored: upload it again shortly.")
+	}
+}
+
+// Close stops taking receipts, writes those queued, and returns once
+// every done has been called.
+func (g *Ingester) Close() {
+	g.mu.Lock()
+	if !g.closed {
+		g.closed = true
+		close(g.queue)
+	}
+	g.mu.Unlock()
+	<-g.stopped
+	g.dones.Wait()
+}
+
+func (g *Ingester) run() {
+	defer close(g.stopped)
+	for {
+		batch, open := g.collect()
+		if len(batch) > 0 {
+			g.write(batch)
+		}
+		if !open {
+			return
+		}
+	}
+}
+
+// collect waits for a receipt, then takes more until the batch is full or
+// has lingered long enough. open is false once the queue is closed and empty.
+func (g *Ingester) collect() (batch []job, open bool) {
+	first, ok := <-g.queue
+	if !ok {
+		return nil, false
+	}
+	batch = append(make([]job, 0, g.opts.Batch), first)
+	linger := time.NewTimer(g.opts.Linger)
+	defer linger.Stop()
+	for len(batch) < g.opts.Batch {
+		select {
+		case j, ok := <-g.queue:
+			if !ok {
+				return batch, false
+			}
+			batch = append(batch, j)
+		case <-linger.C:
+			return batch, true
+		}
+	}
+	return batch, true
+}
+
+// write stores a batch in one transaction. If it fails, each receipt is
+// tried alone, so one the database refuses fails by itself and the rest
+// are stored.
+func (g *Ingester) write(batch []job) {
+	now := g.svc.now()
+	rows := make([]*row, len(batch))
+	for i, j := range batch {
+		j.row.ReceivedAt = now
+		rows[i] = j.row
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), g.opts.Timeout)
+	defer cancel()
+	var stored map[key]bool
+	err := g.svc.db.InTx(ctx, func(ctx context.Context) error {
+		var err error
+		stored, err = g.svc.insert(ctx, rows)
+		return err
+	})
+	errs := make([]error, len(batch))
+	if err != nil {
+		g.log.Warn("a batch of receipts failed: storing them one by one", "receipts", len(batch), "error", err)
+		stored, errs = g.oneByOne(rows)
+	}
+	g.report(batch, stored, errs)
+}
+
+// oneByOne stores each row in a statement of its own.
+func (g *Ingester) oneByOne(rows []*row) (map[key]bool, []error) {
+	ctx, cancel := context.WithTimeout(context.Background(), g.opts.Timeout)
+	defer cancel()
+	stored, errs := make(map[key]bool, len(rows)), make([]error, len(rows))
+	for i, r := range rows {
+		one, err := g.svc.insert(ctx, []*row{r})
+		if err != nil {
+			g.log.Error("store a receipt", "device", r.DeviceID, "receipt", r.ID, "error", err)
+			errs[i] = err
+		}
+		for k := range one {
+			stored[k] = true
+		}
+	}
+	return stored, errs
+}
+
+// report calls the batch's dones in order, off the writing loop. Of two
+// uploads of one receipt in a batch, the first stored it and the second is
+// the duplicate.
+func (g *Ingester) report(batch []job, stored map[key]bool, errs []error) {
+	g.dones.Add(1)
+	go func() {
+		defer g.dones.Done()
+		for i, j := range batch {
+			k := j.row.key()
+			fresh := stored[k]
+			delete(stored, k)
+			j.done(!fresh && errs[i] == nil, errs[i])
+		}
+	}()
+}

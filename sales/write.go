@@ -1,0 +1,155 @@
+package sales
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"mypos"
+	"mypos/protocol"
+	"mypos/store"
+)
+
+// Incoming is a receipt a till uploaded, and where its device stood: the
+// caller (fleet) knows the device from the topic the broker authorised.
+type Incoming struct {
+	CompanyID string
+	DeviceID  string
+	// StoreID is the device's store, "" when it stands in none.
+	StoreID string
+	Sale    protocol.Sale
+}
+
+// row is a receipt ready to insert: checked, computed, its body marshalled.
+type row struct {
+	Receipt
+	CompanyID string
+	Body      string
+}
+
+// key is a receipt's identity: a till's UUID is unique on that till only.
+type key struct{ device, id string }
+
+func (r *row) key() key { return key{r.DeviceID, r.ID} }
+
+// prepare checks an incoming receipt and computes its row. The ID is kept
+// in lower case, as Postgres prints a UUID, so both databases and every
+// lookup agree on it.
+// Returns EINVALID for bad IDs or a sale CheckSale refuses.
+func prepare(in Incoming) (*row, error) {
+	if !mypos.ValidID(in.CompanyID) || !mypos.ValidID(in.DeviceID) || (in.StoreID != "" && !mypos.ValidID(in.StoreID)) {
+		return nil, mypos.Invalid("device_id", "The receipt's device, company or store is not an ID.")
+	}
+	sale := in.Sale
+	sale.ID = strings.ToLower(sale.ID)
+	totals, err := protocol.CheckSale(&sale)
+	if err != nil {
+		return nil, mypos.Invalid("receipt", "%v", err)
+	}
+	if err := storable(&sale); err != nil {
+		return nil, err
+	}
+	body, err := json.Marshal(Contents{Sale: sale, Totals: totals})
+	if err != nil {
+		return nil, fmt.Errorf("marshal receipt %s: %w", sale.ID, err)
+	}
+	_, offset := sale.At.Zone()
+	r := &row{CompanyID: in.CompanyID, Body: string(body), Receipt: Receipt{
+		ID: sale.ID, DeviceID: in.DeviceID, CashierID: sale.CashierID, Number: sale.Number,
+		PunchedAt: sale.At.UTC().Truncate(time.Microsecond), UTCOffset: offset, Day: sale.Day(), Payment: sale.Payment,
+		Total: totals.Total, Discount: totals.Discount, VAT: totals.VAT, Lines: len(sale.Lines),
+	}}
+	if in.StoreID != "" {
+		r.StoreID = &in.StoreID
+	}
+	return r, nil
+}
+
+// storable refuses text Postgres cannot keep — a NUL character, or bytes
+// that are not UTF-8 — which protocol lets through in IDs: such a receipt
+// would fail its insert on every retry, so it is refused up front, and the
+// till is told why instead of retrying forever.
+func storable(s *protocol.Sale) error {
+	bad := func(v string) bool { return !utf8.ValidString(v) || strings.ContainsRune(v, 0) }
+	if bad(s.CashierID) {
+		return mypos.Invalid("cashier_id", "The cashier's ID must be UTF-8 text without NUL.")
+	}
+	for i, l := range s.Lines {
+		if bad(l.GoodsID) || bad(l.Name) || bad(l.DiscountID) {
+			return mypos.Invalid("lines", "Line %d: its IDs and name must be UTF-8 text without NUL.", i+1)
+		}
+	}
+	return nil
+}
+
+// The insert: every column, and the keys of the rows it stored — a row
+// already there is left alone and not returned, which is how a repeated
+// upload is told from a new one.
+const (
+	insertHead = `INSERT INTO receipts (device_id, id, company_id, store_id, cashier_id, number, punched_at, utc_offset,
+	day, payment, total, discount, vat, lines, body, received_at) VALUES `
+	insertTail = ` ON CONFLICT (device_id, id) DO NOTHING RETURNING device_id, id`
+	insertCols = 16
+)
+
+func (r *row) args(v []any) []any {
+	return append(v, r.DeviceID, r.ID, r.CompanyID, r.StoreID, r.CashierID, r.Number, r.PunchedAt, r.UTCOffset,
+		r.Day, r.Payment, r.Total, r.Discount, r.VAT, r.Lines, r.Body, r.ReceivedAt)
+}
+
+// rowsPerInsert bounds one statement. The pure-Go SQLite driver binds
+// parameters in time quadratic in their number (see store.InsertRows), so
+// it gets a couple of hundred; Postgres takes a whole batch in one trip.
+var rowsPerInsert = map[string]int{store.SQLite: 16, store.Postgres: 256}
+
+// insert writes rows in the transaction of ctx, or on the pool, and
+// returns the keys of those it stored.
+func (s *Service) insert(ctx context.Context, rows []*row) (map[key]bool, error) {
+	stored := make(map[key]bool, len(rows))
+	per := rowsPerInsert[s.db.Dialect()]
+	for from := 0; from < len(rows); from += per {
+		if err := s.insertChunk(ctx, rows[from:min(from+per, len(rows))], stored); err != nil {
+			return nil, err
+		}
+	}
+	return stored, nil
+}
+
+func (s *Service) insertChunk(ctx context.Context, rows []*row, stored map[key]bool) error {
+	args := make([]any, 0, len(rows)*insertCols)
+	for _, r := range rows {
+		args = r.args(args)
+	}
+	res, err := s.db.Conn(ctx).Raw(insertSQL(len(rows)), args...).Rows()
+	if err != nil {
+		return err
+	}
+	defer res.Close()
+	for res.Next() {
+		var k key
+		if err := res.Scan(&k.device, &k.id); err != nil {
+			return err
+		}
+		stored[k] = true
+	}
+	return res.Err()
+}
+
+// insertSQL is the insert of n rows, with gorm's placeholders.
+func insertSQL(n int) string {
+	one := "(" + strings.Repeat("?, ", insertCols-1) + "?)"
+	var b strings.Builder
+	b.Grow(len(insertHead) + n*(len(one)+2) + len(insertTail))
+	b.WriteString(insertHead)
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(one)
+	}
+	b.WriteString(insertTail)
+	return b.String()
+}
