@@ -20,9 +20,9 @@ type deviceView struct {
 	Behind   *int64     `json:"behind"`
 }
 
-// withPresence joins devices with their presence and sync state, a few
-// queries for the whole list.
-func (s *Server) withPresence(ctx context.Context, devices []device.Device) ([]deviceView, error) {
+// withLiveState joins devices with what fleet knows of them, presence and
+// sync state: a few queries for the whole list.
+func (s *Server) withLiveState(ctx context.Context, devices []device.Device) ([]deviceView, error) {
 	ids := make([]string, len(devices))
 	for i := range devices {
 		ids[i] = devices[i].ID
@@ -54,12 +54,12 @@ func (s *Server) withPresence(ctx context.Context, devices []device.Device) ([]d
 	return views, nil
 }
 
-// listDevicesWithPresence answers a page of the company's devices with their presence.
-func (s *Server) listDevicesWithPresence(ctx context.Context, p store.ListParams) ([]deviceView, string, error) {
+// listLiveDevices answers a page of the company's devices with their live state.
+func (s *Server) listLiveDevices(ctx context.Context, p store.ListParams) ([]deviceView, string, error) {
 	items, next, err := s.cfg.Devices.List(ctx, p)
 	if err != nil {
 		return nil, "", err
 	}
-	views, err := s.withPresence(ctx, items)
+	views, err := s.withLiveState(ctx, items)
 	return views, next, err
 }

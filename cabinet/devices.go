@@ -27,7 +27,7 @@ type enrollmentCode struct {
 }
 
 func (s *Server) listDevices(c *fiber.Ctx) error {
-	return sendPage(c, s.listDevicesWithPresence)
+	return sendPage(c, s.listLiveDevices)
 }
 
 func (s *Server) createDevice(c *fiber.Ctx) error {
@@ -48,7 +48,7 @@ func (s *Server) getDevice(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	views, err := s.withPresence(c.UserContext(), []device.Device{*d})
+	views, err := s.withLiveState(c.UserContext(), []device.Device{*d})
 	if err != nil {
 		return err
 	}

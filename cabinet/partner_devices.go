@@ -59,7 +59,7 @@ func (s *Server) partnerDevices(ctx context.Context, companyID string, p store.L
 	if err != nil {
 		return nil, "", err
 	}
-	views, err := s.withPresence(ctx, devices)
+	views, err := s.withLiveState(ctx, devices)
 	if err != nil {
 		return nil, "", err
 	}
