@@ -82,18 +82,8 @@ func refuse(code string) func(*protocol.License) protocol.Message {
 // enter posts a key (as JSON body) and returns the status and answer.
 func (ta *testAPI) enter(body string) (int, map[string]any) {
 	ta.t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, "http://"+ta.addr+"/v1/license", strings.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+ta.api.token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		ta.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var out map[string]any
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-		ta.t.Fatalf("POST /v1/license: %d with a body that is not JSON: %v", resp.StatusCode, err)
-	}
-	return resp.StatusCode, out
+	code, out, _ := ta.send(http.MethodPost, "/v1/license", body)
+	return code, out
 }
 
 func keyBody(key string) string {

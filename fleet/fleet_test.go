@@ -60,34 +60,42 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 // start runs fleet and the broker, as a server process does.
 func (e *env) start() {
 	e.t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		e.t.Fatal(err)
-	}
 	e.reg = prometheus.NewRegistry()
 	cfg := fleet.Config{DB: e.db, Changes: e.changes, Devices: e.devices, Node: "test", Registerer: e.reg, Rate: e.rate, Burst: e.rate}
 	if e.tune != nil {
 		e.tune(&cfg)
 	}
-	e.fleet, err = fleet.New(cfg)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	if e.prepare != nil {
-		e.prepare(e.fleet)
-	}
-	e.broker, err = broker.New(broker.Config{TCP: ln, Events: e.fleet}, e.devices)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	if err := e.fleet.Start(context.Background(), e.broker); err != nil {
-		e.t.Fatal(err)
-	}
-	if err := e.broker.Start(); err != nil {
-		e.t.Fatal(err)
-	}
-	e.url = "tcp://" + ln.Addr().String()
+	e.fleet, e.broker, e.url = serveFleet(e.t, cfg, e.devices, e.prepare)
 	e.t.Cleanup(e.stop)
+}
+
+// serveFleet starts fleet with cfg and the embedded broker on a loopback
+// port, in a server process's order: prepare (nil for none) runs before
+// fleet starts. The caller stops them, the broker first.
+func serveFleet(tb testing.TB, cfg fleet.Config, devices *device.Service, prepare func(*fleet.Fleet)) (*fleet.Fleet, *broker.Broker, string) {
+	tb.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	f, err := fleet.New(cfg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if prepare != nil {
+		prepare(f)
+	}
+	b, err := broker.New(broker.Config{TCP: ln, Events: f}, devices)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := f.Start(context.Background(), b); err != nil {
+		tb.Fatal(err)
+	}
+	if err := b.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	return f, b, "tcp://" + ln.Addr().String()
 }
 
 func (e *env) stop() {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
-	"net"
 	"strings"
 	"sync"
 	"testing"
@@ -16,7 +15,6 @@ import (
 
 	"mypos"
 	"mypos/account"
-	"mypos/broker"
 	"mypos/changelog"
 	"mypos/device"
 	"mypos/fleet"
@@ -85,27 +83,9 @@ func (e *keyEnv) people() {
 
 // serve runs fleet and the broker, as a server process does.
 func (e *keyEnv) serve(cfg fleet.Config) {
-	t := e.t
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := fleet.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := broker.New(broker.Config{TCP: ln, Events: f}, e.devices)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Start(context.Background(), b); err != nil {
-		t.Fatal(err)
-	}
-	if err := b.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { b.Close(); f.Close() })
-	e.url = "tcp://" + ln.Addr().String()
+	f, b, url := serveFleet(e.t, cfg, e.devices, nil)
+	e.t.Cleanup(func() { b.Close(); f.Close() })
+	e.url = url
 }
 
 func actorID(ctx context.Context) string {

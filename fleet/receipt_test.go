@@ -3,7 +3,6 @@ package fleet_test
 import (
 	"context"
 	"fmt"
-	"net"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -11,7 +10,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"mypos"
-	"mypos/broker"
 	"mypos/changelog"
 	"mypos/device"
 	"mypos/fleet"
@@ -49,27 +47,10 @@ func newReceiptEnv(tb testing.TB, tune func(*fleet.Config)) *receiptEnv {
 // serve runs fleet and the broker as a server process does, and stops the
 // ingester after fleet, as serve does.
 func (r *receiptEnv) serve(cfg fleet.Config) {
-	t := r.t
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
 	r.reg = prometheus.NewRegistry()
 	cfg.Registerer = r.reg
-	if r.fleet, err = fleet.New(cfg); err != nil {
-		t.Fatal(err)
-	}
-	if r.broker, err = broker.New(broker.Config{TCP: ln, Events: r.fleet}, r.devices); err != nil {
-		t.Fatal(err)
-	}
-	if err := r.fleet.Start(context.Background(), r.broker); err != nil {
-		t.Fatal(err)
-	}
-	if err := r.broker.Start(); err != nil {
-		t.Fatal(err)
-	}
-	r.url = "tcp://" + ln.Addr().String()
-	t.Cleanup(func() { r.stop(); r.ingest.Close() })
+	r.fleet, r.broker, r.url = serveFleet(r.t, cfg, r.devices, nil)
+	r.t.Cleanup(func() { r.stop(); r.ingest.Close() })
 }
 
 func companyContext() context.Context {
