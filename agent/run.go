@@ -17,6 +17,9 @@ type RunConfig struct {
 	Version string       // sent in hello as "mypos-agent/"+Version; "" is "dev"
 	CAFile  string       // extra trusted CA for mqtts:// and wss:// brokers
 	Listen  string       // the local API's loopback address; "" is DefaultListen, port 0 any
+	// APIReady, when set, is called once with the local API's address
+	// (port 0 resolved) when the API serves, before the first connection.
+	APIReady func(addr string)
 
 	KeepAlive      time.Duration // 0: 30 s
 	ConnectTimeout time.Duration // 0: 10 s
@@ -83,6 +86,7 @@ func Run(ctx context.Context, cfg RunConfig) error {
 	var wg sync.WaitGroup
 	wg.Go(func() { r.worker.run(workerCtx) })
 	stopAPI := r.api.serve(ln)
+	r.cfg.apiReady(ln)
 	r.loop(ctx)
 	stopAPI()
 	stopWorker()

@@ -52,6 +52,15 @@ Usage:
   mypos-agent receipts [--state queued|acked|rejected] [--limit N]
                        [--data DIR] [--api ADDR] [--json]
                      the till's receipts, newest first
+  mypos-agent sim --server URL --token COMPANY_TOKEN [--tills N] [--receipts N]
+                  [--lines N] [--data DIR] [--ca FILE] [--json]
+                     the fleet load tool: set up N tills of the company
+                     (default 50) through the cabinet's API, run them in
+                     this process, have each sell N receipts (default 200)
+                     of N lines (default 3) at once, and report the sales
+                     a second, their latency, and the receipts a second
+                     the cloud ingested; a run with the same DIR (default
+                     ./mypos-sim) reuses its tills
   mypos-agent help   show this help
 
 ITEM is GOODS[*QTY][%DISCOUNT]: GOODS is id:GOODS_ID, code:CODE or
@@ -91,7 +100,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 var errUsage = errors.New("usage")
 
-// dispatch runs a command. Later: sim.
+// dispatch runs a command.
 func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stdout, usage)
@@ -117,6 +126,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return goods(ctx, rest, stdout)
 	case "receipts":
 		return receipts(ctx, rest, stdout)
+	case "sim":
+		return sim(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help", "-help":
 		fmt.Fprint(stdout, usage)
 		return nil
