@@ -183,23 +183,46 @@ func seqKey(seq uint64) []byte { return binary.BigEndian.AppendUint64(nil, seq) 
 func (s *Store) settleReceipt(id, state, code, message string, now time.Time) (settled bool, err error) {
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		rb := tx.Bucket(bucketReceipts)
-		key := rb.Bucket(bucketIDs).Get([]byte(id))
-		if key == nil || rb.Bucket(stateBuckets[ReceiptQueued]).Get(key) == nil {
-			return nil
-		}
-		rec, err := readReceipt(rb, key)
-		if err != nil {
-			return err
-		}
-		rec.State, rec.Code, rec.Message, rec.StateAt = state, code, message, now
-		settled = true
-		err = errors.Join(moveIndex(rb, key, ReceiptQueued, state), putReceipt(rb, rec))
-		if err != nil || state != ReceiptAcked {
+		settled, err = settleIn(rb, id, state, code, message, now)
+		if err != nil || !settled || state != ReceiptAcked {
 			return err
 		}
 		return pruneAcked(rb, now)
 	})
 	return settled, err
+}
+
+// settleAcked marks a burst of queued receipts acked in one transaction
+// and says how many were queued.
+func (s *Store) settleAcked(ids []string, now time.Time) (n int, err error) {
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		rb := tx.Bucket(bucketReceipts)
+		for _, id := range ids {
+			ok, err := settleIn(rb, id, ReceiptAcked, "", "", now)
+			if err != nil {
+				return err
+			}
+			if ok {
+				n++
+			}
+		}
+		return pruneAcked(rb, now)
+	})
+	return n, err
+}
+
+// settleIn moves a queued receipt to state; false when it was not queued.
+func settleIn(rb *bolt.Bucket, id, state, code, message string, now time.Time) (bool, error) {
+	key := rb.Bucket(bucketIDs).Get([]byte(id))
+	if key == nil || rb.Bucket(stateBuckets[ReceiptQueued]).Get(key) == nil {
+		return false, nil
+	}
+	rec, err := readReceipt(rb, key)
+	if err != nil {
+		return false, err
+	}
+	rec.State, rec.Code, rec.Message, rec.StateAt = state, code, message, now
+	return true, errors.Join(moveIndex(rb, key, ReceiptQueued, state), putReceipt(rb, rec))
 }
 
 // pruneAcked forgets the oldest acked receipts beyond keptAcked, and those
@@ -240,19 +263,20 @@ func forgetReceipt(rb *bolt.Bucket, key []byte) error {
 
 // queuedReceipts returns up to n queued receipts in sequence order,
 // skipping those skip says are already on their way.
-func (s *Store) queuedReceipts(n int, skip func(id string) bool) ([]*receiptRecord, error) {
+func (s *Store) queuedReceipts(n int, skip func(seq uint64) bool) ([]*receiptRecord, error) {
 	var out []*receiptRecord
 	err := s.db.View(func(tx *bolt.Tx) error {
 		rb := tx.Bucket(bucketReceipts)
 		c := rb.Bucket(stateBuckets[ReceiptQueued]).Cursor()
 		for k, _ := c.First(); k != nil && len(out) < n; k, _ = c.Next() {
+			if skip(binary.BigEndian.Uint64(k)) {
+				continue // in flight: skipped by its key, never decoded
+			}
 			rec, err := readReceipt(rb, k)
 			if err != nil {
 				return err
 			}
-			if !skip(rec.Sale.ID) {
-				out = append(out, rec)
-			}
+			out = append(out, rec)
 		}
 		return nil
 	})

@@ -2,6 +2,7 @@ package agent
 
 import (
 	"errors"
+	"slices"
 	"time"
 
 	"mypos/protocol"
@@ -26,17 +27,43 @@ var finalCodes = map[string]bool{protocol.CodeBadField: true, protocol.CodeMalfo
 // uploads is the worker's side of the receipt queue: what is on its way
 // and when the next send may go. The queue itself is in the store.
 type uploads struct {
-	inFlight  map[string]time.Time // receipt ID → when its ack is due
-	notBefore time.Time            // no send before this, after a refusal to retry
+	inFlight  map[string]flight // by receipt ID
+	flying    map[uint64]bool   // the same, by place in the queue
+	notBefore time.Time         // no send before this, after a refusal to retry
 	retry     *backoff
+	// landed are the receipts acknowledged but not yet marked so on disk:
+	// a burst of acks is written in one transaction (one fsync), once the
+	// inbox has no more. A crash before that only means a repeat upload,
+	// which the cloud acknowledges again.
+	landed []string
 	// acked says a receipt was acknowledged since the queue last drained:
 	// when it drains, the till syncs (DESIGN §5, "after every receipt it
 	// uploads") — once for the burst, not once a receipt.
 	acked bool
 }
 
+// flight is a receipt sent and not yet answered.
+type flight struct {
+	seq uint64    // its place in the queue
+	due time.Time // when its ack is overdue
+}
+
 func newUploads() *uploads {
-	return &uploads{inFlight: map[string]time.Time{}, retry: newBackoff(time.Second, time.Minute)}
+	return &uploads{inFlight: map[string]flight{}, flying: map[uint64]bool{}, retry: newBackoff(time.Second, time.Minute)}
+}
+
+// fly records a receipt sent.
+func (u *uploads) fly(id string, seq uint64, due time.Time) {
+	u.inFlight[id] = flight{seq: seq, due: due}
+	u.flying[seq] = true
+}
+
+// land forgets a receipt in flight; false when it was not.
+func (u *uploads) land(id string) bool {
+	f, ok := u.inFlight[id]
+	delete(u.inFlight, id)
+	delete(u.flying, f.seq)
+	return ok
 }
 
 // pumpReceipts sends queued receipts, oldest first, until uploadWindow are
@@ -48,7 +75,7 @@ func (w *worker) pumpReceipts() {
 	if w.send == nil || free <= 0 || w.now().Before(u.notBefore) {
 		return
 	}
-	recs, err := w.store.queuedReceipts(free, func(id string) bool { _, ok := u.inFlight[id]; return ok })
+	recs, err := w.store.queuedReceipts(free, func(seq uint64) bool { return u.flying[seq] })
 	if err != nil {
 		w.log.Error("read the receipt queue", "error", err)
 		return
@@ -67,7 +94,7 @@ func (w *worker) sendReceipt(rec *receiptRecord) bool {
 	var de *protocol.DecodeError
 	switch {
 	case err == nil:
-		w.uploads.inFlight[id] = w.now().Add(ackTimeout)
+		w.uploads.fly(id, rec.Seq, w.now().Add(ackTimeout))
 		return true
 	case errors.As(err, &de): // it cannot be encoded, so never sent: checked at sale, so not expected
 		w.settle(id, ReceiptRejected, de.Code, de.Message)
@@ -79,16 +106,38 @@ func (w *worker) sendReceipt(rec *receiptRecord) bool {
 	}
 }
 
-// onReceiptAck marks a receipt stored in the cloud and sends more.
+// onReceiptAck notes a receipt stored in the cloud; landAcks writes it
+// down with the rest of its burst. It stays in flight until then, so the
+// window does not reopen before the disk says so.
 func (w *worker) onReceiptAck(a *protocol.ReceiptAck) {
 	id := a.ReceiptID
 	if id == "" {
 		id = a.ID
 	}
-	delete(w.uploads.inFlight, id)
-	if w.settle(id, ReceiptAcked, "", "") {
-		w.uploads.acked = true
-		w.uploads.retry.reset()
+	if _, ok := w.uploads.inFlight[id]; ok {
+		w.uploads.landed = append(w.uploads.landed, id)
+	}
+}
+
+// landAcks marks the acknowledged receipts acked on disk in one
+// transaction and sends more; the worker calls it when its inbox is empty.
+func (w *worker) landAcks() {
+	u := w.uploads
+	if len(u.landed) == 0 {
+		return
+	}
+	n, err := w.store.settleAcked(u.landed, w.now())
+	if err != nil {
+		w.log.Error("receipt states not saved", "receipts", len(u.landed), "error", err)
+	}
+	for _, id := range u.landed {
+		u.land(id)
+	}
+	u.landed = u.landed[:0]
+	if n > 0 {
+		w.log.Info("receipts uploaded", "receipts", n)
+		u.acked = true
+		u.retry.reset()
 	}
 	w.pumpReceipts()
 	w.syncIfDrained()
@@ -106,8 +155,7 @@ func (w *worker) receiptRefused(e *protocol.Error) bool {
 		}
 		return false
 	}
-	_, inFlight := w.uploads.inFlight[e.ID]
-	delete(w.uploads.inFlight, e.ID)
+	inFlight := w.uploads.land(e.ID)
 	if finalCodes[e.Code] {
 		if !w.settle(e.ID, ReceiptRejected, e.Code, e.Message) {
 			return inFlight
@@ -131,8 +179,6 @@ func (w *worker) settle(id, state, code, message string) bool {
 		w.log.Error("receipt state not saved", "id", id, "state", state, "error", err)
 	case ok && state == ReceiptRejected:
 		w.log.Error("the cloud rejected a receipt for good", "id", id, "code", code, "message", message)
-	case ok:
-		w.log.Info("receipt uploaded", "id", id)
 	}
 	return ok && err == nil
 }
@@ -162,10 +208,10 @@ func (w *worker) syncIfDrained() {
 // sends them again.
 func (w *worker) expireReceipts() {
 	now := w.now()
-	for id, due := range w.uploads.inFlight {
-		if now.After(due) {
+	for id, f := range w.uploads.inFlight {
+		if now.After(f.due) && !slices.Contains(w.uploads.landed, id) {
 			w.log.Warn("receipt not acknowledged in time: sending it again", "id", id)
-			delete(w.uploads.inFlight, id)
+			w.uploads.land(id)
 		}
 	}
 }
@@ -173,6 +219,8 @@ func (w *worker) expireReceipts() {
 // dropUploads forgets what was in flight when the link dropped: those
 // receipts are still queued on disk, and go again after the next hello.
 func (w *worker) dropUploads() {
+	w.landAcks() // what the cloud answered before the drop stays answered
 	clear(w.uploads.inFlight)
+	clear(w.uploads.flying)
 	w.uploads.notBefore = time.Time{}
 }

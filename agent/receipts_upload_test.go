@@ -372,3 +372,33 @@ func TestPruneAcked(t *testing.T) {
 		t.Fatalf("the rejected receipt: %+v", r)
 	}
 }
+
+// A burst of acknowledgements is written to disk once, when the inbox has
+// no more of it; until then the receipts stay in flight, so none that is
+// acknowledged but not yet marked so is sent again.
+func TestUploadAcksLandTogether(t *testing.T) {
+	h := shopHarness(t)
+	h.connect()
+	ids := h.ring(3)
+	h.uploads()
+	for _, id := range ids[1:] { // waiting in the inbox behind the first
+		h.w.inbox.ch <- inbound{msg: &protocol.ReceiptAck{Header: protocol.Header{ID: id}, ReceiptID: id}}
+	}
+	h.ack(ids[0])
+	if r := h.state(ids[0]); r.State != ReceiptQueued {
+		t.Fatalf("the first ack was written alone, before its burst ended: %+v", r)
+	}
+	more := h.ring(1) // a sale now goes alone: the acknowledged ones are not sent again
+	if got := h.uploads(); !same(got, more) {
+		t.Fatalf("a sale in the burst sent %v, want only itself %v", got, more)
+	}
+	for len(h.w.inbox.ch) > 0 {
+		h.w.receive(<-h.w.inbox.ch)
+	}
+	for _, id := range ids {
+		if r := h.state(id); r.State != ReceiptAcked {
+			t.Fatalf("after the burst: %+v, want acked", r)
+		}
+	}
+	h.sentNothing()
+}

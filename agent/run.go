@@ -17,6 +17,10 @@ type RunConfig struct {
 	Version string       // sent in hello as "mypos-agent/"+Version; "" is "dev"
 	CAFile  string       // extra trusted CA for mqtts:// and wss:// brokers
 	Listen  string       // the local API's loopback address; "" is DefaultListen, port 0 any
+	// Broker, when set, is the broker's URL instead of the one the cloud
+	// named at enrollment: a till moved behind another route, or the
+	// `mypos-agent sim --offline` load tool cutting its tills off.
+	Broker string
 	// APIReady, when set, is called once with the local API's address
 	// (port 0 resolved) when the API serves, before the first connection.
 	APIReady func(addr string)
@@ -99,6 +103,9 @@ func newRunner(cfg RunConfig) (*runner, error) {
 	id, err := LoadIdentity(cfg.DataDir)
 	if err != nil {
 		return nil, err
+	}
+	if cfg.Broker != "" {
+		id.MQTTURL = cfg.Broker
 	}
 	server, secure, err := brokerAddress(id.MQTTURL)
 	if err != nil {

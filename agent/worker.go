@@ -114,6 +114,9 @@ func (w *worker) receive(m inbound) {
 	default:
 		w.log.Info("received", describe(m)...)
 	}
+	if len(w.inbox.ch) == 0 { // a burst of acks is over: one write for it
+		w.landAcks()
+	}
 }
 
 // connected starts serving a new connection: hello with the revision held,

@@ -136,6 +136,7 @@ func (w *worker) failSync(err error) {
 // or held back by a backoff.
 func (w *worker) tick() {
 	w.expireKeys()
+	w.landAcks()
 	w.expireReceipts()
 	w.pumpReceipts()
 	if s := w.sync; s != nil && w.now().After(s.deadline) {

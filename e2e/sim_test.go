@@ -21,7 +21,8 @@ type simReport struct {
 // `mypos-agent sim` sets up a company's tills through the cabinet's API,
 // runs them as real agents, has them sell and reports: the cloud lists
 // exactly the receipts the report counts. A second run with the same
-// --data reuses the tills, their licenses and the cashier; a company short
+// --data reuses the tills, their licenses and the cashier, and sells
+// offline before the tills come back to upload; a company short
 // of licenses is refused before anything is written.
 func TestSim(t *testing.T) {
 	s := startServer(t)
@@ -47,7 +48,8 @@ func TestSim(t *testing.T) {
 		t.Fatalf("the cloud lists %d receipts, want 60", got)
 	}
 
-	code, stdout, stderr = sim("--tills", "3", "--receipts", "5")
+	// Again, the tills selling offline and coming back at once.
+	code, stdout, stderr = sim("--tills", "3", "--receipts", "5", "--offline")
 	if code != 0 || !strings.Contains(stdout, "cloud     lists 15 of 15\nerrors    none\n") {
 		t.Fatalf("sim again: exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
 	}

@@ -13,7 +13,7 @@ import (
 type simOptions struct {
 	server, token, data, ca string
 	tills, receipts, lines  int
-	json                    bool
+	json, offline           bool
 }
 
 // Bounds of a simulation. Each till holds about ten file descriptors in
@@ -77,6 +77,7 @@ func parseSim(args []string) (simOptions, error) {
 	f.IntVar(&o.receipts, "receipts", 200, "receipts each till sells")
 	f.IntVar(&o.lines, "lines", 3, "lines of each receipt")
 	f.BoolVar(&o.json, "json", false, "print the report as JSON")
+	f.BoolVar(&o.offline, "offline", false, "sell with the tills cut off from the cloud, then bring them back at once and time the upload of the backlog")
 	if err := f.parse(args); err != nil {
 		return o, err
 	}

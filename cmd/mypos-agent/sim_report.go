@@ -10,9 +10,10 @@ import (
 )
 
 // simReport is what a simulation measured. Rates are receipts a second
-// over the whole fleet, both timed from the first sale: Sell until the
-// last till's last sale was answered, Upload until the last till's queue
-// was seen empty — every receipt acknowledged by the cloud.
+// over the whole fleet: Sell from the first sale until the last till's
+// last sale was answered, Upload until the last till's queue was seen
+// empty — every receipt acknowledged by the cloud — from the first sale,
+// or with --offline from the tills' return.
 type simReport struct {
 	Tills    int      `json:"tills"`
 	Receipts int      `json:"receipts"` // registered by the tills
@@ -31,7 +32,7 @@ type simPhase struct {
 	P99Ms     float64 `json:"latency_p99_ms,omitempty"`
 }
 
-func newReport(o simOptions, tills []*simTill, start time.Time) *simReport {
+func newReport(o simOptions, tills []*simTill, sell, upload time.Time) *simReport {
 	r := &simReport{Tills: len(tills), Lines: o.lines, Errors: []string{}}
 	var latencies []time.Duration
 	var soldAt, ackedAt time.Time
@@ -45,9 +46,9 @@ func newReport(o simOptions, tills []*simTill, start time.Time) *simReport {
 		}
 	}
 	slices.Sort(latencies)
-	r.Sell = phase(r.Receipts, start, soldAt)
+	r.Sell = phase(r.Receipts, sell, soldAt)
 	r.Sell.P50Ms, r.Sell.P99Ms = ms(percentile(latencies, 0.50)), ms(percentile(latencies, 0.99))
-	r.Upload = phase(r.Receipts, start, ackedAt)
+	r.Upload = phase(r.Receipts, upload, ackedAt)
 	return r
 }
 

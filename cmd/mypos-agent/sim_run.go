@@ -24,18 +24,23 @@ const (
 // runTills runs every till's agent in this process — its own store, MQTT
 // connection and local API on a port of its own — until stop is called,
 // which ends them all and waits. Agents log warnings and errors only,
-// each line naming its till.
-func runTills(ctx context.Context, tills []*simTill, o simOptions, client *http.Client, stderr io.Writer) (stop func(), err error) {
+// each line naming its till. broker, when set, replaces the enrolled
+// broker's URL: offlineBroker cuts the tills off, and they log errors only.
+func runTills(ctx context.Context, tills []*simTill, o simOptions, broker string, client *http.Client, stderr io.Writer) (stop func(), err error) {
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	stop = func() { cancel(); wg.Wait() }
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	level := slog.LevelWarn
+	if broker != "" {
+		level = slog.LevelError // every refused connection would be a warning
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 	starts := make([]chan string, len(tills))
 	failed := make(chan error, len(tills))
 	for i, t := range tills {
 		starts[i] = make(chan string, 1)
 		cfg := agent.RunConfig{
-			DataDir: t.dir, CAFile: o.ca, Version: version, Listen: "127.0.0.1:0",
+			DataDir: t.dir, CAFile: o.ca, Version: version, Listen: "127.0.0.1:0", Broker: broker,
 			Logger: log.With("till", t.name), APIReady: func(addr string) { starts[i] <- addr },
 		}
 		wg.Go(func() {

@@ -28,29 +28,70 @@ const (
 func (f *simFleet) simulate(ctx context.Context, o simOptions, stderr io.Writer) (*simReport, error) {
 	client := tillClient()
 	defer client.CloseIdleConnections()
-	stop, err := runTills(ctx, f.tills, o, client, stderr)
+	stop, err := runTills(ctx, f.tills, o, "", client, stderr)
 	if err != nil {
 		return nil, err
 	}
-	defer stop()
+	defer func() { stop() }()
 	if err := waitReady(ctx, f.tills, f.cashier); err != nil {
 		return nil, err
 	}
 	start := time.Now()
+	if !o.offline {
+		f.each(func(t *simTill) error { return t.sell(ctx, f, o) })
+		return f.report(ctx, o, start, start)
+	}
+	if err := f.restart(ctx, o, offlineBroker, client, stderr, &stop); err != nil {
+		return nil, err
+	}
+	start = time.Now()
+	f.each(func(t *simTill) error { return t.sellAll(ctx, f, o) })
+	if err := f.restart(ctx, o, "", client, stderr, &stop); err != nil {
+		return nil, err
+	}
+	back := time.Now()
+	f.each(func(t *simTill) error { return t.waitAcked(ctx) })
+	return f.report(ctx, o, start, back)
+}
+
+// restart stops the tills and runs them again with broker (see runTills),
+// replacing *stop; after a failure *stop does nothing.
+func (f *simFleet) restart(ctx context.Context, o simOptions, broker string, client *http.Client, stderr io.Writer, stop *func()) error {
+	(*stop)()
+	next, err := runTills(ctx, f.tills, o, broker, client, stderr)
+	if err != nil {
+		*stop = func() {}
+		return err
+	}
+	*stop = next
+	return nil
+}
+
+// offlineBroker is a broker address nothing listens on: `sim --offline`
+// sells with the tills cut off from the cloud, as through a week without
+// a network, then brings them all back at once.
+const offlineBroker = "mqtt://127.0.0.1:1"
+
+// each runs step on every till at once, for the tills that have not
+// failed yet, and waits.
+func (f *simFleet) each(step func(*simTill) error) {
 	var wg sync.WaitGroup
 	for _, t := range f.tills {
-		wg.Go(func() { t.err = t.sell(ctx, f, o) })
+		if t.err == nil {
+			wg.Go(func() { t.err = step(t) })
+		}
 	}
 	wg.Wait()
+}
+
+// report checks the cloud lists what every till sold and reports, the
+// upload timed from upload.
+func (f *simFleet) report(ctx context.Context, o simOptions, sell, upload time.Time) (*simReport, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	for _, t := range f.tills {
-		if t.err == nil {
-			t.err = t.verify(ctx, f.cloud)
-		}
-	}
-	return newReport(o, f.tills, start), ctx.Err()
+	f.each(func(t *simTill) error { return t.verify(ctx, f.cloud) })
+	return newReport(o, f.tills, sell, upload), ctx.Err()
 }
 
 // tillClient is the one client of every till's local API: it keeps a
@@ -64,6 +105,14 @@ func tillClient() *http.Client {
 // sell registers the till's receipts one after another, as its POS front
 // would, then waits until the cloud has acknowledged them all.
 func (t *simTill) sell(ctx context.Context, f *simFleet, o simOptions) error {
+	if err := t.sellAll(ctx, f, o); err != nil {
+		return err
+	}
+	return t.waitAcked(ctx)
+}
+
+// sellAll registers the till's receipts one after another.
+func (t *simTill) sellAll(ctx context.Context, f *simFleet, o simOptions) error {
 	t.sold = make(map[string]int64, o.receipts)
 	for n := range o.receipts {
 		began := time.Now()
@@ -75,7 +124,7 @@ func (t *simTill) sell(ctx context.Context, f *simFleet, o simOptions) error {
 		t.sold[r.Sale.ID] = r.Sale.Total
 	}
 	t.soldAt = time.Now()
-	return t.waitAcked(ctx)
+	return nil
 }
 
 // sale is the till's n-th sale: lines of the sim goods in turn, one to

@@ -104,12 +104,16 @@ func TestSimReport(t *testing.T) {
 		{sold: map[string]int64{"a": 1, "b": 2}, listed: 2, latencies: []time.Duration{ms(1), ms(4)}, soldAt: start.Add(ms(500)), ackedAt: start.Add(ms(1000))},
 		{sold: map[string]int64{"c": 3, "d": 4}, listed: 2, latencies: []time.Duration{ms(3), ms(2)}, soldAt: start.Add(ms(250)), ackedAt: start.Add(ms(2000))},
 	}
-	r := newReport(simOptions{lines: 3}, tills, start)
+	r := newReport(simOptions{lines: 3}, tills, start, start)
 	if got, want := r.Sell, (simPhase{Seconds: 0.5, PerSecond: 8, P50Ms: 2, P99Ms: 4}); got != want {
 		t.Fatalf("sell=%+v, want %+v", got, want)
 	}
 	if got, want := r.Upload, (simPhase{Seconds: 2, PerSecond: 2}); got != want {
 		t.Fatalf("upload=%+v, want %+v", got, want)
+	}
+	// --offline times the upload from the tills' return.
+	if got, want := newReport(simOptions{lines: 3}, tills, start, start.Add(ms(1500))).Upload, (simPhase{Seconds: 0.5, PerSecond: 8}); got != want {
+		t.Fatalf("offline upload=%+v, want %+v", got, want)
 	}
 	if r.Receipts != 4 || r.Cloud != 4 || r.failure() != nil {
 		t.Fatalf("report %+v, failure %v", r, r.failure())
