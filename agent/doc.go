@@ -25,7 +25,8 @@
 //
 // The files, by job:
 //
-//	run.go, session.go, broker.go   the connection: dial, set up, reconnect
+//	run.go, run_ready.go,           the connection: dial, set up, reconnect;
+//	session.go, broker.go             where the local API serves
 //	inbox.go, worker*.go            the apply worker: pushes, syncs, commands
 //	store.go, store_write.go        the store: entities, revision, staging
 //	license.go                      key entry through the worker
@@ -34,9 +35,10 @@
 //	api_receipts.go                 POST and GET /v1/receipts
 //	receipts.go                     a sale: its request, its record, the worker's sell
 //	receipts_build.go, catalog.go,  pricing a sale from the store: goods, store
-//	discount.go                       prices, discounts and when they apply
+//	discount.go                       prices, discounts (protocol.DiscountTerms)
 //	receipts_store.go               the receipt queue on disk
-//	receipts_upload.go              uploading the queue: window, acks, retries
+//	receipts_upload.go              uploading the queue: window, acks (a burst
+//	                                  written at once), retries
 //	api_client*.go                  the client the CLI calls the API with
 //	enroll*.go, identity.go, files.go, nonce.go   enrollment and the identity
 //
