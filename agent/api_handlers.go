@@ -28,6 +28,7 @@ type Status struct {
 	Revision int64           `json:"revision"`
 	License  json.RawMessage `json:"license"` // the license entity's body; null when the till has none
 	Receipts ReceiptCounts   `json:"receipts"`
+	Firmware string          `json:"firmware"` // the agent's version, as it says in hello
 }
 
 // list is the shape of every list the API answers.
@@ -51,7 +52,7 @@ func (a *api) status(w http.ResponseWriter, r *http.Request) {
 		a.internal(w, err)
 		return
 	}
-	st := Status{DeviceID: a.deviceID, Online: a.worker.online.Load(), Revision: rev, Receipts: counts}
+	st := Status{DeviceID: a.deviceID, Online: a.worker.online.Load(), Revision: rev, Receipts: counts, Firmware: a.worker.agent}
 	if len(lic) > 0 {
 		st.License = lic[0] // a device carries at most one license
 	}

@@ -137,8 +137,8 @@ func TestAPIRoutes(t *testing.T) {
 func TestAPIStatus(t *testing.T) {
 	ta := startAPI(t)
 	status, body := ta.call(http.MethodGet, "/v1/status", "", "-")
-	if status != http.StatusOK || body["device_id"] != testDevice || body["online"] != false || body["revision"] != 5.0 {
-		t.Fatalf("%d %v, want this device offline at revision 5", status, body)
+	if status != http.StatusOK || body["device_id"] != testDevice || body["online"] != false || body["revision"] != 5.0 || body["firmware"] != "mypos-agent/test" {
+		t.Fatalf("%d %v, want this device offline at revision 5, running mypos-agent/test", status, body)
 	}
 	if lic, ok := body["license"]; !ok || lic != nil {
 		t.Fatalf("license %v, want null", lic)

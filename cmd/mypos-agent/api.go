@@ -63,8 +63,8 @@ func status(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(st.License) > 0 && !bytes.Equal(st.License, []byte("null")) {
 		license = string(st.License)
 	}
-	fmt.Fprintf(stdout, "device    %s\nonline    %s\nrevision  %d\nlicense   %s\nreceipts  %d queued, %d rejected\n",
-		st.DeviceID, online, st.Revision, license, st.Receipts.Queued, st.Receipts.Rejected)
+	fmt.Fprintf(stdout, "device    %s\nonline    %s\nrevision  %d\nlicense   %s\nreceipts  %d queued, %d rejected\nfirmware  %s\n",
+		st.DeviceID, online, st.Revision, license, st.Receipts.Queued, st.Receipts.Rejected, st.Firmware)
 	return nil
 }
 

@@ -200,7 +200,7 @@ func TestSellUnlicensedAgent(t *testing.T) {
 			t.Errorf("%s: exit %d, stdout %q, stderr %q", cmd, status, stdout, stderr)
 		}
 	}
-	if status, stdout, _ := runArgs("status", "--data", dir); status != 0 || !strings.Contains(stdout, "receipts  0 queued, 0 rejected\n") {
+	if status, stdout, _ := runArgs("status", "--data", dir); status != 0 || !strings.Contains(stdout, "receipts  0 queued, 0 rejected\nfirmware  mypos-agent/") {
 		t.Fatalf("status: exit %d, %q", status, stdout)
 	}
 }
