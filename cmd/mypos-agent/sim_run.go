@@ -148,10 +148,8 @@ func (t *simTill) hasCashier(ctx context.Context, id string) (bool, error) {
 
 // sleep waits d, or less when ctx ends first, and says whether it waited d.
 func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
 	select {
-	case <-t.C:
+	case <-time.After(d): // collected once it fires or is dropped (Go 1.23)
 		return true
 	case <-ctx.Done():
 		return false
