@@ -131,19 +131,23 @@ type terminal struct {
 	down []protocol.Message
 }
 
-func (e *env) connect(id, secret string) *terminal {
-	e.t.Helper()
+func (e *env) connect(id, secret string) *terminal { return dialTerminal(e.t, e.url, id, secret) }
+
+// dialTerminal connects a device to the broker at url and subscribes it
+// to its downlink; the test's end disconnects it.
+func dialTerminal(tb testing.TB, url, id, secret string) *terminal {
+	tb.Helper()
 	term := &terminal{}
-	opts := paho.NewClientOptions().AddBroker(e.url).SetClientID(id).SetUsername(id).SetPassword(secret).
+	opts := paho.NewClientOptions().AddBroker(url).SetClientID(id).SetUsername(id).SetPassword(secret).
 		SetAutoReconnect(false).SetConnectTimeout(5 * time.Second)
 	term.Client = paho.NewClient(opts)
 	if tok := term.Connect(); !tok.WaitTimeout(5*time.Second) || tok.Error() != nil {
-		e.t.Fatalf("connect %s: %v", id, tok.Error())
+		tb.Fatalf("connect %s: %v", id, tok.Error())
 	}
 	tok := term.Subscribe(protocol.DeviceTopic(id, protocol.LeafDown), 1, func(_ paho.Client, m paho.Message) {
 		msg, err := protocol.DecodeDown(m.Payload())
 		if err != nil {
-			e.t.Errorf("the cloud sent what its own decoder refuses: %v", err)
+			tb.Errorf("the cloud sent what its own decoder refuses: %v", err)
 			return
 		}
 		term.mu.Lock()
@@ -151,9 +155,9 @@ func (e *env) connect(id, secret string) *terminal {
 		term.mu.Unlock()
 	})
 	if !tok.WaitTimeout(5*time.Second) || tok.Error() != nil {
-		e.t.Fatalf("subscribe: %v", tok.Error())
+		tb.Fatalf("subscribe: %v", tok.Error())
 	}
-	e.t.Cleanup(func() { term.Disconnect(0) })
+	tb.Cleanup(func() { term.Disconnect(0) })
 	return term
 }
 

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	paho "github.com/eclipse/paho.mqtt.golang"
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/crypto/bcrypt"
 
@@ -132,14 +131,11 @@ func (e *keyEnv) documents() int64 {
 	return n
 }
 
-// keyPad is a raw paho terminal of a company's device, collecting its
-// downlink.
+// keyPad is a terminal of a company's device that types keys.
 type keyPad struct {
-	paho.Client
+	*terminal
 	t  *testing.T
 	id string
-	mu sync.Mutex
-	in []protocol.Message
 }
 
 // till adds a device to the company, enrolls it and connects it.
@@ -153,44 +149,17 @@ func (e *keyEnv) till(company context.Context, name string) *keyPad {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	p := &keyPad{t: e.t, id: en.DeviceID}
-	opts := paho.NewClientOptions().AddBroker(e.url).SetClientID(p.id).SetUsername(p.id).SetPassword(en.Secret).
-		SetAutoReconnect(false).SetConnectTimeout(5 * time.Second)
-	p.Client = paho.NewClient(opts)
-	if tok := p.Connect(); !tok.WaitTimeout(5*time.Second) || tok.Error() != nil {
-		e.t.Fatalf("connect %s: %v", name, tok.Error())
-	}
-	tok := p.Subscribe(protocol.DeviceTopic(p.id, protocol.LeafDown), 1, func(_ paho.Client, m paho.Message) {
-		msg, err := protocol.DecodeDown(m.Payload())
-		if err != nil {
-			e.t.Errorf("the cloud sent what its own decoder refuses: %v", err)
-			return
-		}
-		p.mu.Lock()
-		p.in = append(p.in, msg)
-		p.mu.Unlock()
-	})
-	if !tok.WaitTimeout(5*time.Second) || tok.Error() != nil {
-		e.t.Fatalf("subscribe: %v", tok.Error())
-	}
-	e.t.Cleanup(func() { p.Disconnect(0) })
-	return p
+	return &keyPad{terminal: dialTerminal(e.t, e.url, en.DeviceID, en.Secret), t: e.t, id: en.DeviceID}
 }
 
-func (p *keyPad) send(m protocol.Message) {
-	p.t.Helper()
-	tok := p.Publish(protocol.DeviceTopic(p.id, protocol.LeafUp), 1, false, encode(p.t, m))
-	if !tok.WaitTimeout(5*time.Second) || tok.Error() != nil {
-		p.t.Fatalf("publish: %v", tok.Error())
-	}
-}
+func (p *keyPad) send(m protocol.Message) { p.t.Helper(); p.publish(p.t, encode(p.t, m)) }
 
 // await waits up to two seconds for a downlink message that match accepts.
 func (p *keyPad) await(what string, match func(protocol.Message) bool) protocol.Message {
 	p.t.Helper()
 	for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
 		p.mu.Lock()
-		for _, m := range p.in {
+		for _, m := range p.down {
 			if match(m) {
 				p.mu.Unlock()
 				return m
@@ -229,7 +198,7 @@ func (p *keyPad) pushed(licenseID, op string) func() bool {
 	return func() bool {
 		p.mu.Lock()
 		defer p.mu.Unlock()
-		for _, m := range p.in {
+		for _, m := range p.down {
 			if c, ok := m.(*protocol.Changes); ok {
 				for _, it := range c.Items {
 					if it.Kind == licensing.Kind && it.ID == licenseID && it.Op == op {
