@@ -70,6 +70,13 @@ func (ta *testAPI) call(method, path, host, token string) (int, map[string]any) 
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
+	status, body, _ := ta.do(req)
+	return status, body
+}
+
+// do sends req and decodes the JSON answer, failing the test on anything else.
+func (ta *testAPI) do(req *http.Request) (int, map[string]any, http.Header) {
+	ta.t.Helper()
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		ta.t.Fatal(err)
@@ -77,9 +84,9 @@ func (ta *testAPI) call(method, path, host, token string) (int, map[string]any) 
 	defer resp.Body.Close()
 	var body map[string]any
 	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
-		ta.t.Fatalf("%s %s: %d with a body that is not JSON: %v", method, path, resp.StatusCode, err)
+		ta.t.Fatalf("%s %s: %d with a body that is not JSON: %v", req.Method, req.URL.Path, resp.StatusCode, err)
 	}
-	return resp.StatusCode, body
+	return resp.StatusCode, body, resp.Header
 }
 
 func (ta *testAPI) items(path string) []map[string]any {

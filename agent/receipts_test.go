@@ -53,16 +53,7 @@ func (ta *testAPI) send(method, path, body string) (int, map[string]any, http.He
 	ta.t.Helper()
 	req, _ := http.NewRequest(method, "http://"+ta.addr+path, strings.NewReader(body))
 	req.Header.Set("Authorization", "Bearer "+ta.api.token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		ta.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var out map[string]any
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-		ta.t.Fatalf("%s %s: %d with a body that is not JSON: %v", method, path, resp.StatusCode, err)
-	}
-	return resp.StatusCode, out, resp.Header
+	return ta.do(req)
 }
 
 func (ta *testAPI) sell(body string) (int, map[string]any) {
