@@ -29,11 +29,7 @@ func TestSyncBehindHorizonResets(t *testing.T) {
 	if _, err := e.changes.Prune(context.Background(), time.Now().Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	term = e.connect(id, secret)
-	seen = 0
-	term.publish(t, encode(t, &protocol.Hello{Rev: r.rev}))
-	term.publish(t, encode(t, &protocol.Sync{Header: protocol.Header{ID: "back"}, Since: r.rev}))
-	eventually(t, "caught up", func() bool { r.follow(t, term, &seen); return r.rev == 4 })
+	term = r.comeBack(t, e, id, secret, 4)
 	term.mu.Lock()
 	snapshot := false
 	for _, m := range term.down {

@@ -12,6 +12,17 @@ import (
 
 // replica is what a well-behaved terminal would hold: entities by kind and
 // id, and its revision. It follows the protocol's rules by hand.
+// comeBack reconnects the device the replica follows, says hello with its
+// revision and syncs from it until the replica reaches rev.
+func (r *replica) comeBack(t *testing.T, e *env, id, secret string, rev int64) *terminal {
+	t.Helper()
+	term, seen := e.connect(id, secret), 0
+	term.publish(t, encode(t, &protocol.Hello{Rev: r.rev}))
+	term.publish(t, encode(t, &protocol.Sync{Header: protocol.Header{ID: "back"}, Since: r.rev}))
+	eventually(t, "caught up", func() bool { r.follow(t, term, &seen); return r.rev == rev })
+	return term
+}
+
 type replica struct {
 	rev      int64
 	entities map[string]string // kind/id → body
@@ -187,11 +198,7 @@ func TestSyncCatchUpCompacted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	term = e.connect(id, secret)
-	seen = 0
-	term.publish(t, encode(t, &protocol.Hello{Rev: r.rev}))
-	term.publish(t, encode(t, &protocol.Sync{Header: protocol.Header{ID: "back"}, Since: r.rev}))
-	eventually(t, "caught up", func() bool { r.follow(t, term, &seen); return r.rev == 5 })
+	term = r.comeBack(t, e, id, secret, 5)
 	term.mu.Lock()
 	reply := term.down[0].(*protocol.SyncReply)
 	term.mu.Unlock()
