@@ -4,8 +4,9 @@ import "mypos"
 
 // ValidateINN checks a Russian taxpayer number: 10 digits for a firm, 12 for
 // a sole trader, with the check digits of the Federal Tax Service's
-// algorithm. field names the input for the error.
-// Returns EINVALID when the length, the characters or a check digit is wrong.
+// algorithm, issued in a region. field names the input for the error.
+// Returns EINVALID when the length, the characters, the region or a check
+// digit is wrong.
 func ValidateINN(field, inn string) error {
 	d := make([]int, len(inn))
 	for i := 0; i < len(inn); i++ {
@@ -13,6 +14,13 @@ func ValidateINN(field, inn string) error {
 			return mypos.Invalid(field, "An INN has digits only.")
 		}
 		d[i] = int(inn[i] - '0')
+	}
+	// The first two digits are the code of the region whose tax office
+	// issued the number, 01 and up: no region is 00. This refuses the
+	// all-zero INNs, whose check digits are right (a weighted sum of zeros
+	// is zero), and every other made-up number starting 00.
+	if len(d) >= 2 && d[0] == 0 && d[1] == 0 {
+		return mypos.Invalid(field, "An INN starts with the code of a region, 01 and up: no tax office issues one starting 00.")
 	}
 	switch len(d) {
 	case 10:
