@@ -63,7 +63,11 @@ func (s *Service) now() time.Time { return s.db.Now().UTC().Truncate(time.Micros
 // Returns EINVALID naming the field when none or both are given, or when no
 // active partner has that code or ID.
 func (s *Service) partnerByInput(ctx context.Context, in LinkRequestInput) (*Account, error) {
-	code, id := upper(in.PartnerCode), strings.TrimSpace(in.PartnerID)
+	code, err := mypos.Text("partner_code", in.PartnerCode, 0, partnerCodeLen)
+	if err != nil {
+		return nil, err
+	}
+	code, id := upper(code), strings.TrimSpace(in.PartnerID)
 	switch {
 	case code == "" && id == "":
 		return nil, mypos.Invalid("partner_code", "Name the partner by its code (partner_code) or its ID (partner_id).")

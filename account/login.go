@@ -39,11 +39,14 @@ type Login struct {
 // Login applies the login rule: a password that opens one account opens it;
 // one that opens two answers with the choice and a ticket for CompleteLogin.
 // address is the caller's network address, for the backoff. Anyone may call it.
-// Returns EUNAUTHORIZED for a wrong e-mail or password (the same answer for
-// both), EFORBIDDEN for a partner still awaiting approval, ERATELIMIT after
-// too many failures.
+// Returns EINVALID for what is not an e-mail address, EUNAUTHORIZED for a
+// wrong e-mail or password (the same answer for both), EFORBIDDEN for a
+// partner still awaiting approval, ERATELIMIT after too many failures.
 func (s *Service) Login(ctx context.Context, c Credentials, address, via string) (*Login, error) {
-	key := emailKey(c.Email)
+	_, key, err := normalizeEmail(c.Email)
+	if err != nil {
+		return nil, err
+	}
 	emailKey, addrKey := "email:"+key, "addr:"+address
 	if wait := s.throttle.wait(emailKey, addrKey); wait > 0 {
 		return nil, mypos.RateLimited(wait, "Too many failed logins: try again in %s.", roundUp(wait))

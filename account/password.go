@@ -1,7 +1,6 @@
 package account
 
 import (
-	"net/mail"
 	"strings"
 	"unicode/utf8"
 
@@ -33,17 +32,20 @@ func (s *Service) hashPassword(password string) (string, error) {
 var compareHash = bcrypt.CompareHashAndPassword
 
 // passwordMatches spends one hash's work and reports whether it matched.
+// A password is bytes, taken as typed: never trimmed, any character
+// allowed. One longer than maxPassword bytes, which no account can have,
+// never matches — bcrypt would compare its first 72 bytes and let it in.
 func passwordMatches(hash []byte, password string) bool {
-	return compareHash(hash, []byte(password)) == nil
+	return compareHash(hash, []byte(password)) == nil && len(password) <= maxPassword
 }
 
-// normalizeEmail validates an address and returns it trimmed, with its
-// lower-cased key that uniqueness and lookups use.
+// normalizeEmail validates an address (mypos.Email) and returns it
+// trimmed, with its lower-cased key that uniqueness and lookups use.
+// Returns EINVALID on the field "email".
 func normalizeEmail(email string) (string, string, error) {
-	email = strings.TrimSpace(email)
-	addr, err := mail.ParseAddress(email)
-	if err != nil || addr.Address != email || len(email) > 254 {
-		return "", "", mypos.Invalid("email", "That is not an e-mail address.")
+	email, err := mypos.Email("email", email)
+	if err != nil {
+		return "", "", err
 	}
 	return email, emailKey(email), nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"strings"
-	"unicode/utf8"
 
 	"mypos"
 	"mypos/store"
@@ -96,11 +95,17 @@ func (s *Service) emailTaken(ctx context.Context, a *Account) (bool, error) {
 	return n > 0, err
 }
 
+// Field limits, in characters.
+const (
+	maxName = 200
+	maxCity = 100
+)
+
 // newAccount validates a registration and builds the row, password hashed.
 func (s *Service) newAccount(r Registration, status string) (*Account, error) {
-	name := strings.TrimSpace(r.Name)
-	if name == "" || utf8.RuneCountInString(name) > 200 {
-		return nil, mypos.Invalid("name", "A name has 1 to 200 characters.")
+	name, err := mypos.Text("name", r.Name, 1, maxName)
+	if err != nil {
+		return nil, err
 	}
 	email, key, err := normalizeEmail(r.Email)
 	if err != nil {
@@ -112,9 +117,9 @@ func (s *Service) newAccount(r Registration, status string) (*Account, error) {
 			return nil, err
 		}
 	}
-	city := strings.TrimSpace(r.City)
-	if utf8.RuneCountInString(city) > 100 {
-		return nil, mypos.Invalid("city", "A city has at most 100 characters.")
+	city, err := mypos.Text("city", r.City, 0, maxCity)
+	if err != nil {
+		return nil, err
 	}
 	hash, err := s.hashPassword(r.Password)
 	if err != nil {
@@ -135,10 +140,13 @@ func (s *Service) newAccount(r Registration, status string) (*Account, error) {
 // aloud or off a screen: no 0/O, 1/I/L.
 const codeAlphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
+// partnerCodeLen is the length of a partner's code, in characters.
+const partnerCodeLen = 6
+
 // partnerCode is six characters a company types to find its partner:
 // 31⁶ ≈ 887 million codes, so collisions are rare and retried.
 func partnerCode() string {
-	return randomCode(6)
+	return randomCode(partnerCodeLen)
 }
 
 // randomCode draws n characters of codeAlphabet uniformly: bytes at or above

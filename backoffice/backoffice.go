@@ -10,7 +10,6 @@ import (
 	"context"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"golang.org/x/crypto/bcrypt"
 	"gorm.io/gorm"
@@ -72,17 +71,9 @@ func searchName(q *gorm.DB, text string) *gorm.DB {
 	return q.Where("name_key LIKE ? ESCAPE '!'", store.Contains(searchKey(text)))
 }
 
-// maxName bounds the names of stores and cashiers, in characters.
+// maxName bounds the names of stores, cashiers, groups and discounts, in
+// characters.
 const maxName = 100
-
-// validName trims a name and refuses an empty or overlong one.
-func validName(name string) (string, error) {
-	name = strings.TrimSpace(name)
-	if name == "" || utf8.RuneCountInString(name) > maxName {
-		return "", mypos.Invalid("name", "A name has 1 to %d characters.", maxName)
-	}
-	return name, nil
-}
 
 // notFound is the answer for a row that does not exist or belongs to
 // another company: the two are indistinguishable to the caller.

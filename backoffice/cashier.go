@@ -58,7 +58,7 @@ type CashierPatch struct {
 // is refused before a PIN is hashed or a row is locked.
 func (p *CashierPatch) validate() error {
 	if p.Name != nil {
-		name, err := validName(*p.Name)
+		name, err := mypos.Text("name", *p.Name, 1, maxName)
 		if err != nil {
 			return err
 		}

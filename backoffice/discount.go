@@ -153,7 +153,7 @@ func set[T any](dst *T, v *T) {
 // listsSet asks that a goods or store list the request set is not empty;
 // a list emptied since, by deleting its goods or stores, stays valid.
 func (d *Discount) validate(listsSet bool) error {
-	name, err := validName(d.Name)
+	name, err := mypos.Text("name", d.Name, 1, maxName)
 	if err != nil {
 		return err
 	}

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 	"unicode"
-	"unicode/utf8"
 
 	"mypos"
 	"mypos/protocol"
@@ -80,7 +79,7 @@ func (p *GoodsPatch) validate() error {
 		p.Code = &code
 	}
 	if p.Name != nil {
-		name, err := validGoodsName(*p.Name)
+		name, err := mypos.Text("name", *p.Name, 1, maxGoodsName)
 		if err != nil {
 			return err
 		}
@@ -161,26 +160,21 @@ func newGoods(in GoodsInput) (*Goods, error) {
 	return g, nil
 }
 
-// validCode trims a goods code and refuses an empty, overlong or
-// unprintable one. Codes compare exactly: "A-1" and "a-1" are two goods.
+// validCode checks a goods code by the text rule, and refuses what a
+// person could not read off a label: codes compare exactly, so "A-1" and
+// "a-1" are two goods, and a code with a zero-width joiner or a no-break
+// space inside would be a third that looks like one of them.
 func validCode(code string) (string, error) {
-	code = strings.TrimSpace(code)
-	ok := code != "" && utf8.RuneCountInString(code) <= maxCode
-	for _, r := range code {
-		ok = ok && unicode.IsPrint(r)
+	code, err := mypos.Text("code", code, 1, maxCode)
+	if err != nil {
+		return "", err
 	}
-	if !ok {
-		return "", mypos.Invalid("code", "A code has 1 to %d printable characters.", maxCode)
+	for _, r := range code {
+		if !unicode.IsPrint(r) {
+			return "", mypos.Invalid("code", "A code has printable characters and spaces only (not %U).", r)
+		}
 	}
 	return code, nil
-}
-
-func validGoodsName(name string) (string, error) {
-	name = strings.TrimSpace(name)
-	if name == "" || utf8.RuneCountInString(name) > maxGoodsName {
-		return "", mypos.Invalid("name", "A goods name has 1 to %d characters.", maxGoodsName)
-	}
-	return name, nil
 }
 
 // validPrice refuses a price the till could not compute with.

@@ -45,7 +45,7 @@ const pathSep = "/"
 
 // validGroupName trims a group name and refuses a bad one.
 func validGroupName(name string) (string, error) {
-	name, err := validName(name)
+	name, err := mypos.Text("name", name, 1, maxName)
 	if err != nil {
 		return "", err
 	}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 
+	"mypos"
 	"mypos/protocol"
 )
 
@@ -180,7 +181,7 @@ func (p *rowParser) parse(line int, rec []string, fieldErr error) (importRow, bo
 	} else {
 		p.codes[row.code] = line
 	}
-	if row.name, err = validGoodsName(cell("name")); err != nil {
+	if row.name, err = mypos.Text("name", cell("name"), 1, maxGoodsName); err != nil {
 		p.bad.addErr(line, "name", err)
 	}
 	row.barcodes = p.parseBarcodes(line, cell("barcode"))
@@ -272,9 +273,9 @@ func groupPath(s string) ([]string, error) {
 		return nil, errInvalid("Groups nest at most %d levels deep.", maxDepth)
 	}
 	for i, l := range levels {
-		name, err := validName(l)
+		name, err := protocol.CheckText(l, 1, maxName)
 		if err != nil {
-			return nil, errInvalid("Each level of a group path (separated by %q) has 1 to %d characters.", pathSep, maxName)
+			return nil, errInvalid("Level %d of the group path (levels are separated by %q) %s.", i+1, pathSep, err)
 		}
 		levels[i] = name
 	}

@@ -1,9 +1,7 @@
 package backoffice
 
 import (
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"mypos"
 )
@@ -50,16 +48,13 @@ const maxAddress = 300
 // validate trims the store's fields, refuses bad ones, and keeps the
 // search key in step with the name.
 func (st *Store) validate() error {
-	name, err := validName(st.Name)
+	name, err := mypos.Text("name", st.Name, 1, maxName)
 	if err != nil {
 		return err
 	}
 	st.Name, st.NameKey = name, searchKey(name)
-	st.Address = strings.TrimSpace(st.Address)
-	if utf8.RuneCountInString(st.Address) > maxAddress {
-		return mypos.Invalid("address", "An address has at most %d characters.", maxAddress)
-	}
-	return nil
+	st.Address, err = mypos.Text("address", st.Address, 0, maxAddress)
+	return err
 }
 
 // storeBody is a store as terminals receive it.

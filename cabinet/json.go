@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -16,13 +17,19 @@ import (
 	"mypos/store"
 )
 
-// decode reads a JSON request body into v strictly: an unknown field, a
-// wrong type or trailing data is refused with EINVALID naming the problem,
-// before anything is written.
-func decode(c *fiber.Ctx, v any) error {
-	body := c.Body()
+// decode reads a JSON request body into v strictly: see decodeJSON.
+func decode(c *fiber.Ctx, v any) error { return decodeJSON(c.Body(), v) }
+
+// decodeJSON reads a JSON body into v strictly: a body that is not UTF-8,
+// an unknown field, a wrong type or trailing data is refused with EINVALID
+// naming the problem, before anything is written. (encoding/json would
+// read an invalid byte as U+FFFD: a text is refused, never replaced.)
+func decodeJSON(body []byte, v any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return mypos.Invalid("", "The request needs a JSON body.")
+	}
+	if !utf8.Valid(body) {
+		return mypos.Invalid("", "The body is not UTF-8, as JSON must be.")
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
@@ -85,9 +92,17 @@ func sendPage[T any](c *fiber.Ctx, list lister[T]) error {
 	return sendList(c, items, next)
 }
 
-// listParams reads ?cursor=&limit=&q= from the query.
+// maxQuery bounds a search text, in characters: the longest name, with room.
+const maxQuery = 256
+
+// listParams reads ?cursor=&limit=&q= from the query; the search text
+// follows the text rule, as the names it looks for do.
 func listParams(c *fiber.Ctx) (store.ListParams, error) {
-	p := store.ListParams{Cursor: c.Query("cursor"), Query: strings.TrimSpace(c.Query("q"))}
+	q, err := mypos.Text("q", c.Query("q"), 0, maxQuery)
+	if err != nil {
+		return store.ListParams{}, err
+	}
+	p := store.ListParams{Cursor: c.Query("cursor"), Query: q}
 	if raw := c.Query("limit"); raw != "" {
 		n, err := strconv.Atoi(raw)
 		if err != nil {

@@ -46,11 +46,11 @@ func (s *Service) Create(ctx context.Context, nd NewDevice) (*Device, string, er
 }
 
 func newRow(companyID string, nd NewDevice, now time.Time) (*deviceRow, error) {
-	name, err := cleanName(nd.Name)
+	name, err := mypos.Text("name", nd.Name, 1, maxName)
 	if err != nil {
 		return nil, err
 	}
-	serial, err := cleanSerial(nd.Serial)
+	serial, err := mypos.Text("serial", nd.Serial, 0, maxSerial)
 	if err != nil {
 		return nil, err
 	}
@@ -123,14 +123,14 @@ func (s *Service) Update(ctx context.Context, id string, p DevicePatch) (*Device
 // patch applies p to row, validating each field it sets.
 func (s *Service) patch(ctx context.Context, row *deviceRow, p DevicePatch) error {
 	if p.Name != nil {
-		name, err := cleanName(*p.Name)
+		name, err := mypos.Text("name", *p.Name, 1, maxName)
 		if err != nil {
 			return err
 		}
 		row.Name, row.NameKey = name, searchKey(name)
 	}
 	if p.Serial != nil {
-		serial, err := cleanSerial(*p.Serial)
+		serial, err := mypos.Text("serial", *p.Serial, 0, maxSerial)
 		if err != nil {
 			return err
 		}

@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"mypos"
 	"mypos/changelog"
@@ -124,27 +123,11 @@ func (c *StoreChange) UnmarshalJSON(b []byte) error {
 	return json.Unmarshal(b, &c.StoreID)
 }
 
-// Field limits.
+// Field limits, in characters.
 const (
 	maxName   = 100
 	maxSerial = 64
 )
-
-func cleanName(name string) (string, error) {
-	name = strings.TrimSpace(name)
-	if name == "" || utf8.RuneCountInString(name) > maxName {
-		return "", mypos.Invalid("name", "A device name has 1 to %d characters.", maxName)
-	}
-	return name, nil
-}
-
-func cleanSerial(serial string) (string, error) {
-	serial = strings.TrimSpace(serial)
-	if utf8.RuneCountInString(serial) > maxSerial {
-		return "", mypos.Invalid("serial", "A serial number has at most %d characters.", maxSerial)
-	}
-	return serial, nil
-}
 
 // searchKey folds a name for search in Go: SQLite's lower() folds ASCII only.
 func searchKey(s string) string { return strings.ToLower(s) }

@@ -2,9 +2,7 @@ package licensing
 
 import (
 	"context"
-	"net/mail"
 	"strings"
-	"unicode/utf8"
 
 	"mypos"
 	"mypos/account"
@@ -120,17 +118,22 @@ func (s *Service) eachOwnSealed(ctx context.Context, partnerID string, ids []str
 	return nil
 }
 
+// maxLicensee bounds a licensee's name, in characters: an account's bound.
+const maxLicensee = 200
+
 // cleanLicensee trims and checks whom a license is unsealed to.
 func cleanLicensee(l Licensee) (Licensee, error) {
-	l = Licensee{Name: strings.TrimSpace(l.Name), INN: strings.TrimSpace(l.INN), Email: strings.TrimSpace(l.Email)}
-	if l.Name == "" || utf8.RuneCountInString(l.Name) > 200 {
-		return l, mypos.Invalid("licensee.name", "The licensee's name has 1 to 200 characters.")
-	}
-	if err := account.ValidateINN("licensee.inn", l.INN); err != nil {
+	name, err := mypos.Text("licensee.name", l.Name, 1, maxLicensee)
+	if err != nil {
 		return l, err
 	}
-	if addr, err := mail.ParseAddress(l.Email); err != nil || addr.Address != l.Email || len(l.Email) > 254 {
-		return l, mypos.Invalid("licensee.email", "The licensee's e-mail is not an e-mail address.")
+	inn := strings.TrimSpace(l.INN)
+	if err := account.ValidateINN("licensee.inn", inn); err != nil {
+		return l, err
 	}
-	return l, nil
+	email, err := mypos.Email("licensee.email", l.Email)
+	if err != nil {
+		return l, err
+	}
+	return Licensee{Name: name, INN: inn, Email: email}, nil
 }
