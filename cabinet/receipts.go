@@ -28,8 +28,14 @@ func (s *Server) listReceipts(c *fiber.Ctx) error {
 // listParams wants, but a place in the order (time, device, receipt):
 // sales validates it.
 func receiptFilter(c *fiber.Ctx) (sales.Filter, error) {
+	// The cashier is what the till said, not always an ID: it is text, by
+	// the text rule, so that a NUL cannot reach the database.
+	cashier, err := mypos.Text("cashier_id", c.Query("cashier_id"), 0, 64)
+	if err != nil {
+		return sales.Filter{}, err
+	}
 	f := sales.Filter{From: c.Query("from"), To: c.Query("to"), StoreID: c.Query("store_id"),
-		DeviceID: c.Query("device_id"), CashierID: c.Query("cashier_id"), Cursor: c.Query("cursor")}
+		DeviceID: c.Query("device_id"), CashierID: cashier, Cursor: c.Query("cursor")}
 	if raw := c.Query("limit"); raw != "" {
 		n, err := strconv.Atoi(raw)
 		if err != nil {
