@@ -1,7 +1,6 @@
 package backoffice
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/csv"
 	"errors"
@@ -12,10 +11,12 @@ import (
 	"mypos/protocol"
 )
 
-// The import file (CSV, UTF-8; a byte-order mark is skipped) has a header
-// row naming these columns, in any order, each once, and no others.
-// Separators: a comma, or a semicolon when the header has semicolons and
-// no commas (what a spreadsheet in the Russian locale saves).
+// The import file (CSV in UTF-8, UTF-16 or Windows-1251: see importText)
+// has a header row naming these columns, in any order, each once, and no
+// others. Separators: a tab when the header has one (Excel's "Unicode
+// text"), a semicolon when the header has semicolons and no commas (what
+// a spreadsheet in the Russian locale saves), or a comma. Names, codes
+// and group names follow the text rule (mypos.Text).
 //
 //   - code: the goods' code, the key of the import: a row updates the live
 //     goods with its code, or creates one.
@@ -46,7 +47,21 @@ type importRow struct {
 // parseImport reads and validates a whole file, reporting every problem.
 func parseImport(r io.Reader) ([]importRow, *ImportError) {
 	bad := &ImportError{}
-	cr, err := newCSVReader(r)
+	raw, err := io.ReadAll(io.LimitReader(r, MaxImportBytes+1))
+	switch {
+	case err != nil:
+		bad.add(1, "", "The file cannot be read: %v.", err)
+	case len(raw) > MaxImportBytes:
+		bad.add(1, "", "A file has at most %d MB: split it.", MaxImportBytes>>20)
+	}
+	if bad.Total > 0 {
+		return nil, bad
+	}
+	text := importText(raw, bad)
+	if bad.Total > 0 {
+		return nil, bad
+	}
+	cr, err := newCSVReader(text)
 	if err != nil {
 		bad.add(1, "", "The file cannot be read: %v.", err)
 		return nil, bad
@@ -94,22 +109,17 @@ func rowOf(cr *csv.Reader, err error) int {
 	return line
 }
 
-// newCSVReader skips a byte-order mark and picks the separator from the
-// header line.
-func newCSVReader(r io.Reader) (*csv.Reader, error) {
-	br := bufio.NewReaderSize(r, 64<<10)
-	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
-		br.Discard(3)
-	}
-	head, _ := br.Peek(64 << 10) // the whole header line, or the whole file if shorter
-	if len(head) == 0 {
+// newCSVReader reads UTF-8 text, with the separator its header line uses.
+func newCSVReader(text []byte) (*csv.Reader, error) {
+	if len(text) == 0 {
 		return nil, errors.New("it is empty")
 	}
-	if i := bytes.IndexByte(head, '\n'); i >= 0 {
-		head = head[:i]
-	}
-	cr := csv.NewReader(br)
-	if bytes.Contains(head, []byte(";")) && !bytes.Contains(head, []byte(",")) {
+	head := firstLine(text)
+	cr := csv.NewReader(bytes.NewReader(text))
+	switch {
+	case bytes.ContainsRune(head, '\t'):
+		cr.Comma = '\t'
+	case bytes.ContainsRune(head, ';') && !bytes.ContainsRune(head, ','):
 		cr.Comma = ';'
 	}
 	cr.ReuseRecord = true

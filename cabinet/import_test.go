@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/text/encoding/charmap"
+
 	"mypos"
 )
 
@@ -106,5 +108,37 @@ func TestAPIImport(t *testing.T) {
 	r.problem(t, http.StatusBadRequest, mypos.EINVALID)
 	if r.body["field"] != "file" {
 		t.Fatalf("a form without the file: %s", r.raw)
+	}
+}
+
+// A catalog Russian Excel saved as "CSV" — Windows-1251, semicolons —
+// imports with its names (it imported as U+FFFD); one in an encoding that
+// is neither is refused, naming the row, and writes nothing.
+func TestAPIImportWindows1251(t *testing.T) {
+	e := newOfficeEnv(t)
+	token, _ := e.company("shop@shop.test")
+	file := "code;name;barcode;price;unit;vat;group\r\nM-1;Молоко «Домик в деревне» 3,2%;;89,90;piece;10;Молочные продукты\r\n"
+	cp1251, _ := charmap.Windows1251.NewEncoder().String(file)
+	r := e.post("/api/v1/goods/import", token, "text/csv", []byte(cp1251))
+	if r.status != http.StatusOK || r.body["created"] != float64(1) {
+		t.Fatalf("import: %d %s", r.status, r.raw)
+	}
+	r = e.call("GET", "/api/v1/goods?q=M-1", token, "")
+	if items, _ := r.body["items"].([]any); len(items) != 1 || items[0].(map[string]any)["name"] != "Молоко «Домик в деревне» 3,2%" {
+		t.Fatalf("the imported goods: %s", r.raw)
+	}
+
+	goods := e.count("goods")
+	koi8, err := charmap.KOI8R.NewEncoder().String("code;name;barcode;price;unit;vat;group\r\nK-1;Кефир Домик в деревне 1%;;79,90;piece;10;\r\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r = e.post("/api/v1/goods/import", token, "text/csv", []byte(koi8))
+	r.problem(t, http.StatusBadRequest, mypos.EINVALID)
+	if errs, _ := r.body["errors"].([]any); len(errs) != 1 || errs[0].(map[string]any)["row"] != float64(2) {
+		t.Fatalf("a KOI8-R file: %s", r.raw)
+	}
+	if e.count("goods") != goods {
+		t.Fatal("a refused file wrote")
 	}
 }
