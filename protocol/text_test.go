@@ -3,6 +3,8 @@ package protocol_test
 import (
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"mypos/protocol"
 )
@@ -63,4 +65,33 @@ func TestCheckText(t *testing.T) {
 			t.Errorf("CheckText(%q, %d, %d) = %q, %v; want an error saying %q", c.in, c.min, c.max, got, err, c.why)
 		}
 	}
+}
+
+// Whatever the text, what CheckText accepts is UTF-8 with no control,
+// bidirectional override or U+FFFD, trimmed, within its bound, not only
+// invisible — and accepted again unchanged.
+func FuzzCheckText(f *testing.F) {
+	for _, s := range []string{"Ольга", " Касса 1\r\n", "\ufeff\u200b", "Оль\x00га", "Оль\u202eга", "\xff", "👩\u200d💻", "שלום\u200f"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := protocol.CheckText(s, 0, 64)
+		if err != nil {
+			if err.Error() == "" {
+				t.Fatalf("%q: an error that says nothing", s)
+			}
+			return
+		}
+		if !utf8.ValidString(got) || utf8.RuneCountInString(got) > 64 || strings.TrimSpace(got) != got || !strings.Contains(s, got) {
+			t.Fatalf("%q accepted as %q", s, got)
+		}
+		for _, r := range got {
+			if unicode.Is(unicode.Cc, r) || r == utf8.RuneError || '\u202a' <= r && r <= '\u202e' || '\u2066' <= r && r <= '\u2069' {
+				t.Fatalf("%q accepted as %q, with %U", s, got, r)
+			}
+		}
+		if again, err := protocol.CheckText(got, 0, 64); err != nil || again != got {
+			t.Fatalf("%q accepted as %q, then %q, %v", s, got, again, err)
+		}
+	})
 }
