@@ -76,6 +76,24 @@ func FuzzDecodeRequest(f *testing.F) {
 	})
 }
 
+// A refused body is told what is wrong with it, and where when the
+// decoder knows.
+func TestDecodeJSONSaysWhatIsWrong(t *testing.T) {
+	for _, tt := range []struct{ body, field, says string }{
+		{"{\"name\":\"\xff\"}", "", "not UTF-8"},
+		{`{"starts_at":"завтра"}`, "", "RFC 3339"},
+		{`{"days":"пн"}`, "days", `"days" must be a slice`},
+		{`{"colour":"red"}`, "colour", "Unknown field"},
+		{`{"name":"a"} {}`, "", "after its JSON value"},
+		{` `, "", "needs a JSON body"},
+	} {
+		err := decodeJSON([]byte(tt.body), new(backoffice.DiscountInput))
+		if mypos.ErrorCode(err) != mypos.EINVALID || mypos.ErrorField(err) != tt.field || !strings.Contains(mypos.ErrorMessage(err), tt.says) {
+			t.Errorf("%q: %v (field %q), want EINVALID on %q saying %q", tt.body, err, mypos.ErrorField(err), tt.field, tt.says)
+		}
+	}
+}
+
 // The fuzzer knows every type a handler decodes a body into: each
 // decode(c, &req) of the package reads a requestTypes type.
 func TestFuzzCoversEveryRequestType(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
@@ -45,7 +46,10 @@ func decodeJSON(body []byte, v any) error {
 func jsonError(err error) error {
 	var typeErr *json.UnmarshalTypeError
 	var syntaxErr *json.SyntaxError
+	var timeErr *time.ParseError
 	switch {
+	case errors.As(err, &timeErr): // encoding/json names no field for it
+		return mypos.Invalid("", "A time is written as in RFC 3339, like 2026-03-01T00:00:00+03:00.")
 	case errors.As(err, &typeErr):
 		return mypos.Invalid(typeErr.Field, "The field %q must be a %s.", typeErr.Field, typeErr.Type.Kind())
 	case errors.As(err, &syntaxErr):
