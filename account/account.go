@@ -62,6 +62,7 @@ type Service struct {
 	hashCost int
 	dummy    []byte // a hash to spend the same work on when an e-mail is unknown
 	throttle *throttle
+	devices  deviceKeys
 	log      *slog.Logger
 }
 
