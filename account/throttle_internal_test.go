@@ -7,9 +7,10 @@ import (
 	"time"
 )
 
-// A spray from more addresses than the throttle holds, each failing once
-// for one e-mail within one quiet spell, keeps the map at maxEntries at
-// most; a key past its limit before the spray still waits after it.
+// A spray from as many addresses as the throttle holds entries, each
+// failing once for one e-mail (two keys) within one quiet spell, keeps the
+// map at maxEntries at most; a key past its limit before the spray still
+// waits after it.
 func TestThrottleBoundedUnderSpray(t *testing.T) {
 	now := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
 	th := newThrottle(func() time.Time { return now })
@@ -17,7 +18,7 @@ func TestThrottleBoundedUnderSpray(t *testing.T) {
 	for range pairRule.limit + 5 { // its wait at the most, longer than the spray
 		th.end(true, guesser)
 	}
-	for i := range 2 * maxEntries {
+	for i := range maxEntries {
 		address := fmt.Sprintf("10.%d.%d.%d", i>>16, i>>8&0xff, i&0xff)
 		keys := []key{{"pair:victim from " + address, pairRule}, {"addr:" + address, addressRule}}
 		if th.begin(keys...) != 0 {
