@@ -49,16 +49,16 @@ type Login struct {
 // both), EFORBIDDEN for a partner still awaiting approval, ERATELIMIT after
 // too many failures.
 func (s *Service) Login(ctx context.Context, c Credentials, address, via string) (*Login, error) {
-	key := emailKey(c.Email)
+	email := emailKey(c.Email)
 	device := parseDevice(c.Device)
-	keys, err := s.loginKeys(ctx, device, key, address)
+	keys, err := s.loginKeys(ctx, device, email, address)
 	if err != nil {
 		return nil, err
 	}
 	if wait := s.throttle.begin(keys...); wait > 0 {
 		return nil, mypos.RateLimited(wait, "Too many login attempts: try again in %s.", roundUp(wait))
 	}
-	matched, err := s.matching(ctx, key, c.Password)
+	matched, err := s.matching(ctx, email, c.Password)
 	s.throttle.end(err == nil && len(matched) == 0, keys...)
 	if err != nil {
 		return nil, err
@@ -76,7 +76,7 @@ func (s *Service) Login(ctx context.Context, c Credentials, address, via string)
 		return nil, mypos.Errorf(mypos.EFORBIDDEN, "Your partner account awaits the owner's approval.")
 	}
 	s.throttle.forget(keys[0])
-	proof, err := s.rememberDevice(ctx, device, key)
+	proof, err := s.rememberDevice(ctx, device, email)
 	if err != nil {
 		return nil, err
 	}

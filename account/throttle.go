@@ -19,16 +19,15 @@ type rule struct {
 // The rules. Logins are counted per (e-mail, address) and per address, so a
 // guesser slows down only itself and its own address, never the owner
 // elsewhere; a browser that logged in to the e-mail before is counted on
-// its own (see devices.go), so not even its own address holds it back.
+// its own (devices.go), so not even its own address holds it back.
 //
-// The address limit is for a sprayer — one address, many e-mails. Only
-// failures count, and only those of browsers that never logged in to the
-// e-mail they typed: the staff of a shop behind one address, on their own
-// browsers, neither count nor wait. Twenty wrong passwords from new
-// browsers with no quarter-hour pause is more than an office makes even on
-// the day everyone is set up, and it gives a sprayer twenty guesses a
-// quarter hour — for each of which the e-mail's own limit and bcrypt still
-// hold.
+// The address limit is against a sprayer: one address, many e-mails. It
+// counts only wrong passwords, and only those typed in browsers without a
+// device proof for the e-mail: the staff of a shop behind one address,
+// logging in from their own browsers, neither count nor wait. Twenty such
+// failures with no quarter hour's pause between them is more than an
+// office makes even on the day its people are set up, and a sprayer gets
+// twenty guesses a quarter hour from an address, five at most per e-mail.
 var (
 	pairRule    = rule{limit: 5, quiet: 15 * time.Minute, first: 30 * time.Second, most: 15 * time.Minute}
 	addressRule = rule{limit: 20, quiet: 15 * time.Minute, first: 30 * time.Second, most: 15 * time.Minute}

@@ -86,24 +86,25 @@ func TestThrottleForgets(t *testing.T) {
 	}
 }
 
-// The memory the throttle takes at its bound, for the README.
-func TestThrottleMemoryAtBound(t *testing.T) {
-	if testing.Short() {
-		t.Skip("a measurement")
-	}
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	th := newThrottle(time.Now)
-	for i := range maxEntries / 2 {
-		address := fmt.Sprintf("2001:db8:%x:%x::", i>>16, i&0xffff) + "/64"
-		for _, k := range []key{{"pair:" + hashSecret(fmt.Sprint(i)), pairRule}, {"addr:" + address, addressRule}} {
-			th.begin(k)
-			th.end(true, k)
+// BenchmarkThrottleMemoryAtBound reports the heap the throttle takes full:
+// maxEntries keys as a spray makes them, a pair and an IPv6 /64 each.
+func BenchmarkThrottleMemoryAtBound(b *testing.B) {
+	for range b.N {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		th := newThrottle(time.Now)
+		for i := range maxEntries / 2 {
+			address := fmt.Sprintf("2001:db8:%x:%x::/64", i>>16, i&0xffff)
+			for _, k := range []key{{"pair:" + hashSecret(address), pairRule}, {"addr:" + address, addressRule}} {
+				th.begin(k)
+				th.end(true, k)
+			}
 		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "MB")
+		b.ReportMetric(float64(len(th.entries)), "entries")
+		runtime.KeepAlive(th)
 	}
-	runtime.GC()
-	runtime.ReadMemStats(&after)
-	t.Logf("%d entries take %.1f MB", len(th.entries), float64(after.HeapAlloc-before.HeapAlloc)/(1<<20))
-	runtime.KeepAlive(th)
 }
