@@ -1,6 +1,7 @@
 // Package account keeps the people who log in to the cabinet: the owner,
-// partners and companies, their passwords and sessions, and the login rule
-// that lets one e-mail own a partner and a company account.
+// partners and companies, their passwords and sessions, the login rule
+// that lets one e-mail own a partner and a company account, and the
+// backoff that slows a guesser down without locking the owner out.
 package account
 
 import (

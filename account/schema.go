@@ -68,7 +68,7 @@ CREATE TABLE link_requests (
 		if err := store.SQL(`CREATE TABLE server_keys (name TEXT PRIMARY KEY, secret TEXT NOT NULL)`)(tx, dialect); err != nil {
 			return err
 		}
-		key, _ := newSecret()
-		return tx.Exec("INSERT INTO server_keys (name, secret) VALUES (?, ?)", deviceKeyName, key).Error
+		secret, _ := newSecret()
+		return tx.Exec("INSERT INTO server_keys (name, secret) VALUES (?, ?)", deviceKeyName, secret).Error
 	}},
 }}
