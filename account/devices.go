@@ -62,7 +62,8 @@ func isBase64URL(s string, n int) bool {
 
 // deviceKeys holds the device key once read from the database, where the
 // migration put it: every node of the cloud shares it, and a restart keeps
-// it. Deleting its row (and restarting) voids every device proof.
+// it. A new secret in its row, once every node restarts, voids every
+// device proof.
 type deviceKeys struct {
 	mu  sync.Mutex
 	key []byte
