@@ -1,6 +1,7 @@
 // Package account keeps the people who log in to the cabinet: the owner,
-// partners and companies, their passwords and sessions, and the login rule
-// that lets one e-mail own a partner and a company account.
+// partners and companies, their passwords and sessions, the login rule
+// that lets one e-mail own a partner and a company account, and the
+// backoff that slows a guesser down without locking the owner out.
 package account
 
 import (
@@ -62,6 +63,7 @@ type Service struct {
 	hashCost int
 	dummy    []byte // a hash to spend the same work on when an e-mail is unknown
 	throttle *throttle
+	devices  deviceKeys
 	log      *slog.Logger
 }
 

@@ -201,7 +201,7 @@ func TestLoginBackoff(t *testing.T) {
 	if got, want := mypos.ErrorRetryAfter(err), 30*time.Second; got != want {
 		t.Fatalf("RetryAfter=%v, want %v", got, want)
 	}
-	// Another e-mail from another address is not slowed.
+	// Another e-mail from the same address is not slowed.
 	f.register(t, mypos.KindCompany, "other@shop.test", "other-pass")
 	if _, err := login(f, "other@shop.test", "other-pass"); err != nil {
 		t.Fatalf("other account: %v", err)

@@ -16,10 +16,12 @@ const maxAccountsPerEmail = 3
 // ticketLifetime bounds how long a user may take to pick a cabinet.
 const ticketLifetime = 2 * time.Minute
 
-// Credentials are what a user types to log in.
+// Credentials are what a login presents: what the user types, and the
+// device proof their browser keeps (Login.Device of an earlier login).
 type Credentials struct {
 	Email    string `json:"email"`
 	Password string `json:"password"`
+	Device   string `json:"-"`
 }
 
 // Choice is one cabinet the user may pick when a password opens two.
@@ -29,29 +31,38 @@ type Choice struct {
 }
 
 // Login is the outcome of a login: a session, or a choice to make with a
-// single-use ticket.
+// single-use ticket; and, either way, the device proof for the browser to
+// keep and present next time.
 type Login struct {
 	Session *Session
 	Ticket  string
 	Choices []Choice
+	Device  string
 }
 
 // Login applies the login rule: a password that opens one account opens it;
 // one that opens two answers with the choice and a ticket for CompleteLogin.
-// address is the caller's network address, for the backoff. Anyone may call it.
+// address is the caller's network address, for the backoff: failures slow
+// down the e-mail from that address and the address, or — for a device
+// that logged in to the e-mail before — that device alone. Anyone may call it.
 // Returns EINVALID for what is not an e-mail address, EUNAUTHORIZED for a
 // wrong e-mail or password (the same answer for both), EFORBIDDEN for a
 // partner still awaiting approval, ERATELIMIT after too many failures.
 func (s *Service) Login(ctx context.Context, c Credentials, address, via string) (*Login, error) {
-	_, key, err := normalizeEmail(c.Email)
+	_, email, err := normalizeEmail(c.Email)
 	if err != nil {
 		return nil, err
 	}
-	emailKey, addrKey := "email:"+key, "addr:"+address
-	if wait := s.throttle.wait(emailKey, addrKey); wait > 0 {
-		return nil, mypos.RateLimited(wait, "Too many failed logins: try again in %s.", roundUp(wait))
+	device := parseDevice(c.Device)
+	keys, err := s.loginKeys(ctx, device, email, address)
+	if err != nil {
+		return nil, err
 	}
-	matched, err := s.matching(ctx, key, c.Password)
+	if wait := s.throttle.begin(keys...); wait > 0 {
+		return nil, mypos.RateLimited(wait, "Too many login attempts: try again in %s.", roundUp(wait))
+	}
+	matched, err := s.matching(ctx, email, c.Password)
+	s.throttle.end(err == nil && len(matched) == 0, keys...)
 	if err != nil {
 		return nil, err
 	}
@@ -63,18 +74,43 @@ func (s *Service) Login(ctx context.Context, c Credentials, address, via string)
 	}
 	switch {
 	case len(matched) == 0:
-		s.throttle.fail(emailKey, emailLimit)
-		s.throttle.fail(addrKey, addressLimit)
 		return nil, mypos.Errorf(mypos.EUNAUTHORIZED, "Wrong e-mail or password.")
 	case len(active) == 0:
 		return nil, mypos.Errorf(mypos.EFORBIDDEN, "Your partner account awaits the owner's approval.")
 	}
-	s.throttle.forget(emailKey)
-	if len(active) == 1 {
-		sess, err := s.openSession(ctx, &active[0], via)
-		return &Login{Session: sess}, err
+	s.throttle.forget(keys[0])
+	proof, err := s.rememberDevice(ctx, device, email)
+	if err != nil {
+		return nil, err
 	}
-	return s.offerChoice(ctx, active)
+	l := &Login{Device: proof}
+	if len(active) == 1 {
+		l.Session, err = s.openSession(ctx, &active[0], via)
+	} else {
+		l.Ticket, l.Choices, err = s.offerChoice(ctx, active)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// loginKeys are the keys a login is throttled by, the one its success
+// clears first: the device's own for a device that logged in to the e-mail
+// before, else the e-mail from the address, and the address.
+func (s *Service) loginKeys(ctx context.Context, device deviceProof, emailKey, address string) ([]key, error) {
+	tag, err := s.knownTag(ctx, device, emailKey)
+	if err != nil {
+		return nil, err
+	}
+	if tag != "" {
+		return []key{{"device:" + tag, pairRule}}, nil
+	}
+	address = addressKey(address)
+	return []key{
+		{"pair:" + hashSecret(emailKey+"\x00"+address), pairRule}, // hashed: a key's size is bounded
+		{"addr:" + address, addressRule},
+	}, nil
 }
 
 // matching returns the accounts of an e-mail whose password is the given
@@ -97,20 +133,20 @@ func (s *Service) matching(ctx context.Context, key, password string) ([]Account
 	return matched, nil
 }
 
-func (s *Service) offerChoice(ctx context.Context, accounts []Account) (*Login, error) {
+func (s *Service) offerChoice(ctx context.Context, accounts []Account) (ticket string, choices []Choice, err error) {
 	ticket, hash := newSecret()
 	ids := make([]string, len(accounts))
-	choices := make([]Choice, len(accounts))
+	choices = make([]Choice, len(accounts))
 	for i, a := range accounts {
 		ids[i] = a.ID
 		choices[i] = Choice{Kind: a.Kind, Name: a.Name}
 	}
-	err := s.db.Conn(ctx).Exec("INSERT INTO login_tickets (ticket_hash, account_ids, expires_at) VALUES (?, ?, ?)",
+	err = s.db.Conn(ctx).Exec("INSERT INTO login_tickets (ticket_hash, account_ids, expires_at) VALUES (?, ?, ?)",
 		hash, strings.Join(ids, ","), s.db.Now().Add(ticketLifetime)).Error
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
-	return &Login{Ticket: ticket, Choices: choices}, nil
+	return ticket, choices, nil
 }
 
 // CompleteLogin opens the cabinet of the given kind with a ticket from

@@ -35,11 +35,11 @@ func TestLoginSpendsEqualWork(t *testing.T) {
 	defer func() { compareHash = bcrypt.CompareHashAndPassword }()
 
 	for i, c := range []Credentials{
-		{"nobody@shop.test", "right-pass"},
-		{"one@shop.test", "wrong-pass"},
-		{"one@shop.test", "right-pass"},
-		{"two@shop.test", "wrong-pass"},
-		{"two@shop.test", "right-pass"},
+		{Email: "nobody@shop.test", Password: "right-pass"},
+		{Email: "one@shop.test", Password: "wrong-pass"},
+		{Email: "one@shop.test", Password: "right-pass"},
+		{Email: "two@shop.test", Password: "wrong-pass"},
+		{Email: "two@shop.test", Password: "right-pass"},
 	} {
 		calls = 0
 		svc.Login(ctx, c, "10.0.0."+string(rune('1'+i)), ViaToken)

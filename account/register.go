@@ -19,8 +19,9 @@ type Registration struct {
 	City     string `json:"city"`
 }
 
-// Register signs up a partner or a company. Anyone may call it. A company is
-// active at once; a partner waits for the owner's approval.
+// Register signs up a partner or a company. A company is active at once; a
+// partner waits for the owner's approval. It is not throttled: the network
+// calls SignUp.
 // Returns EINVALID for bad fields, ECONFLICT when the e-mail already has an
 // account of that kind.
 func (s *Service) Register(ctx context.Context, r Registration) (*Account, error) {
@@ -32,6 +33,19 @@ func (s *Service) Register(ctx context.Context, r Registration) (*Account, error
 	default:
 		return nil, mypos.Invalid("kind", "Register as a %q or a %q.", mypos.KindCompany, mypos.KindPartner)
 	}
+}
+
+// SignUp is Register throttled per address (signupRule): a sign-up that
+// gets past validation counts, taken e-mail or not. Anyone may call it.
+// Returns ERATELIMIT past the limit, and what Register returns.
+func (s *Service) SignUp(ctx context.Context, r Registration, address string) (*Account, error) {
+	k := key{"signup:" + addressKey(address), signupRule}
+	if wait := s.throttle.begin(k); wait > 0 {
+		return nil, mypos.RateLimited(wait, "Too many sign-ups from this address: try again in %s.", roundUp(wait))
+	}
+	a, err := s.Register(ctx, r)
+	s.throttle.end(mypos.ErrorCode(err) != mypos.EINVALID, k)
+	return a, err
 }
 
 // CreatePartner registers an active partner. Owner only.

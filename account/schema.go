@@ -1,6 +1,10 @@
 package account
 
-import "mypos/store"
+import (
+	"gorm.io/gorm"
+
+	"mypos/store"
+)
 
 // Schema is the account tables' migrations. Append only.
 var Schema = store.Schema{Component: "account", Migrations: []store.Migration{
@@ -58,4 +62,13 @@ CREATE TABLE link_requests (
 		`CREATE INDEX link_requests_company ON link_requests (company_id, id)`,
 		`CREATE INDEX link_requests_partner ON link_requests (partner_id, status, id)`,
 	)},
+	// The key of device proofs (devices.go), made here once, so every node
+	// shares it and it outlives restarts.
+	{Version: 5, Name: "device key", Up: func(tx *gorm.DB, dialect string) error {
+		if err := store.SQL(`CREATE TABLE server_keys (name TEXT PRIMARY KEY, secret TEXT NOT NULL)`)(tx, dialect); err != nil {
+			return err
+		}
+		secret, _ := newSecret()
+		return tx.Exec("INSERT INTO server_keys (name, secret) VALUES (?, ?)", deviceKeyName, secret).Error
+	}},
 }}

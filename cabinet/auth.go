@@ -126,10 +126,12 @@ func (s *Server) login(c *fiber.Ctx) error {
 	if req.Email == "" || req.Password == "" {
 		return mypos.Invalid("email", "Log in with an e-mail and a password, or a ticket and an account.")
 	}
-	l, err := s.cfg.Accounts.Login(ctx, account.Credentials{Email: req.Email, Password: req.Password}, c.IP(), account.ViaToken)
+	creds := account.Credentials{Email: req.Email, Password: req.Password, Device: devicePresented(c)}
+	l, err := s.cfg.Accounts.Login(ctx, creds, c.IP(), account.ViaToken)
 	if err != nil {
 		return err
 	}
+	s.keepDevice(c, l.Device)
 	if l.Session == nil {
 		p := choiceProblem{
 			problem: newProblem(http.StatusConflict, "account_choice", "This password opens more than one cabinet: pick one."),
@@ -163,7 +165,7 @@ func (s *Server) register(c *fiber.Ctx) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	a, err := s.cfg.Accounts.Register(c.UserContext(), req)
+	a, err := s.cfg.Accounts.SignUp(c.UserContext(), req, c.IP())
 	if err != nil {
 		return err
 	}

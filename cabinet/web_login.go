@@ -35,7 +35,7 @@ func (s *Server) loginSubmit(c *fiber.Ctx) error {
 	case password == "":
 		return s.loginFailed(c, email, mypos.Invalid("password", "Введите e-mail и пароль."))
 	}
-	creds := account.Credentials{Email: email, Password: password}
+	creds := account.Credentials{Email: email, Password: password, Device: devicePresented(c)}
 	l, err := s.cfg.Accounts.Login(c.UserContext(), creds, c.IP(), account.ViaCookie)
 	if err != nil {
 		return s.loginFailed(c, email, err)
@@ -43,9 +43,10 @@ func (s *Server) loginSubmit(c *fiber.Ctx) error {
 	return s.loggedIn(c, l)
 }
 
-// loggedIn finishes a login: it opens the cabinet, or offers the choice when
-// the password opens more than one.
+// loggedIn finishes a login: it gives the browser its device proof, and
+// opens the cabinet, or offers the choice when the password opens more than one.
 func (s *Server) loggedIn(c *fiber.Ctx, l *account.Login) error {
+	s.keepDevice(c, l.Device)
 	if l.Session != nil {
 		return s.startSession(c, l.Session)
 	}

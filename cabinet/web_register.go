@@ -33,7 +33,7 @@ func (s *Server) registerSubmit(c *fiber.Ctx) error {
 		City: c.FormValue("city"), Email: c.FormValue("email"), Password: c.FormValue("password"),
 	}
 	ctx := c.UserContext()
-	a, err := s.cfg.Accounts.Register(ctx, r)
+	a, err := s.cfg.Accounts.SignUp(ctx, r, c.IP())
 	if err != nil {
 		return s.registerFailed(c, r, err)
 	}
@@ -42,7 +42,8 @@ func (s *Server) registerSubmit(c *fiber.Ctx) error {
 	}
 	// The login rule decides, not a shortcut: a partner account with the
 	// same e-mail and password makes this a choice like any other login.
-	l, err := s.cfg.Accounts.Login(ctx, account.Credentials{Email: r.Email, Password: r.Password}, c.IP(), account.ViaCookie)
+	creds := account.Credentials{Email: r.Email, Password: r.Password, Device: devicePresented(c)}
+	l, err := s.cfg.Accounts.Login(ctx, creds, c.IP(), account.ViaCookie)
 	if err != nil {
 		return err
 	}
@@ -53,6 +54,7 @@ func (s *Server) registerFailed(c *fiber.Ctx, r account.Registration, err error)
 	if mypos.ErrorCode(err) == mypos.EINTERNAL {
 		return err
 	}
+	setRetryAfter(c, err)
 	v := registerView{Kind: r.Kind, Name: r.Name, INN: r.INN, City: r.City, Email: r.Email}
 	p := page{Error: mypos.ErrorMessage(err), Field: mypos.ErrorField(err), Data: v}
 	return s.render(c, statusForError(err), "register", p)
