@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -125,6 +126,8 @@ func (c Config) validate() error {
 		return fmt.Errorf("MYPOS_BROKER must be embedded or external, not %q", c.Broker)
 	case c.Broker == "external" && c.BrokerURL == "":
 		return errors.New("MYPOS_BROKER=external needs MYPOS_BROKER_URL")
+	case c.Broker == "external" && !isURL(c.BrokerURL):
+		return errors.New("MYPOS_BROKER_URL must be a URL like tcp://host:1883")
 	case (c.TLSCert == "") != (c.TLSKey == ""):
 		return errors.New("MYPOS_TLS_CERT and MYPOS_TLS_KEY go together")
 	case c.MQTTTLSAddr != "" && c.TLSCert == "":
@@ -137,4 +140,11 @@ func (c Config) validate() error {
 		return fmt.Errorf("MYPOS_SYNC_HORIZON must be a duration of a second or more, like 720h, not %q", c.SyncHorizon)
 	}
 	return nil
+}
+
+// isURL reports whether s parses as a URL with a scheme and a host. The
+// parser's error is not shown: it would quote a password the URL holds.
+func isURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && u.Scheme != "" && u.Host != ""
 }

@@ -66,6 +66,7 @@ func TestLoadConfig(t *testing.T) {
 		{"ExternalWithoutURL", "", map[string]string{"MYPOS_BROKER": "external"}, "needs MYPOS_BROKER_URL"},
 		{"HalfTLS", "", map[string]string{"MYPOS_TLS_CERT": "c.pem"}, "go together"},
 		{"TLSListenerWithoutCert", "", map[string]string{"MYPOS_MQTT_TLS_ADDR": ":8883"}, "needs MYPOS_TLS_CERT"},
+		{"BrokerURLNotURL", "", map[string]string{"MYPOS_BROKER": "external", "MYPOS_BROKER_URL": "cloud:s3cret@broker:1883"}, "MYPOS_BROKER_URL must be a URL"},
 		{"NotPostgres", "", map[string]string{"MYPOS_DATABASE_URL": "mysql://x"}, "postgres://"},
 	}
 	for _, tt := range bad {

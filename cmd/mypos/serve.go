@@ -8,7 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"strings"
+	"net/url"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -108,16 +108,34 @@ func loadTLS(cfg Config) (*tls.Config, error) {
 }
 
 // publicMQTTURL is the broker address enrollment hands to terminals:
-// MYPOS_PUBLIC_MQTT_URL, or the external cluster's, or the TCP listener as
-// this machine reaches it.
+// MYPOS_PUBLIC_MQTT_URL, or the external cluster's, or the TLS listener
+// when there is one, or the TCP listener, as this machine reaches it.
 func publicMQTTURL(cfg Config, socks *sockets) string {
 	switch {
 	case cfg.PublicMQTTURL != "":
 		return cfg.PublicMQTTURL
 	case cfg.Broker == brokerExternal:
-		return "mqtt://" + strings.TrimPrefix(strings.TrimPrefix(cfg.BrokerURL, "tcp://"), "mqtt://")
+		return terminalURL(cfg.BrokerURL)
+	case socks.mqttTLS != nil:
+		return "mqtts://" + reachable(socks.mqttTLS)
 	}
 	return "mqtt://" + reachable(socks.mqtt)
+}
+
+// terminalSchemes maps paho's schemes, which MYPOS_BROKER_URL uses, to the
+// MQTT ones terminals are told.
+var terminalSchemes = map[string]string{"tcp": "mqtt", "mqtt": "mqtt", "ssl": "mqtts", "tls": "mqtts", "mqtts": "mqtts", "ws": "ws", "wss": "wss"}
+
+// terminalURL is the external cluster's URL as a terminal dials it: in an
+// MQTT scheme and without the cloud's own credentials, which are the
+// cloud's, not the terminal's. validate has checked that it parses.
+func terminalURL(brokerURL string) string {
+	u, _ := url.Parse(brokerURL)
+	scheme, ok := terminalSchemes[u.Scheme]
+	if !ok {
+		scheme = u.Scheme
+	}
+	return (&url.URL{Scheme: scheme, Host: u.Host, Path: u.Path}).String()
 }
 
 // readiness is /readyz: the database answers and the broker serves.
