@@ -104,6 +104,7 @@ func sendJSONAs(c *fiber.Ctx, status int, contentType string, v any) error {
 // notFound answers a path no route takes: an HTML page for a browser
 // outside the API, problem+json for everyone else.
 func (s *Server) notFound(c *fiber.Ctx) error {
+	c.Locals(localRoute, unmatchedRoute)
 	err := mypos.Errorf(mypos.ENOTFOUND, "No such page: %s %s.", c.Method(), c.Path())
 	if !strings.HasPrefix(c.Path(), "/api/") && c.Accepts(fiber.MIMETextHTML) == fiber.MIMETextHTML {
 		return s.renderError(c, err)

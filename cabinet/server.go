@@ -71,7 +71,12 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, log: log, views: views}
 	s.app = fiber.New(fiber.Config{
-		AppName:               "MyPOS Cloud",
+		AppName: "MyPOS Cloud",
+		// Fiber's strings (c.Method(), c.Path(), c.Params(), c.Get()) alias
+		// fasthttp's buffers, which the next request on the connection
+		// overwrites. Anything a metric label, a log line or a goroutine
+		// keeps must be a copy, so every string is one.
+		Immutable:             true,
 		ErrorHandler:          s.handleError,
 		BodyLimit:             maxBody,
 		ReadTimeout:           30 * time.Second,
