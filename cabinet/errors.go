@@ -12,8 +12,17 @@ import (
 	"mypos"
 )
 
+// Codes of HTTP itself, which no domain package produces: a request head
+// over the limits of limitHead.
+const (
+	codeURITooLong      = "uri_too_long"
+	codeHeadersTooLarge = "headers_too_large"
+)
+
 // statusOf maps an error code to its HTTP status: the one table of it.
 var statusOf = map[string]int{
+	codeURITooLong:      http.StatusRequestURITooLong,
+	codeHeadersTooLarge: http.StatusRequestHeaderFieldsTooLarge,
 	mypos.ECONFLICT:     http.StatusConflict,
 	mypos.EFORBIDDEN:    http.StatusForbidden,
 	mypos.EINTERNAL:     http.StatusInternalServerError,
@@ -23,13 +32,15 @@ var statusOf = map[string]int{
 	mypos.EUNAUTHORIZED: http.StatusUnauthorized,
 }
 
-// codeOfStatus maps Fiber's own errors (no route, body too large) to codes.
+// codeOfStatus maps Fiber's own errors (no route, body too large, a head
+// larger than the read buffer) to codes.
 var codeOfStatus = map[int]string{
-	http.StatusNotFound:              mypos.ENOTFOUND,
-	http.StatusMethodNotAllowed:      mypos.ENOTFOUND,
-	http.StatusRequestEntityTooLarge: mypos.EINVALID,
-	http.StatusBadRequest:            mypos.EINVALID,
-	http.StatusRequestTimeout:        mypos.EINVALID,
+	http.StatusRequestHeaderFieldsTooLarge: codeHeadersTooLarge,
+	http.StatusNotFound:                    mypos.ENOTFOUND,
+	http.StatusMethodNotAllowed:            mypos.ENOTFOUND,
+	http.StatusRequestEntityTooLarge:       mypos.EINVALID,
+	http.StatusBadRequest:                  mypos.EINVALID,
+	http.StatusRequestTimeout:              mypos.EINVALID,
 }
 
 // problem is an RFC 9457 problem detail with our stable code.
