@@ -13,16 +13,18 @@ import (
 )
 
 // Codes of HTTP itself, which no domain package produces: a request head
-// over the limits of limitHead.
+// over the limits of limitHead, and /readyz's answer while not ready.
 const (
 	codeURITooLong      = "uri_too_long"
 	codeHeadersTooLarge = "headers_too_large"
+	codeNotReady        = "not_ready"
 )
 
 // statusOf maps an error code to its HTTP status: the one table of it.
 var statusOf = map[string]int{
 	codeURITooLong:      http.StatusRequestURITooLong,
 	codeHeadersTooLarge: http.StatusRequestHeaderFieldsTooLarge,
+	codeNotReady:        http.StatusServiceUnavailable,
 	mypos.ECONFLICT:     http.StatusConflict,
 	mypos.EFORBIDDEN:    http.StatusForbidden,
 	mypos.EINTERNAL:     http.StatusInternalServerError,

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -138,16 +139,39 @@ func terminalURL(brokerURL string) string {
 	return (&url.URL{Scheme: scheme, Host: u.Host, Path: u.Path}).String()
 }
 
-// readiness is /readyz: the database answers and the broker serves.
+// readyCacheFor is how long /readyz keeps the database's answer: probes at
+// any rate cost at most one round of queries per period.
+const readyCacheFor = 2 * time.Second
+
+// readiness is /readyz: the broker serves, and the database answers with
+// every schema at this binary's version.
 func readiness(svc *services, bus liveBus) func(context.Context) error {
+	database := cached(readyCacheFor, func(ctx context.Context) error {
+		return svc.db.CheckSchemas(ctx, schemas...)
+	})
 	return func(ctx context.Context) error {
-		if err := svc.db.Ping(ctx); err != nil {
-			return errors.New("database unreachable")
-		}
 		if !bus.Ready() {
-			return errors.New("broker not serving")
+			return errors.New("the broker is not serving")
 		}
-		return nil
+		return database(ctx)
+	}
+}
+
+// cached returns check with its answer kept for ttl. Callers that arrive
+// while a check runs wait for it instead of starting their own.
+func cached(ttl time.Duration, check func(context.Context) error) func(context.Context) error {
+	var (
+		mu  sync.Mutex
+		at  time.Time
+		err error
+	)
+	return func(ctx context.Context) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if at.IsZero() || time.Since(at) >= ttl {
+			err, at = check(ctx), time.Now()
+		}
+		return err
 	}
 }
 

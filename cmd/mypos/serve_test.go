@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"mypos/store"
 	"mypos/store/storetest"
 )
 
@@ -22,7 +23,8 @@ type served struct {
 	out    *lockedBuffer // stdout: the banner
 	logs   *lockedBuffer // stderr: the log
 	banner map[string]string
-	URL    string // the cabinet, e.g. http://127.0.0.1:41234
+	URL    string       // the cabinet, e.g. http://127.0.0.1:41234
+	db     store.Config // the database it serves
 	client *http.Client
 	stop   func()
 }
@@ -33,9 +35,10 @@ type served struct {
 func startServe(t *testing.T, env ...string) *served {
 	t.Helper()
 	db := storetest.Config(t)
+	db.DataDir = t.TempDir()
 	base := []string{
 		"MYPOS_HTTP_ADDR=127.0.0.1:0", "MYPOS_MQTT_ADDR=127.0.0.1:0", "MYPOS_METRICS_ADDR=127.0.0.1:0",
-		"MYPOS_DATA_DIR=" + t.TempDir(), "MYPOS_DATABASE_URL=" + db.URL,
+		"MYPOS_DATA_DIR=" + db.DataDir, "MYPOS_DATABASE_URL=" + db.URL,
 		"MYPOS_OWNER_EMAIL=owner@mypos.test", "MYPOS_OWNER_PASSWORD=owner-password",
 	}
 	for _, kv := range append(base, env...) {
@@ -43,7 +46,7 @@ func startServe(t *testing.T, env ...string) *served {
 		t.Setenv(k, v)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &served{t: t, out: &lockedBuffer{}, logs: &lockedBuffer{}, client: &http.Client{Timeout: 10 * time.Second}}
+	s := &served{t: t, db: db, out: &lockedBuffer{}, logs: &lockedBuffer{}, client: &http.Client{Timeout: 10 * time.Second}}
 	done := make(chan error, 1)
 	go func() { done <- serve(ctx, nil, s.out, s.logs) }()
 	var once sync.Once
