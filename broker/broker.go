@@ -50,7 +50,8 @@ const (
 // works and a busy port is reported by the caller, naming its variable) and
 // hands their ownership to the Broker, which closes them on Close.
 type Config struct {
-	TCP net.Listener // required: plain MQTT
+	// TCP, if set, serves plain MQTT. At least one of TCP, WS and TLS is.
+	TCP net.Listener
 	// WS, if set, serves MQTT over WebSocket (subprotocol "mqtt") on this
 	// listener, at any path.
 	WS net.Listener
@@ -93,8 +94,8 @@ type Broker struct {
 // accepts (DenyAll while there are none). It does not serve until Start.
 // On error the listeners stay the caller's to close.
 func New(cfg Config, auth Authenticator) (*Broker, error) {
-	if cfg.TCP == nil {
-		return nil, errors.New("broker: a TCP listener is required")
+	if cfg.TCP == nil && cfg.WS == nil && cfg.TLS == nil {
+		return nil, errors.New("broker: a listener is required (TCP, WS or TLS)")
 	}
 	if auth == nil {
 		return nil, errors.New("broker: an Authenticator is required (DenyAll refuses everyone)")
@@ -158,7 +159,10 @@ func capabilities(cfg Config) *mqtt.Capabilities {
 
 // serverListeners wraps the configured listeners for mochi.
 func serverListeners(cfg Config) []listeners.Listener {
-	ls := []listeners.Listener{listeners.NewNet(listenerTCP, connectDeadlineListener{cfg.TCP, cfg.connectTimeout})}
+	var ls []listeners.Listener
+	if cfg.TCP != nil {
+		ls = append(ls, listeners.NewNet(listenerTCP, connectDeadlineListener{cfg.TCP, cfg.connectTimeout}))
+	}
 	if cfg.WS != nil {
 		ls = append(ls, newWSListener(listenerWS, cfg.WS, cfg.connectTimeout))
 	}

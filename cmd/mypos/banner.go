@@ -22,7 +22,8 @@ func printBanner(w io.Writer, cfg Config, socks *sockets, secure bool, owner own
 	fmt.Fprintf(w, "  api       %s://%s/api/v1\n", scheme, reachable(socks.http))
 	if cfg.Broker == brokerExternal {
 		fmt.Fprintf(w, "  mqtt-external  %s\n", broker.RedactedURL(cfg.BrokerURL))
-	} else {
+	}
+	if socks.mqtt != nil {
 		fmt.Fprintf(w, "  mqtt      mqtt://%s\n", reachable(socks.mqtt))
 	}
 	if socks.ws != nil {

@@ -109,8 +109,9 @@ func loadTLS(cfg Config) (*tls.Config, error) {
 }
 
 // publicMQTTURL is the broker address enrollment hands to terminals:
-// MYPOS_PUBLIC_MQTT_URL, or the external cluster's, or the TLS listener
-// when there is one, or the TCP listener, as this machine reaches it.
+// MYPOS_PUBLIC_MQTT_URL, or the external cluster's, or the embedded
+// broker's as this machine reaches it — over TLS when it listens there,
+// so a server with a certificate never hands out a plain URL.
 func publicMQTTURL(cfg Config, socks *sockets) string {
 	switch {
 	case cfg.PublicMQTTURL != "":
@@ -119,8 +120,10 @@ func publicMQTTURL(cfg Config, socks *sockets) string {
 		return terminalURL(cfg.BrokerURL)
 	case socks.mqttTLS != nil:
 		return "mqtts://" + reachable(socks.mqttTLS)
+	case socks.mqtt != nil:
+		return "mqtt://" + reachable(socks.mqtt)
 	}
-	return "mqtt://" + reachable(socks.mqtt)
+	return "ws://" + reachable(socks.ws) + "/"
 }
 
 // terminalSchemes maps paho's schemes, which MYPOS_BROKER_URL uses, to the

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -29,9 +30,10 @@ type served struct {
 	stop   func()
 }
 
-// startServe runs serve with the environment of env (KEY=VALUE) over the
-// base one (every listener on 127.0.0.1:0, a fresh database, an owner) and
-// waits for its banner. It stops the server when the test ends.
+// startServe runs serve with the environment of env (KEY=VALUE; a bare KEY
+// unsets it) over the base one (every listener on 127.0.0.1:0, a fresh
+// database, an owner) and waits for its banner. It stops the server when
+// the test ends.
 func startServe(t *testing.T, env ...string) *served {
 	t.Helper()
 	db := storetest.Config(t)
@@ -42,8 +44,11 @@ func startServe(t *testing.T, env ...string) *served {
 		"MYPOS_OWNER_EMAIL=owner@mypos.test", "MYPOS_OWNER_PASSWORD=owner-password",
 	}
 	for _, kv := range append(base, env...) {
-		k, v, _ := strings.Cut(kv, "=")
-		t.Setenv(k, v)
+		k, v, set := strings.Cut(kv, "=")
+		t.Setenv(k, v) // restored when the test ends
+		if !set {
+			os.Unsetenv(k)
+		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &served{t: t, db: db, out: &lockedBuffer{}, logs: &lockedBuffer{}, client: &http.Client{Timeout: 10 * time.Second}}
@@ -55,7 +60,7 @@ func startServe(t *testing.T, env ...string) *served {
 			cancel()
 			select {
 			case err := <-done:
-				if err != nil {
+				if err != nil && !t.Failed() {
 					t.Errorf("serve stopped with %v; logs:\n%s", err, s.logs)
 				}
 			case <-time.After(20 * time.Second):
@@ -69,6 +74,7 @@ func startServe(t *testing.T, env ...string) *served {
 	for !strings.Contains(s.out.String(), "Stop with Ctrl+C") {
 		select {
 		case err := <-done:
+			done <- err // for stop, which the cleanup calls
 			t.Fatalf("serve exited before its banner: %v; logs:\n%s", err, s.logs)
 		case <-deadline:
 			t.Fatalf("no banner within 30 s; logs:\n%s", s.logs)
