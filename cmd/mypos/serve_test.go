@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"mypos/store"
 	"mypos/store/storetest"
 )
@@ -36,6 +38,7 @@ type served struct {
 // the test ends.
 func startServe(t *testing.T, env ...string) *served {
 	t.Helper()
+	hashCost = bcrypt.MinCost // the race detector makes the real cost take seconds
 	db := storetest.Config(t)
 	db.DataDir = t.TempDir()
 	base := []string{
@@ -51,7 +54,7 @@ func startServe(t *testing.T, env ...string) *served {
 		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &served{t: t, db: db, out: &lockedBuffer{}, logs: &lockedBuffer{}, client: &http.Client{Timeout: 10 * time.Second}}
+	s := &served{t: t, db: db, out: &lockedBuffer{}, logs: &lockedBuffer{}, client: &http.Client{Timeout: 30 * time.Second}}
 	done := make(chan error, 1)
 	go func() { done <- serve(ctx, nil, s.out, s.logs) }()
 	var once sync.Once
