@@ -105,11 +105,12 @@ func (s *Service) decide(ctx context.Context, side, party, id, status string) (*
 	if err != nil {
 		return nil, err
 	}
-	if err := s.nameRequests(ctx, []LinkRequest{r}); err != nil {
+	named := []LinkRequest{r} // nameRequests fills in the slice's element, not r
+	if err := s.nameRequests(ctx, named); err != nil {
 		return nil, err
 	}
 	s.log.Info("link request decided", "request", r.ID, "company", r.CompanyID, "partner", r.PartnerID, "status", status)
-	return &r, nil
+	return &named[0], nil
 }
 
 // LinkRequests returns a page of the caller's link requests, pending and

@@ -86,6 +86,8 @@ func TestLinkLifecycle(t *testing.T) {
 
 	if r, err := f.svc.AcceptLink(p1, r1.ID); err != nil || r.Status != account.LinkAccepted || r.DecidedAt == nil {
 		t.Fatalf("accept: %+v, %v", r, err)
+	} else {
+		mustNames(t, r, f.c, f.p1)
 	}
 	_, err = f.svc.AcceptLink(p1, r1.ID)
 	wantCode(t, err, mypos.ECONFLICT)
@@ -103,6 +105,8 @@ func TestLinkLifecycle(t *testing.T) {
 	}
 	if r, err := f.svc.DeclineLink(p2, r2.ID); err != nil || r.Status != account.LinkDeclined {
 		t.Fatalf("decline: %+v, %v", r, err)
+	} else {
+		mustNames(t, r, f.c, f.p2)
 	}
 	if got, _ := f.svc.LinkedPartner(context.Background(), f.c.ID); got != f.p1.ID {
 		t.Fatalf("a decline changed the link to %q", got)
@@ -114,6 +118,8 @@ func TestLinkLifecycle(t *testing.T) {
 	wantCode(t, err, mypos.ENOTFOUND)
 	if r, err := f.svc.CancelLink(c, r3.ID); err != nil || r.Status != account.LinkCancelled {
 		t.Fatalf("cancel: %+v, %v", r, err)
+	} else {
+		mustNames(t, r, f.c, f.p2)
 	}
 	_, err = f.svc.AcceptLink(p2, r3.ID)
 	wantCode(t, err, mypos.ECONFLICT)
@@ -134,6 +140,15 @@ func TestLinkLifecycle(t *testing.T) {
 	mustStatuses(t, f, p1, account.LinkEnded)
 	mustStatuses(t, f, p2, account.LinkDeclined, account.LinkCancelled, account.LinkAccepted)
 	mustStatuses(t, f, as(f.d))
+}
+
+// mustNames asserts that a request answered shows both sides by name, as the
+// list does: whoever decided it reads whom it concerned.
+func mustNames(t *testing.T, r *account.LinkRequest, company, partner *account.Account) {
+	t.Helper()
+	if r.CompanyName != company.Name || r.PartnerName != partner.Name || r.PartnerCode != code(partner) {
+		t.Fatalf("request %s names %q and %q (%q), want %q and %q (%q)", r.ID, r.CompanyName, r.PartnerName, r.PartnerCode, company.Name, partner.Name, code(partner))
+	}
 }
 
 func mustClients(t *testing.T, f *linkFixture, partner context.Context, want ...string) {

@@ -50,7 +50,8 @@ const (
 // works and a busy port is reported by the caller, naming its variable) and
 // hands their ownership to the Broker, which closes them on Close.
 type Config struct {
-	TCP net.Listener // required: plain MQTT
+	// TCP, if set, serves plain MQTT. At least one of TCP, WS and TLS is.
+	TCP net.Listener
 	// WS, if set, serves MQTT over WebSocket (subprotocol "mqtt") on this
 	// listener, at any path.
 	WS net.Listener
@@ -79,7 +80,10 @@ type Config struct {
 // Broker is the embedded MQTT server. Build it with New, then Start it.
 type Broker struct {
 	server *mqtt.Server
+	hook   *deviceHook
 	ready  atomic.Bool
+	// stop ends the denials summary; done says it has ended.
+	stop, done chan struct{}
 
 	mu      sync.Mutex // guards started and closed
 	started bool
@@ -90,8 +94,8 @@ type Broker struct {
 // accepts (DenyAll while there are none). It does not serve until Start.
 // On error the listeners stay the caller's to close.
 func New(cfg Config, auth Authenticator) (*Broker, error) {
-	if cfg.TCP == nil {
-		return nil, errors.New("broker: a TCP listener is required")
+	if cfg.TCP == nil && cfg.WS == nil && cfg.TLS == nil {
+		return nil, errors.New("broker: a listener is required (TCP, WS or TLS)")
 	}
 	if auth == nil {
 		return nil, errors.New("broker: an Authenticator is required (DenyAll refuses everyone)")
@@ -112,7 +116,9 @@ func New(cfg Config, auth Authenticator) (*Broker, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	log = log.With("component", "broker")
+	// mochi logs whole packets when it cannot process one; a packet's
+	// payload is a device's data and a CONNECT's is its secret.
+	log = slog.New(packetRedactor{log.Handler()}).With("component", "broker")
 
 	m, err := newMetrics(cfg.Registerer)
 	if err != nil {
@@ -127,7 +133,8 @@ func New(cfg Config, auth Authenticator) (*Broker, error) {
 		SysTopicResendInterval:   sysTopicInterval,
 		InlineClient:             true, // fleet publishes and subscribes through it
 	})
-	if err := server.AddHook(&deviceHook{auth: auth, metrics: m, events: cfg.Events}, nil); err != nil {
+	hook := &deviceHook{auth: auth, metrics: m, events: cfg.Events, denials: newDenials(log, denialPeriod)}
+	if err := server.AddHook(hook, nil); err != nil {
 		return nil, fmt.Errorf("broker: add device hook: %w", err)
 	}
 	for _, l := range serverListeners(cfg) {
@@ -135,7 +142,7 @@ func New(cfg Config, auth Authenticator) (*Broker, error) {
 			return nil, fmt.Errorf("broker: add listener %s: %w", l.ID(), err)
 		}
 	}
-	return &Broker{server: server}, nil
+	return &Broker{server: server, hook: hook, stop: make(chan struct{}), done: make(chan struct{})}, nil
 }
 
 // capabilities are mochi's limits for our fleet: small per-client queues,
@@ -152,7 +159,10 @@ func capabilities(cfg Config) *mqtt.Capabilities {
 
 // serverListeners wraps the configured listeners for mochi.
 func serverListeners(cfg Config) []listeners.Listener {
-	ls := []listeners.Listener{listeners.NewNet(listenerTCP, connectDeadlineListener{cfg.TCP, cfg.connectTimeout})}
+	var ls []listeners.Listener
+	if cfg.TCP != nil {
+		ls = append(ls, listeners.NewNet(listenerTCP, connectDeadlineListener{cfg.TCP, cfg.connectTimeout}))
+	}
 	if cfg.WS != nil {
 		ls = append(ls, newWSListener(listenerWS, cfg.WS, cfg.connectTimeout))
 	}
@@ -178,6 +188,7 @@ func (b *Broker) Start() error {
 	}
 	b.started = true
 	b.ready.Store(true)
+	go b.hook.denials.run(b.stop, b.done)
 	return nil
 }
 
@@ -191,7 +202,12 @@ func (b *Broker) Close() error {
 	}
 	b.closed = true
 	b.ready.Store(false) // before the slow part: /readyz must fail while draining
-	if err := b.server.Close(); err != nil {
+	err := b.server.Close()
+	if b.started {
+		close(b.stop) // after the clients are gone: the last count is final
+		<-b.done
+	}
+	if err != nil {
 		return fmt.Errorf("broker: close: %w", err)
 	}
 	return nil

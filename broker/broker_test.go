@@ -584,9 +584,9 @@ func TestClose(t *testing.T) {
 }
 
 func TestNew(t *testing.T) {
-	t.Run("ErrNoTCP", func(t *testing.T) {
+	t.Run("ErrNoListener", func(t *testing.T) {
 		if _, err := New(Config{}, fleet); err == nil {
-			t.Fatal("New without a TCP listener succeeded")
+			t.Fatal("New without a listener succeeded")
 		}
 	})
 	t.Run("ErrNoAuthenticator", func(t *testing.T) {
@@ -657,9 +657,14 @@ func TestNew(t *testing.T) {
 	})
 }
 
+// TestTLS serves MQTT over TLS alone: a server with a certificate has no
+// plain listener unless it asks for one.
 func TestTLS(t *testing.T) {
 	cert, roots := mustSelfSigned(t)
 	b := MustStart(t, fleet, func(c *Config) {
+		c.TCP.Close()
+		c.WS.Close()
+		c.TCP, c.WS = nil, nil
 		c.TLS = tls.NewListener(mustListen(t), &tls.Config{Certificates: []tls.Certificate{cert}})
 	})
 	url := "ssl://" + b.cfg.TLS.Addr().String()

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"sync"
 	"time"
 
@@ -59,9 +60,20 @@ func DialExternal(ctx context.Context, cfg ExternalConfig) (*External, error) {
 		return nil, ctx.Err()
 	}
 	if err := tok.Error(); err != nil {
-		return nil, fmt.Errorf("MYPOS_BROKER_URL=%s: %w", cfg.URL, err)
+		return nil, fmt.Errorf("MYPOS_BROKER_URL=%s: %w", RedactedURL(cfg.URL), err)
 	}
 	return e, nil
+}
+
+// RedactedURL is a broker URL fit for a banner, an error or a log: its
+// password masked, and nothing of it when it does not parse (the parser's
+// error would quote it whole).
+func RedactedURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(not a URL)"
+	}
+	return u.Redacted()
 }
 
 // Publish sends to a device's down topic, QoS 1.

@@ -23,6 +23,7 @@ type deviceHook struct {
 	metrics *metrics
 	events  Events // may be nil
 	conns   connections
+	denials *denials
 }
 
 // ID names the hook in mochi's logs.
@@ -107,7 +108,7 @@ func (h *deviceHook) OnACLCheck(cl *mqtt.Client, topic string, write bool) bool 
 	}
 	if !ok {
 		h.metrics.aclDenials.WithLabelValues(action).Inc()
-		h.Log.Info("mqtt acl denied", "device", cl.ID, "action", action, "topic", topic)
+		h.denials.add(cl.ID, action, topic)
 	}
 	return ok
 }

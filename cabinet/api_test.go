@@ -298,7 +298,10 @@ func TestReadyzReportsOutage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if resp.StatusCode != http.StatusServiceUnavailable {
-		t.Fatalf("readyz=%d, want 503", resp.StatusCode)
+	var p struct{ Code, Detail string }
+	json.NewDecoder(resp.Body).Decode(&p)
+	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Content-Type") != "application/problem+json" ||
+		p.Code != "not_ready" || !strings.Contains(p.Detail, "broker not serving") {
+		t.Fatalf("readyz=%d %s %+v, want a 503 problem not_ready saying why", resp.StatusCode, resp.Header.Get("Content-Type"), p)
 	}
 }

@@ -12,8 +12,19 @@ import (
 	"mypos"
 )
 
+// Codes of HTTP itself, which no domain package produces: a request head
+// over the limits of limitHead, and /readyz's answer while not ready.
+const (
+	codeURITooLong      = "uri_too_long"
+	codeHeadersTooLarge = "headers_too_large"
+	codeNotReady        = "not_ready"
+)
+
 // statusOf maps an error code to its HTTP status: the one table of it.
 var statusOf = map[string]int{
+	codeURITooLong:      http.StatusRequestURITooLong,
+	codeHeadersTooLarge: http.StatusRequestHeaderFieldsTooLarge,
+	codeNotReady:        http.StatusServiceUnavailable,
 	mypos.ECONFLICT:     http.StatusConflict,
 	mypos.EFORBIDDEN:    http.StatusForbidden,
 	mypos.EINTERNAL:     http.StatusInternalServerError,
@@ -23,13 +34,15 @@ var statusOf = map[string]int{
 	mypos.EUNAUTHORIZED: http.StatusUnauthorized,
 }
 
-// codeOfStatus maps Fiber's own errors (no route, body too large) to codes.
+// codeOfStatus maps Fiber's own errors (no route, body too large, a head
+// larger than the read buffer) to codes.
 var codeOfStatus = map[int]string{
-	http.StatusNotFound:              mypos.ENOTFOUND,
-	http.StatusMethodNotAllowed:      mypos.ENOTFOUND,
-	http.StatusRequestEntityTooLarge: mypos.EINVALID,
-	http.StatusBadRequest:            mypos.EINVALID,
-	http.StatusRequestTimeout:        mypos.EINVALID,
+	http.StatusRequestHeaderFieldsTooLarge: codeHeadersTooLarge,
+	http.StatusNotFound:                    mypos.ENOTFOUND,
+	http.StatusMethodNotAllowed:            mypos.ENOTFOUND,
+	http.StatusRequestEntityTooLarge:       mypos.EINVALID,
+	http.StatusBadRequest:                  mypos.EINVALID,
+	http.StatusRequestTimeout:              mypos.EINVALID,
 }
 
 // problem is an RFC 9457 problem detail with our stable code.
@@ -104,6 +117,7 @@ func sendJSONAs(c *fiber.Ctx, status int, contentType string, v any) error {
 // notFound answers a path no route takes: an HTML page for a browser
 // outside the API, problem+json for everyone else.
 func (s *Server) notFound(c *fiber.Ctx) error {
+	c.Locals(localRoute, unmatchedRoute)
 	err := mypos.Errorf(mypos.ENOTFOUND, "No such page: %s %s.", c.Method(), c.Path())
 	if !strings.HasPrefix(c.Path(), "/api/") && c.Accepts(fiber.MIMETextHTML) == fiber.MIMETextHTML {
 		return s.renderError(c, err)

@@ -42,12 +42,14 @@ func TestAPILinks(t *testing.T) {
 	if got := items(e.mustCall(http.StatusOK, "GET", "/api/v1/link-requests", e.p2, "")); len(got) != 1 || got[0]["company_name"] != "ООО Ромашка" {
 		t.Fatalf("the partner sees the request: %v", got)
 	}
-	e.mustCall(http.StatusOK, "POST", "/api/v1/link-requests/"+id+"/decline", e.p2, "")
+	mustBothNames(t, e.mustCall(http.StatusOK, "POST", "/api/v1/link-requests/"+id+"/decline", e.p2, "").body, "ООО Ромашка", "Другой дилер")
 
 	// B asks P, who accepts: B joins A among P's companies.
 	id = e.mustCall(http.StatusCreated, "POST", "/api/v1/link-requests", e.b, `{"partner_code":"`+strings.ToLower(e.pCode)+`"}`).body["id"].(string)
 	if r := e.mustCall(http.StatusOK, "POST", "/api/v1/link-requests/"+id+"/accept", e.p, ""); r.body["status"] != "accepted" {
 		t.Fatalf("accept: %s", r.raw)
+	} else {
+		mustBothNames(t, r.body, "ООО Ромашка", "Ромашка Сервис")
 	}
 	companies := items(e.mustCall(http.StatusOK, "GET", "/api/v1/companies", e.p, ""))
 	if len(companies) != 2 {
@@ -71,6 +73,15 @@ func TestAPILinks(t *testing.T) {
 	if got := strings.Join(statuses, " "); got != "declined ended accepted" {
 		t.Fatalf("company B's history: %q", got)
 	}
+	for _, partner := range []string{e.p, e.p2} {
+		for _, r := range items(e.mustCall(http.StatusOK, "GET", "/api/v1/link-requests", partner, "")) {
+			company, _ := r["company_name"].(string)
+			partner, _ := r["partner_name"].(string)
+			if company == "" || partner == "" {
+				t.Fatalf("a partner's history lacks a name: %v", r)
+			}
+		}
+	}
 	if got := items(e.mustCall(http.StatusOK, "GET", "/api/v1/companies", e.p, "")); len(got) != 1 || got[0]["id"] != e.aID {
 		t.Fatalf("P keeps company A only: %v", got)
 	}
@@ -79,8 +90,19 @@ func TestAPILinks(t *testing.T) {
 	id = e.mustCall(http.StatusCreated, "POST", "/api/v1/link-requests", e.a, `{"partner_id":"`+e.p2ID+`"}`).body["id"].(string)
 	if r := e.mustCall(http.StatusOK, "POST", "/api/v1/link-requests/"+id+"/cancel", e.a, ""); r.body["status"] != "cancelled" {
 		t.Fatalf("cancel: %s", r.raw)
+	} else {
+		mustBothNames(t, r.body, "ООО Ромашка", "Другой дилер")
 	}
 	e.call("POST", "/api/v1/link-requests/"+id+"/accept", e.p2, "").problem(t, http.StatusConflict, mypos.ECONFLICT)
+}
+
+// mustBothNames asserts that a link request, as the API answers it, names
+// both its company and its partner.
+func mustBothNames(t *testing.T, r map[string]any, company, partner string) {
+	t.Helper()
+	if r["company_name"] != company || r["partner_name"] != partner {
+		t.Fatalf("request names %q and %q, want %q and %q: %v", r["company_name"], r["partner_name"], company, partner, r)
+	}
 }
 
 func TestAPILinkRefusals(t *testing.T) {

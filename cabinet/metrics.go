@@ -26,6 +26,13 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 	return m
 }
 
+// unmatchedRoute labels a request no route took (notFound marks it). Its
+// raw path would make one series per path a client can invent.
+const unmatchedRoute = "unmatched"
+
+// localRoute is the Locals key of a route label set by a handler.
+const localRoute = "metrics_route"
+
 func (m *metrics) middleware(c *fiber.Ctx) error {
 	start := time.Now()
 	err := c.Next()
@@ -34,6 +41,18 @@ func (m *metrics) middleware(c *fiber.Ctx) error {
 		// The error handler has not run yet; count the status it will choose.
 		status = statusForError(err)
 	}
-	m.latency.WithLabelValues(c.Method(), c.Route().Path, strconv.Itoa(status)).Observe(time.Since(start).Seconds())
+	// c.Method() is a copy (the app is Immutable) of one of the methods
+	// Fiber routes: it refuses any other before the middleware runs.
+	m.latency.WithLabelValues(c.Method(), routeLabel(c), strconv.Itoa(status)).Observe(time.Since(start).Seconds())
 	return err
+}
+
+// routeLabel is the pattern of the last route the request went through, as
+// registered (an endpoint's, or a middleware's that refused it), or
+// unmatchedRoute.
+func routeLabel(c *fiber.Ctx) string {
+	if label, ok := c.Locals(localRoute).(string); ok {
+		return label
+	}
+	return c.Route().Path
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"mypos"
 	"mypos/account"
 	"mypos/backoffice"
 	"mypos/device"
@@ -55,8 +56,19 @@ type Server struct {
 	views map[string]*template.Template // the HTML cabinet's pages, parsed once
 }
 
-// maxBody bounds a request body; a catalog import is the largest honest one.
-const maxBody = 32 << 20
+// Limits of a request. maxBody bounds a body; a catalog import is the
+// largest honest one. maxURL and maxHeaders bound the head: a browser's
+// cookies and a long search fit with room to spare. readBuffer is what
+// fasthttp reads a head into; it leaves room past the limits, so limitHead
+// sees an oversized URL or header and answers 414 or 431 precisely. A head
+// that overflows the buffer itself is refused by fasthttp as 431, whichever
+// part of it is long.
+const (
+	maxBody    = 32 << 20
+	maxURL     = 8 << 10
+	maxHeaders = 16 << 10
+	readBuffer = 32 << 10
+)
 
 // New builds the cabinet with every route registered. It fails when a page
 // template is missing or broken, so a bad build never starts.
@@ -71,9 +83,15 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, log: log, views: views}
 	s.app = fiber.New(fiber.Config{
-		AppName:               "MyPOS Cloud",
+		AppName: "MyPOS Cloud",
+		// Fiber's strings (c.Method(), c.Path(), c.Params(), c.Get()) alias
+		// fasthttp's buffers, which the next request on the connection
+		// overwrites. Anything a metric label, a log line or a goroutine
+		// keeps must be a copy, so every string is one.
+		Immutable:             true,
 		ErrorHandler:          s.handleError,
 		BodyLimit:             maxBody,
+		ReadBufferSize:        readBuffer,
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
@@ -86,7 +104,7 @@ func New(cfg Config) (*Server, error) {
 // routes registers the whole HTTP surface, so it reads on one screen.
 func (s *Server) routes() {
 	app := s.app
-	app.Use(s.recover, newMetrics(s.cfg.Registerer).middleware, s.authenticate)
+	app.Use(s.recover, newMetrics(s.cfg.Registerer).middleware, limitHead, s.authenticate)
 
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
@@ -169,6 +187,18 @@ func (s *Server) routes() {
 	s.webRoutes()
 
 	app.Use(s.notFound)
+}
+
+// limitHead refuses a request whose URL or headers are over the limits,
+// before anything reads them.
+func limitHead(c *fiber.Ctx) error {
+	if len(c.Request().RequestURI()) > maxURL {
+		return mypos.Errorf(codeURITooLong, "The URL is longer than %d KiB.", maxURL>>10)
+	}
+	if len(c.Request().Header.RawHeaders()) > maxHeaders {
+		return mypos.Errorf(codeHeadersTooLarge, "The request's headers are larger than %d KiB.", maxHeaders>>10)
+	}
+	return c.Next()
 }
 
 // App returns the Fiber app, for tests that send it requests in memory.

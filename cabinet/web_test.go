@@ -130,11 +130,19 @@ func (b *browser) get(path string) webResp {
 // post sends a form with the browser's CSRF token, as the cabinet's pages do.
 func (b *browser) post(path string, form url.Values) webResp {
 	b.env.t.Helper()
-	if _, ok := b.jar[csrfCookie]; !ok {
-		b.get("/login")
-	}
-	form.Set(csrfField, b.jar[csrfCookie])
+	form.Set(csrfField, b.csrf())
 	return b.postRaw(path, form)
+}
+
+// csrf reads the token of the browser's forms off a page: the login form's
+// when anonymous, the dashboard's logout form's when logged in.
+func (b *browser) csrf() string {
+	b.env.t.Helper()
+	r := b.get("/login")
+	if r.StatusCode == http.StatusSeeOther {
+		r = b.get("/")
+	}
+	return match(b.env.t, csrfRe, r.Body)
 }
 
 // postRaw sends a form as it is, CSRF token or not.
@@ -248,8 +256,8 @@ func TestWebLoginPage(t *testing.T) {
 	if c == nil {
 		t.Fatal("no CSRF cookie")
 	}
-	if c.Value != field || !c.HttpOnly || c.SameSite != http.SameSiteStrictMode || c.Path != "/" || c.Secure {
-		t.Fatalf("CSRF cookie %q, field %q: want the field's value, HttpOnly, SameSite=Strict, Path=/, not Secure", c.String(), field)
+	if c.Value == field || !c.HttpOnly || c.SameSite != http.SameSiteStrictMode || c.Path != "/" || c.Secure {
+		t.Fatalf("CSRF cookie %q, field %q: want a secret other than the field, HttpOnly, SameSite=Strict, Path=/, not Secure", c.String(), field)
 	}
 	for h, want := range map[string]string{
 		"Cache-Control":          "no-store",
@@ -321,6 +329,39 @@ func TestWebCSRF(t *testing.T) {
 		wantPage(t, r, http.StatusForbidden, "Форма устарела")
 		if _, err := env.svc.Authenticate(context.Background(), token); err != nil {
 			t.Fatalf("a refused logout ended the session: %v", err)
+		}
+	})
+	// A logged-in browser's token is its session's: it works in no other.
+	t.Run("TokenOfAnotherSession", func(t *testing.T) {
+		a, b := env.browser(), env.browser()
+		a.login("shop@romashka.test", "secret-pass")
+		b.login("shop@romashka.test", "secret-pass")
+		r := b.postRaw("/logout", url.Values{csrfField: {a.csrf()}})
+		wantPage(t, r, http.StatusForbidden, "Форма устарела")
+		if _, err := env.svc.Authenticate(context.Background(), b.jar[sessionCookie]); err != nil {
+			t.Fatalf("a logout with another session's token ended the session: %v", err)
+		}
+	})
+	t.Run("TokenOfEndedSession", func(t *testing.T) {
+		b := env.browser()
+		b.login("shop@romashka.test", "secret-pass")
+		old := b.csrf()
+		wantRedirect(t, b.postRaw("/logout", url.Values{csrfField: {old}}), "/login")
+		refused(t, b.postRaw("/login", url.Values{"email": {"shop@romashka.test"}, "password": {"secret-pass"}, csrfField: {old}}))
+		b.login("shop@romashka.test", "secret-pass")
+		r := b.postRaw("/logout", url.Values{csrfField: {old}})
+		wantPage(t, r, http.StatusForbidden, "Форма устарела")
+	})
+	// A cookie planted beside the session (by a sibling subdomain, say) and
+	// a field to match it do not pass: the session decides the token.
+	t.Run("PlantedCookie", func(t *testing.T) {
+		b := env.browser()
+		b.login("shop@romashka.test", "secret-pass")
+		planted := newCSRF()
+		b.jar[csrfCookie] = planted
+		for _, field := range []string{planted, csrfFor(planted)} {
+			r := b.postRaw("/logout", url.Values{csrfField: {field}})
+			wantPage(t, r, http.StatusForbidden, "Форма устарела")
 		}
 	})
 	t.Run("OK", func(t *testing.T) {

@@ -1,12 +1,14 @@
 package e2e
 
 import (
+	"bytes"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/json"
 	"encoding/pem"
 	"math/big"
 	"net"
@@ -85,7 +87,7 @@ func mqttRefused(t *testing.T, url string, tlsConf *tls.Config, id, secret strin
 }
 
 // The listeners that are off by default: MQTT over WebSocket and over TLS,
-// and the cabinet over HTTPS.
+// and the cabinet over HTTPS; with TLS, enrollment hands out mqtts://.
 func TestOptionalListeners(t *testing.T) {
 	certFile, keyFile, pool := selfSigned(t)
 	s := startServer(t, "MYPOS_MQTT_WS_ADDR=127.0.0.1:0", "MYPOS_MQTT_TLS_ADDR=127.0.0.1:0",
@@ -104,4 +106,49 @@ func TestOptionalListeners(t *testing.T) {
 	mqttRefused(t, "tcp://"+s.MQTT, nil, "stranger", "guess")
 	mqttRefused(t, s.banner["mqtt-ws"], nil, "stranger", "guess")
 	mqttRefused(t, "ssl://"+strings.TrimPrefix(s.banner["mqtt-tls"], "mqtts://"), tlsConf, "stranger", "guess")
+
+	// A till enrolled over HTTPS is handed the broker over TLS, though
+	// plain MQTT was asked for too, and connects with what it was handed.
+	creds := enrollOver(t, client, s.URL)
+	if got, want := creds["mqtt_url"], s.banner["mqtt-tls"]; got != want {
+		t.Fatalf("enrollment hands out %q, want the TLS listener's %q", got, want)
+	}
+	id, secret := creds["device_id"].(string), creds["secret"].(string)
+	till := paho.NewClient(mqttOptions("ssl://"+strings.TrimPrefix(creds["mqtt_url"].(string), "mqtts://"), id, secret, tlsConf))
+	if tok := till.Connect(); !tok.WaitTimeout(10*time.Second) || tok.Error() != nil {
+		t.Fatalf("the till connects over TLS as enrolled: %v", tok.Error())
+	}
+	till.Disconnect(0)
+}
+
+// enrollOver signs a company up through client, creates a device and
+// enrolls it, as a till does, and returns the enrollment answer.
+func enrollOver(t *testing.T, client *http.Client, base string) map[string]any {
+	t.Helper()
+	call := func(path, token string, body map[string]string, want int) map[string]any {
+		t.Helper()
+		b, _ := json.Marshal(body)
+		req, _ := http.NewRequest("POST", base+"/api/v1"+path, bytes.NewReader(b))
+		req.Header.Set("Content-Type", "application/json")
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatalf("POST %s: %v", path, err)
+		}
+		defer resp.Body.Close()
+		var out map[string]any
+		json.NewDecoder(resp.Body).Decode(&out)
+		if resp.StatusCode != want {
+			t.Fatalf("POST %s: %d %v, want %d", path, resp.StatusCode, out, want)
+		}
+		return out
+	}
+	company := map[string]string{"kind": "company", "name": "Магазин", "inn": "7707083893", "email": "tls@shop.test", "password": "company-password"}
+	call("/auth/register", "", company, http.StatusCreated)
+	token, _ := call("/auth/login", "", map[string]string{"email": company["email"], "password": company["password"]}, http.StatusOK)["token"].(string)
+	device := call("/devices", token, map[string]string{"name": "Касса 1"}, http.StatusCreated)
+	code, _ := device["enrollment_code"].(string)
+	return call("/enroll", "", map[string]string{"code": code, "nonce": "nonce-of-the-tls-till"}, http.StatusOK)
 }

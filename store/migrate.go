@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -132,4 +133,51 @@ func (db *DB) SchemaVersion(ctx context.Context, component string) (int, error) 
 		return 0, err
 	}
 	return *v, nil
+}
+
+// CheckSchemas reports whether the database holds every schema at exactly
+// the version of its migrations, as /readyz must: lower means nobody
+// migrated it (a dropped and recreated database), higher means a newer
+// binary did. It only reads: it never creates schema_migrations.
+func (db *DB) CheckSchemas(ctx context.Context, schemas ...Schema) error {
+	have, err := db.schemaVersions(ctx)
+	if err != nil {
+		return errors.New("the database does not answer")
+	}
+	for _, s := range schemas {
+		want, got := len(s.Migrations), have[s.Component]
+		switch {
+		case got < want:
+			return fmt.Errorf("the database schema %s is at version %d, this binary needs %d: run mypos migrate", s.Component, got, want)
+		case got > want:
+			return fmt.Errorf("the database schema %s is at version %d, newer than this binary's %d: a newer mypos migrated it", s.Component, got, want)
+		}
+	}
+	return nil
+}
+
+// schemaVersions returns each component's highest applied version; none
+// when the database has no schema_migrations table.
+func (db *DB) schemaVersions(ctx context.Context) (map[string]int, error) {
+	conn := db.gorm.WithContext(ctx)
+	if !conn.Migrator().HasTable("schema_migrations") {
+		// HasTable hides a failed query; tell "no table" from "no answer".
+		if err := db.Ping(ctx); err != nil {
+			return nil, err
+		}
+		return map[string]int{}, nil
+	}
+	var rows []struct {
+		Component string
+		Version   int
+	}
+	err := conn.Raw("SELECT component, MAX(version) AS version FROM schema_migrations GROUP BY component").Scan(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]int, len(rows))
+	for _, r := range rows {
+		out[r.Component] = r.Version
+	}
+	return out, nil
 }

@@ -173,10 +173,41 @@ func newLogger(l *slog.Logger) logger.Interface {
 	if l == nil {
 		return logger.Discard
 	}
-	return logger.NewSlogLogger(l, logger.Config{
+	return quietDuplicates{logger.NewSlogLogger(l, logger.Config{
 		SlowThreshold:             500 * time.Millisecond,
 		IgnoreRecordNotFoundError: true,
 		LogLevel:                  logger.Warn,
 		ParameterizedQueries:      true, // never log values: they may be secrets
-	})
+	})}
+}
+
+// quietDuplicates is gorm's logger, except that a unique violation is not
+// logged as a failed statement. It is how the services learn of a conflict
+// (an e-mail taken, a code in use): they answer ECONFLICT, a 409 nobody need
+// read about; one that did not expect it returns it as an internal error,
+// which the edge logs once. Checking before inserting instead would still
+// race, so the index stays the judge and the logger learns to listen.
+type quietDuplicates struct{ logger.Interface }
+
+// Trace logs a statement as gorm would, a duplicate as if it had succeeded
+// (so it is logged only when slow).
+func (l quietDuplicates) Trace(ctx context.Context, begin time.Time, fc func() (string, int64), err error) {
+	if IsDuplicate(err) {
+		err = nil
+	}
+	l.Interface.Trace(ctx, begin, fc, err)
+}
+
+// LogMode keeps the wrapper around the logger at its new level.
+func (l quietDuplicates) LogMode(level logger.LogLevel) logger.Interface {
+	return quietDuplicates{l.Interface.LogMode(level)}
+}
+
+// ParamsFilter passes on the wrapped logger's: without it gorm would write
+// a statement's values into the logged SQL.
+func (l quietDuplicates) ParamsFilter(ctx context.Context, sql string, params ...any) (string, []any) {
+	if f, ok := l.Interface.(gorm.ParamsFilter); ok {
+		return f.ParamsFilter(ctx, sql, params...)
+	}
+	return sql, params
 }

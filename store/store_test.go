@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 
@@ -149,5 +150,27 @@ func TestMigrate(t *testing.T) {
 	bad := store.Schema{Component: "bad", Migrations: []store.Migration{{Version: 2, Name: "skips one", Up: store.SQL("SELECT 1")}}}
 	if err := db.Migrate(ctx, bad); err == nil {
 		t.Fatal("a schema whose versions skip was accepted")
+	}
+}
+
+// CheckSchemas wants every schema at exactly its migrations' version, and
+// only reads: an empty database stays empty.
+func TestCheckSchemas(t *testing.T) {
+	ctx := context.Background()
+	empty := storetest.Open(t)
+	if err := empty.CheckSchemas(ctx, notes); err == nil || !strings.Contains(err.Error(), "notes is at version 0, this binary needs 2") {
+		t.Fatalf("empty database: %v", err)
+	}
+	if empty.Conn(ctx).Migrator().HasTable("schema_migrations") {
+		t.Fatal("CheckSchemas created schema_migrations")
+	}
+
+	db := storetest.Open(t, notes)
+	if err := db.CheckSchemas(ctx, notes); err != nil {
+		t.Fatalf("migrated database: %v", err)
+	}
+	older := store.Schema{Component: notes.Component, Migrations: notes.Migrations[:1]}
+	if err := db.CheckSchemas(ctx, older); err == nil || !strings.Contains(err.Error(), "notes is at version 2, newer than this binary's 1") {
+		t.Fatalf("database of a newer binary: %v", err)
 	}
 }

@@ -21,6 +21,11 @@ import (
 // schemas is every component's migrations, in dependency order.
 var schemas = []store.Schema{account.Schema, changelog.Schema, device.Schema, backoffice.Schema, fleet.Schema, licensing.Schema, sales.Schema}
 
+// hashCost is bcrypt's cost for passwords and PINs; 0 is the services'
+// default. Tests that run serve in their own process lower it, as every
+// other package's tests do.
+var hashCost int
+
 // services is the domain layer over one open, migrated database.
 type services struct {
 	db       *store.DB
@@ -49,8 +54,8 @@ func openServices(ctx context.Context, cfg Config, log *slog.Logger) (*services,
 	changes := changelog.New(db)
 	stores := &lateStores{}
 	devices := device.NewService(db, changes, device.Options{Stores: stores, Logger: log})
-	stores.Service = backoffice.NewService(db, changes, devices, backoffice.Options{})
-	accounts := account.NewService(db, account.Options{Logger: log})
+	stores.Service = backoffice.NewService(db, changes, devices, backoffice.Options{HashCost: hashCost})
+	accounts := account.NewService(db, account.Options{Logger: log, HashCost: hashCost})
 	return &services{
 		db:       db,
 		accounts: accounts,

@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"io"
+
+	"mypos/broker"
 )
 
 // printBanner tells a person where the platform is and how to log in.
@@ -19,8 +21,9 @@ func printBanner(w io.Writer, cfg Config, socks *sockets, secure bool, owner own
 	fmt.Fprintf(w, "  cabinet   %s://%s/\n", scheme, reachable(socks.http))
 	fmt.Fprintf(w, "  api       %s://%s/api/v1\n", scheme, reachable(socks.http))
 	if cfg.Broker == brokerExternal {
-		fmt.Fprintf(w, "  mqtt-external  %s\n", cfg.BrokerURL)
-	} else {
+		fmt.Fprintf(w, "  mqtt-external  %s\n", broker.RedactedURL(cfg.BrokerURL))
+	}
+	if socks.mqtt != nil {
 		fmt.Fprintf(w, "  mqtt      mqtt://%s\n", reachable(socks.mqtt))
 	}
 	if socks.ws != nil {

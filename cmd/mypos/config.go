@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -30,6 +31,10 @@ type Config struct {
 	TLSKey        string
 	LogLevel      string
 	SyncHorizon   string
+
+	// given holds the variables set in the file or the environment, as
+	// opposed to left at their defaults.
+	given map[string]bool
 }
 
 // Horizon is MYPOS_SYNC_HORIZON read as a duration; validate has checked it.
@@ -48,9 +53,9 @@ type option struct {
 // options is the table of every setting; the help text and the README come from it.
 var options = []option{
 	{"MYPOS_HTTP_ADDR", "http_addr", ":8080", "cabinet and API", false, func(c *Config) *string { return &c.HTTPAddr }},
-	{"MYPOS_MQTT_ADDR", "mqtt_addr", ":1883", "embedded broker, TCP", false, func(c *Config) *string { return &c.MQTTAddr }},
+	{"MYPOS_MQTT_ADDR", "mqtt_addr", ":1883", "embedded broker, plain TCP (with TLS: off unless set)", false, func(c *Config) *string { return &c.MQTTAddr }},
 	{"MYPOS_MQTT_WS_ADDR", "mqtt_ws_addr", "", "embedded broker, WebSocket (empty: off)", false, func(c *Config) *string { return &c.MQTTWSAddr }},
-	{"MYPOS_MQTT_TLS_ADDR", "mqtt_tls_addr", "", "embedded broker, TLS (needs MYPOS_TLS_CERT, MYPOS_TLS_KEY)", false, func(c *Config) *string { return &c.MQTTTLSAddr }},
+	{"MYPOS_MQTT_TLS_ADDR", "mqtt_tls_addr", "", "embedded broker, TLS (with MYPOS_TLS_CERT, MYPOS_TLS_KEY; then :8883 unless set)", false, func(c *Config) *string { return &c.MQTTTLSAddr }},
 	{"MYPOS_METRICS_ADDR", "metrics_addr", "127.0.0.1:9464", "Prometheus /metrics, internal (empty: off)", false, func(c *Config) *string { return &c.MetricsAddr }},
 	{"MYPOS_PUBLIC_URL", "public_url", "", "cabinet URL told to terminals (default: derived)", false, func(c *Config) *string { return &c.PublicURL }},
 	{"MYPOS_PUBLIC_MQTT_URL", "public_mqtt_url", "", "broker URL told to terminals (default: derived)", false, func(c *Config) *string { return &c.PublicMQTTURL }},
@@ -73,7 +78,7 @@ const defaultConfigFile = "configs/mypos.yaml"
 // the default file may be absent. A variable set to the empty string counts:
 // MYPOS_METRICS_ADDR= turns the metrics listener off.
 func loadConfig(path string, explicit bool, lookupEnv func(string) (string, bool)) (Config, error) {
-	var c Config
+	c := Config{given: map[string]bool{}}
 	for _, o := range options {
 		*o.field(&c) = o.def
 	}
@@ -83,9 +88,29 @@ func loadConfig(path string, explicit bool, lookupEnv func(string) (string, bool
 	for _, o := range options {
 		if v, ok := lookupEnv(o.env); ok {
 			*o.field(&c) = v
+			c.given[o.env] = true
 		}
 	}
+	c.applyTLSDefaults()
 	return c, c.validate()
+}
+
+// defaultMQTTTLSAddr is MQTT over TLS's standard port.
+const defaultMQTTTLSAddr = ":8883"
+
+// applyTLSDefaults makes a server with a certificate speak MQTT over TLS
+// only: the TLS listener is on (at :8883 unless set) and the plain one is
+// off unless MYPOS_MQTT_ADDR was set, in the file or the environment.
+func (c *Config) applyTLSDefaults() {
+	if c.TLSCert == "" {
+		return
+	}
+	if !c.given["MYPOS_MQTT_ADDR"] {
+		c.MQTTAddr = ""
+	}
+	if !c.given["MYPOS_MQTT_TLS_ADDR"] {
+		c.MQTTTLSAddr = defaultMQTTTLSAddr
+	}
 }
 
 func applyFile(c *Config, path string, explicit bool) error {
@@ -106,6 +131,7 @@ func applyFile(c *Config, path string, explicit bool) error {
 			return fmt.Errorf("config %s: unknown setting %q", path, key)
 		}
 		*o.field(c) = v
+		c.given[o.env] = true
 	}
 	return nil
 }
@@ -125,16 +151,27 @@ func (c Config) validate() error {
 		return fmt.Errorf("MYPOS_BROKER must be embedded or external, not %q", c.Broker)
 	case c.Broker == "external" && c.BrokerURL == "":
 		return errors.New("MYPOS_BROKER=external needs MYPOS_BROKER_URL")
+	case c.Broker == "external" && !isURL(c.BrokerURL):
+		return errors.New("MYPOS_BROKER_URL must be a URL like tcp://host:1883")
 	case (c.TLSCert == "") != (c.TLSKey == ""):
 		return errors.New("MYPOS_TLS_CERT and MYPOS_TLS_KEY go together")
 	case c.MQTTTLSAddr != "" && c.TLSCert == "":
 		return errors.New("MYPOS_MQTT_TLS_ADDR needs MYPOS_TLS_CERT and MYPOS_TLS_KEY")
-	case c.HTTPAddr == "" || c.MQTTAddr == "":
-		return errors.New("MYPOS_HTTP_ADDR and MYPOS_MQTT_ADDR must not be empty")
+	case c.HTTPAddr == "":
+		return errors.New("MYPOS_HTTP_ADDR must not be empty")
+	case c.Broker == "embedded" && c.MQTTAddr == "" && c.MQTTTLSAddr == "" && c.MQTTWSAddr == "":
+		return errors.New("the embedded broker needs a listener: set MYPOS_MQTT_ADDR, MYPOS_MQTT_TLS_ADDR or MYPOS_MQTT_WS_ADDR")
 	case c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://"):
 		return errors.New("MYPOS_DATABASE_URL must be a postgres:// URL (leave it empty for SQLite)")
 	case c.Horizon() < time.Second:
 		return fmt.Errorf("MYPOS_SYNC_HORIZON must be a duration of a second or more, like 720h, not %q", c.SyncHorizon)
 	}
 	return nil
+}
+
+// isURL reports whether s parses as a URL with a scheme and a host. The
+// parser's error is not shown: it would quote a password the URL holds.
+func isURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && u.Scheme != "" && u.Host != ""
 }

@@ -48,6 +48,31 @@ func TestLoadConfig(t *testing.T) {
 			t.Fatalf("MetricsAddr=%q, %v; want off", c.MetricsAddr, err)
 		}
 	})
+	// With a certificate the broker speaks TLS (at :8883 unless set), and
+	// plain MQTT only when MYPOS_MQTT_ADDR asks for it.
+	tlsEnv := map[string]string{"MYPOS_TLS_CERT": "cert.pem", "MYPOS_TLS_KEY": "key.pem"}
+	t.Run("TLSTurnsPlainMQTTOff", func(t *testing.T) {
+		c, err := loadConfig(filepath.Join(t.TempDir(), "absent.yaml"), false, env(tlsEnv))
+		if err != nil || c.MQTTAddr != "" || c.MQTTTLSAddr != ":8883" {
+			t.Fatalf("MQTTAddr=%q MQTTTLSAddr=%q, %v; want off and :8883", c.MQTTAddr, c.MQTTTLSAddr, err)
+		}
+	})
+	t.Run("TLSWithPlainMQTTAskedFor", func(t *testing.T) {
+		e := map[string]string{"MYPOS_MQTT_ADDR": ":1883", "MYPOS_MQTT_TLS_ADDR": ":9883"}
+		for k, v := range tlsEnv {
+			e[k] = v
+		}
+		c, err := loadConfig(filepath.Join(t.TempDir(), "absent.yaml"), false, env(e))
+		if err != nil || c.MQTTAddr != ":1883" || c.MQTTTLSAddr != ":9883" {
+			t.Fatalf("MQTTAddr=%q MQTTTLSAddr=%q, %v; want both as set", c.MQTTAddr, c.MQTTTLSAddr, err)
+		}
+	})
+	t.Run("TLSWithPlainMQTTInTheFile", func(t *testing.T) {
+		c, err := loadConfig(file, true, env(tlsEnv))
+		if err != nil || c.MQTTAddr != ":1884" {
+			t.Fatalf("MQTTAddr=%q, %v; want the file's :1884", c.MQTTAddr, err)
+		}
+	})
 	t.Run("ShippedFileParses", func(t *testing.T) {
 		if _, err := loadConfig("../../"+defaultConfigFile, true, env(nil)); err != nil {
 			t.Fatalf("%s: %v", defaultConfigFile, err)
@@ -66,6 +91,8 @@ func TestLoadConfig(t *testing.T) {
 		{"ExternalWithoutURL", "", map[string]string{"MYPOS_BROKER": "external"}, "needs MYPOS_BROKER_URL"},
 		{"HalfTLS", "", map[string]string{"MYPOS_TLS_CERT": "c.pem"}, "go together"},
 		{"TLSListenerWithoutCert", "", map[string]string{"MYPOS_MQTT_TLS_ADDR": ":8883"}, "needs MYPOS_TLS_CERT"},
+		{"BrokerURLNotURL", "", map[string]string{"MYPOS_BROKER": "external", "MYPOS_BROKER_URL": "cloud:s3cret@broker:1883"}, "MYPOS_BROKER_URL must be a URL"},
+		{"NoMQTTListener", "", map[string]string{"MYPOS_MQTT_ADDR": ""}, "the embedded broker needs a listener"},
 		{"NotPostgres", "", map[string]string{"MYPOS_DATABASE_URL": "mysql://x"}, "postgres://"},
 	}
 	for _, tt := range bad {

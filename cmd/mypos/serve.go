@@ -8,7 +8,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"strings"
+	"net/url"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -108,28 +109,72 @@ func loadTLS(cfg Config) (*tls.Config, error) {
 }
 
 // publicMQTTURL is the broker address enrollment hands to terminals:
-// MYPOS_PUBLIC_MQTT_URL, or the external cluster's, or the TCP listener as
-// this machine reaches it.
+// MYPOS_PUBLIC_MQTT_URL, or the external cluster's, or the embedded
+// broker's as this machine reaches it — over TLS when it listens there,
+// so a server with a certificate never hands out a plain URL.
 func publicMQTTURL(cfg Config, socks *sockets) string {
 	switch {
 	case cfg.PublicMQTTURL != "":
 		return cfg.PublicMQTTURL
 	case cfg.Broker == brokerExternal:
-		return "mqtt://" + strings.TrimPrefix(strings.TrimPrefix(cfg.BrokerURL, "tcp://"), "mqtt://")
+		return terminalURL(cfg.BrokerURL)
+	case socks.mqttTLS != nil:
+		return "mqtts://" + reachable(socks.mqttTLS)
+	case socks.mqtt != nil:
+		return "mqtt://" + reachable(socks.mqtt)
 	}
-	return "mqtt://" + reachable(socks.mqtt)
+	return "ws://" + reachable(socks.ws) + "/"
 }
 
-// readiness is /readyz: the database answers and the broker serves.
+// terminalSchemes maps paho's schemes, which MYPOS_BROKER_URL uses, to the
+// MQTT ones terminals are told.
+var terminalSchemes = map[string]string{"tcp": "mqtt", "mqtt": "mqtt", "ssl": "mqtts", "tls": "mqtts", "mqtts": "mqtts", "ws": "ws", "wss": "wss"}
+
+// terminalURL is the external cluster's URL as a terminal dials it: in an
+// MQTT scheme and without the cloud's own credentials, which are the
+// cloud's, not the terminal's. validate has checked that it parses.
+func terminalURL(brokerURL string) string {
+	u, _ := url.Parse(brokerURL)
+	scheme, ok := terminalSchemes[u.Scheme]
+	if !ok {
+		scheme = u.Scheme
+	}
+	return (&url.URL{Scheme: scheme, Host: u.Host, Path: u.Path}).String()
+}
+
+// readyCacheFor is how long /readyz keeps the database's answer: probes at
+// any rate cost at most one round of queries per period.
+const readyCacheFor = 2 * time.Second
+
+// readiness is /readyz: the broker serves, and the database answers with
+// every schema at this binary's version.
 func readiness(svc *services, bus liveBus) func(context.Context) error {
+	database := cached(readyCacheFor, func(ctx context.Context) error {
+		return svc.db.CheckSchemas(ctx, schemas...)
+	})
 	return func(ctx context.Context) error {
-		if err := svc.db.Ping(ctx); err != nil {
-			return errors.New("database unreachable")
-		}
 		if !bus.Ready() {
-			return errors.New("broker not serving")
+			return errors.New("the broker is not serving")
 		}
-		return nil
+		return database(ctx)
+	}
+}
+
+// cached returns check with its answer kept for ttl. Callers that arrive
+// while a check runs wait for it instead of starting their own.
+func cached(ttl time.Duration, check func(context.Context) error) func(context.Context) error {
+	var (
+		mu  sync.Mutex
+		at  time.Time
+		err error
+	)
+	return func(ctx context.Context) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if at.IsZero() || time.Since(at) >= ttl {
+			err, at = check(ctx), time.Now()
+		}
+		return err
 	}
 }
 
