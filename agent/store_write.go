@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -53,26 +54,45 @@ func applyItem(ents *bolt.Bucket, it protocol.Item) error {
 	return fmt.Errorf("item %s/%s: unknown op %q", it.Kind, it.ID, it.Op)
 }
 
-// beginStaging discards whatever an earlier sync staged — one cut short by
-// a lost connection or a crash — and makes room for sync id's pages.
-func (s *Store) beginStaging(id string) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
-		if err := tx.DeleteBucket(bucketStaging); err != nil {
-			return err
+// openStaging makes the staging area sync id's, which starts from since,
+// and returns the cursor to ask for first. A sync cut short — by a lost
+// connection, a timeout, a refusal, a crash — left its pages staged and the
+// cursor of the page after them: a sync from the same since resumes there
+// (the cloud checks the cursor still leads to an exact view). Otherwise,
+// or when fresh, what was staged is discarded and the cursor is "".
+func (s *Store) openStaging(id string, since int64, fresh bool) (cursor string, err error) {
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		st := tx.Bucket(bucketStaging)
+		next := string(st.Get(keyNext))
+		if !fresh && next != "" && string(st.Get(keySince)) == string(strconv.AppendInt(nil, since, 10)) && st.Bucket(bucketItems) != nil {
+			cursor = next
+			return st.Put(keySync, []byte(id)) // late pages of the cut sync's ID are not mixed in
 		}
-		st, err := tx.CreateBucket(bucketStaging)
-		if err != nil {
-			return err
-		}
-		if _, err := st.CreateBucket(bucketItems); err != nil {
-			return err
-		}
-		return st.Put(keySync, []byte(id))
+		return beginStaging(tx, id, since)
 	})
+	return cursor, err
 }
 
-// stage keeps one page of sync id. The first page decides whether the
-// sync is a snapshot; a later page that says otherwise is refused.
+// beginStaging discards whatever an earlier sync staged and makes room for
+// sync id's pages.
+func beginStaging(tx *bolt.Tx, id string, since int64) error {
+	if err := tx.DeleteBucket(bucketStaging); err != nil {
+		return err
+	}
+	st, err := tx.CreateBucket(bucketStaging)
+	if err != nil {
+		return err
+	}
+	if _, err := st.CreateBucket(bucketItems); err != nil {
+		return err
+	}
+	return errors.Join(st.Put(keySync, []byte(id)), st.Put(keySince, strconv.AppendInt(nil, since, 10)))
+}
+
+// stage keeps one page of sync id and, in the same transaction, the cursor
+// of the page after it, where a cut sync resumes. The first page decides
+// whether the sync is a snapshot; a later page that says otherwise is
+// refused.
 func (s *Store) stage(id string, page *protocol.SyncReply) error {
 	return s.db.Update(func(tx *bolt.Tx) error {
 		st, err := stagingOf(tx, id)
@@ -91,7 +111,10 @@ func (s *Store) stage(id string, page *protocol.SyncReply) error {
 		if err != nil {
 			return err
 		}
-		return stageItems(st.Bucket(bucketItems), page.Items)
+		if err := stageItems(st.Bucket(bucketItems), page.Items); err != nil {
+			return err
+		}
+		return st.Put(keyNext, []byte(page.Next))
 	})
 }
 
