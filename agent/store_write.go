@@ -54,23 +54,28 @@ func applyItem(ents *bolt.Bucket, it protocol.Item) error {
 	return fmt.Errorf("item %s/%s: unknown op %q", it.Kind, it.ID, it.Op)
 }
 
-// openStaging makes the staging area sync id's, which starts from since,
-// and returns the cursor to ask for first. A sync cut short — by a lost
-// connection, a timeout, a refusal, a crash — left its pages staged and the
-// cursor of the page after them: a sync from the same since resumes there
-// (the cloud checks the cursor still leads to an exact view). Otherwise,
-// or when fresh, what was staged is discarded and the cursor is "".
-func (s *Store) openStaging(id string, since int64, fresh bool) (cursor string, err error) {
+// openStaging makes the staging area sync id's and returns where that
+// sync starts: the revision since and the cursor to ask for first. A sync
+// cut short — by a lost connection, a timeout, a refusal, a crash — left
+// its pages staged and the cursor of the page after them: a sync from the
+// same revision resumes there (the cloud checks that the cursor still
+// leads to an exact view), and so does any sync when the pages staged are
+// a full snapshot's (from 0), which replaces whatever the till holds and
+// so completes any sync. Otherwise, or when fresh, what was staged is
+// discarded and the sync starts at since without a cursor.
+func (s *Store) openStaging(id string, since int64, fresh bool) (from int64, cursor string, err error) {
+	from = since
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		st := tx.Bucket(bucketStaging)
 		next := string(st.Get(keyNext))
-		if !fresh && next != "" && string(st.Get(keySince)) == string(strconv.AppendInt(nil, since, 10)) && st.Bucket(bucketItems) != nil {
-			cursor = next
+		staged, err := strconv.ParseInt(string(st.Get(keySince)), 10, 64)
+		if !fresh && next != "" && err == nil && (staged == since || staged == 0) && st.Bucket(bucketItems) != nil {
+			from, cursor = staged, next
 			return st.Put(keySync, []byte(id)) // late pages of the cut sync's ID are not mixed in
 		}
 		return beginStaging(tx, id, since)
 	})
-	return cursor, err
+	return from, cursor, err
 }
 
 // beginStaging discards whatever an earlier sync staged and makes room for

@@ -143,7 +143,7 @@ func (w *worker) disconnected() {
 	w.online.Store(false)
 	if w.sync != nil { // its pages stay staged: the next connection resumes it
 		w.answer(w.sync.waiters, synced{err: errOffline})
-		w.wantReset = w.wantReset || w.sync.reset
+		w.wantReset = w.wantReset || w.sync.since == 0
 		w.sync = nil
 	}
 	w.answer(w.waiters, synced{err: errOffline})

@@ -14,12 +14,17 @@ import (
 // one page, not the whole sync, however many pages that takes.
 const pageTimeout = 30 * time.Second
 
+// progressEvery is how many pages a sync stages between two log lines: a
+// catalog of 200,000 goods is over a thousand pages, which the till's log
+// shows moving.
+const progressEvery = 100
+
 // syncRun is the sync in flight.
 type syncRun struct {
 	id       string
 	since    int64
-	reset    bool      // a full snapshot was wanted: one cut short still is
 	deadline time.Time // the next page is due by then
+	pages    int       // staged by this run (a resumed sync counts anew)
 	waiters  []chan<- synced
 }
 
@@ -50,17 +55,17 @@ func (w *worker) want(reset bool) {
 }
 
 // abandon drops the sync in flight for a newer one; its callers wait for
-// that one instead, and a reset it was is still wanted.
+// that one instead, and a full snapshot it was is still wanted.
 func (w *worker) abandon(why string) {
 	w.log.Info("sync abandoned", "id", w.sync.id, "for", why)
 	w.waiters = append(w.waiters, w.sync.waiters...)
-	w.wantReset = w.wantReset || w.sync.reset
+	w.wantReset = w.wantReset || w.sync.since == 0
 	w.sync = nil
 }
 
 // startIfDue starts the wanted sync when it may start: from the cursor
-// where a sync from the same revision was cut short, if one was (see
-// Store.openStaging), else from the beginning.
+// where a sync was cut short, if it can go on (see Store.openStaging),
+// else from the beginning.
 func (w *worker) startIfDue() {
 	if !w.pending || w.sync != nil || w.send == nil || w.now().Before(w.notBefore) {
 		return
@@ -69,18 +74,19 @@ func (w *worker) startIfDue() {
 	if w.wantReset {
 		since = 0
 	}
-	s := &syncRun{id: messageID(), since: since, reset: w.wantReset, deadline: w.now().Add(pageTimeout), waiters: w.waiters}
+	s := &syncRun{id: messageID(), since: since, deadline: w.now().Add(pageTimeout), waiters: w.waiters}
 	fresh := w.fresh
 	w.sync, w.waiters, w.pending, w.wantReset, w.fresh = s, nil, false, false, false
-	cursor, err := w.store.openStaging(s.id, since, fresh)
-	if err != nil {
+	var cursor string
+	var err error
+	if s.since, cursor, err = w.store.openStaging(s.id, since, fresh); err != nil {
 		w.failSync(err)
 		return
 	}
 	if cursor != "" {
-		w.log.Info("sync resumed", "id", s.id, "since", since)
+		w.log.Info("sync resumed", "id", s.id, "since", s.since)
 	}
-	w.up(&protocol.Sync{Header: protocol.Header{ID: s.id}, Since: since, Cursor: cursor})
+	w.up(&protocol.Sync{Header: protocol.Header{ID: s.id}, Since: s.since, Cursor: cursor})
 }
 
 // startOver begins the sync in flight again from its first page: the
@@ -105,6 +111,10 @@ func (w *worker) onPage(p *protocol.SyncReply) {
 		w.fresh = true // a page the till cannot take: no resuming after it
 		w.failSync(err)
 		return
+	}
+	s.pages++
+	if s.pages%progressEvery == 0 {
+		w.log.Info("sync progress", "id", s.id, "pages", s.pages)
 	}
 	if p.Next != "" {
 		s.deadline = w.now().Add(pageTimeout)
@@ -142,11 +152,11 @@ func (w *worker) commitSync(s *syncRun, to int64) {
 
 // failSync ends the sync in flight; the next one waits out a backoff, so
 // a cloud that refuses is not asked again at once, and resumes from the
-// last page staged. A reset it was is still wanted.
+// last page staged. A full snapshot it was is still wanted.
 func (w *worker) failSync(err error) {
 	s := w.sync
 	w.sync = nil
-	w.wantReset = w.wantReset || s.reset
+	w.wantReset = w.wantReset || s.since == 0
 	wait := w.retry.next()
 	w.notBefore = w.now().Add(wait)
 	w.log.Warn("sync failed", "id", s.id, "error", err, "retry_in", wait.Round(time.Millisecond))

@@ -248,7 +248,8 @@ func TestSyncResumesAfterACut(t *testing.T) {
 
 // The cloud that cannot resume a cursor says start_over: the till drops
 // what it staged and asks again from the start at once, with no cursor.
-// A reset, too, starts over — and one cut short is resumed as a reset.
+// A reset, too, starts over — and one cut short, even by a crash, is
+// resumed as a reset. A sync from another revision starts over.
 func TestSyncStartsOver(t *testing.T) {
 	staged := func(t *testing.T) (*harness, *protocol.Sync) {
 		h := newHarness(t)
@@ -286,10 +287,11 @@ func TestSyncStartsOver(t *testing.T) {
 		h.down(&protocol.SyncReply{Header: protocol.Header{ID: reset.ID}, To: 12, Reset: true, Items: []protocol.Item{
 			upsert("goods", "r1", `"price":1`)}, Next: "s|12|goods/r1"})
 		h.take()
-		h.w.disconnected()
+		h.store.Close() // a crash: the reset is wanted by no one in memory now
+		h = openHarness(t, h.dir)
 		again := h.online()
-		if again.Since != 0 || again.Cursor != "s|12|goods/r1" {
-			t.Fatalf("the reset cut short came back as %+v, want it resumed since 0", again)
+		if h.rev() != 4 || again.Since != 0 || again.Cursor != "s|12|goods/r1" {
+			t.Fatalf("the reset cut short came back at %d as %+v, want it resumed since 0", h.rev(), again)
 		}
 		h.sync(again, 12, true, upsert("goods", "r2", `"price":1`))
 		if g := h.bodies("goods"); h.rev() != 12 || len(g) != 2 || g["r1"] == "" || g["r2"] == "" {
