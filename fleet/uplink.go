@@ -18,11 +18,17 @@ type uplink struct {
 	// the same one, so they are handled in the order it sent them (a hello
 	// before the sync that follows it).
 	queues []chan message
+	// overflow takes what the queues could not, for tellOverflow to refuse
+	// by name; what overflows it too is dropped untold (and counted).
+	overflow chan message
 	// limit bounds what each device may send; keys bounds its key entries;
 	// receipts bounds its receipts, which limit does not count; replies
 	// bounds the refusals of its requests told beyond one a second.
 	limit, keys, receipts, replies *limiter
 }
+
+// overflowSize bounds the refusals of a full queue waiting to be told.
+const overflowSize = 256
 
 type message struct {
 	deviceID, leaf string
@@ -37,7 +43,7 @@ const (
 )
 
 func newUplink(f *Fleet) *uplink {
-	u := &uplink{f: f, queues: make([]chan message, f.cfg.Workers),
+	u := &uplink{f: f, queues: make([]chan message, f.cfg.Workers), overflow: make(chan message, overflowSize),
 		limit:    newLimiter(f.cfg.Rate, f.cfg.Burst),
 		replies:  newLimiter(f.cfg.Rate, f.cfg.Burst),
 		receipts: newLimiter(f.cfg.ReceiptRate, f.cfg.ReceiptBurst),
@@ -49,6 +55,11 @@ func newUplink(f *Fleet) *uplink {
 }
 
 func (u *uplink) start(ctx context.Context, wg *sync.WaitGroup) {
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		u.tellOverflow(ctx)
+	}()
 	for _, q := range u.queues {
 		wg.Add(1)
 		go func() {
@@ -75,6 +86,34 @@ func (u *uplink) enqueue(deviceID, leaf string, payload []byte) {
 	case u.queues[h.Sum32()%uint32(len(u.queues))] <- m:
 	default:
 		u.f.metrics.rejected.WithLabelValues(codeQueueFull).Inc()
+		select {
+		case u.overflow <- m:
+		default:
+		}
+	}
+}
+
+// tellOverflow refuses, by name, the messages the queues could not take —
+// the read path that dropped them neither decodes nor publishes —, within
+// the device's replies budget: a till whose sync page request was dropped
+// retries after a backoff instead of waiting for its page timeout.
+func (u *uplink) tellOverflow(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case m := <-u.overflow:
+			if m.leaf != protocol.LeafUp {
+				continue
+			}
+			if ok, _ := u.replies.allow(m.deviceID); !ok {
+				continue
+			}
+			msg, err := protocol.DecodeUp(m.payload)
+			var de *protocol.DecodeError
+			errors.As(err, &de)
+			u.send(m.deviceID, &protocol.Error{Header: protocol.Header{ID: requestID(msg, de)}, Code: codeQueueFull, Message: "the cloud is busy: try again later"})
+		}
 	}
 }
 

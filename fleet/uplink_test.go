@@ -1,10 +1,15 @@
 package fleet_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+	"time"
+
+	paho "github.com/eclipse/paho.mqtt.golang"
 
 	"mypos/fleet"
+	"mypos/protocol"
 )
 
 // Every refusal names the request it refuses, the rate limit's too —
@@ -36,5 +41,45 @@ func TestRateLimitRefusalNamesTheRequest(t *testing.T) {
 	eventually(t, "three told", func() bool { return len(term.errors()) == 3 })
 	if got, want := strings.Join(term.errors(), " "), "rate_limited@u9 rate_limited@s1 rate_limited@k1"; got != want {
 		t.Fatalf("told %q, want %q", got, want)
+	}
+}
+
+// A message dropped because its device's queue is full is refused by
+// name too (queue_full), so a till waiting for a page retries at once
+// instead of at its page timeout.
+func TestQueueFullRefusalNamesTheRequest(t *testing.T) {
+	e := newEnv(t)
+	e.stop()
+	e.tune = func(c *fleet.Config) { c.Workers, c.QueueSize = 1, 1 }
+	e.start()
+	id, secret := e.enroll("Касса")
+	term := e.connect(id, secret)
+	const n = 40
+	var toks []paho.Token
+	for i := range n { // all at once: the one worker cannot keep up with the broker's read path
+		toks = append(toks, term.Publish(protocol.DeviceTopic(id, protocol.LeafUp), 1, false,
+			fmt.Sprintf(`{"v":1,"type":"hello","id":"h%d","rev":0,"agent":"test"}`, i)))
+	}
+	for _, tok := range toks {
+		if !tok.WaitTimeout(5*time.Second) || tok.Error() != nil {
+			t.Fatalf("publish: %v", tok.Error())
+		}
+	}
+	count := func(name, label string) int { return int(counter(t, e.reg, name, label)) }
+	eventually(t, "every hello handled or dropped, each dropped told", func() bool {
+		dropped := count("mypos_fleet_uplink_rejected_total", "queue_full")
+		return dropped > 0 && dropped+count("mypos_fleet_uplink_total", protocol.TypeHello) == n && len(term.errors()) == dropped
+	})
+	told := map[string]bool{}
+	for _, e := range term.errors() {
+		told[e] = true
+	}
+	if len(told) != len(term.errors()) {
+		t.Fatalf("told %v: a request twice", term.errors())
+	}
+	for e := range told {
+		if !strings.HasPrefix(e, "queue_full@h") {
+			t.Fatalf("told %s, want queue_full with a hello's ID", e)
+		}
 	}
 }
