@@ -100,8 +100,8 @@ func (f *Fleet) resumedCursor(ctx context.Context, s *session, msg *protocol.Syn
 	from := cur.to // the revision after which the device's store must not have changed
 	if !cur.snapshot {
 		after, _ := strconv.ParseInt(cur.after, 10, 64) // parseCursor checked it
-		if msg.Since > after {
-			return cur, startOver("the cursor is before the sync's start")
+		if msg.Since > after || after > cur.to {
+			return cur, startOver("the cursor is outside the sync it names")
 		}
 		from = msg.Since
 	}
