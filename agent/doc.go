@@ -16,7 +16,7 @@
 //	enroll-nonce  the nonce of an enrollment in progress, kept for retries
 //	api-token     the local API's bearer token (256 random bits, made by run)
 //	agent.db      the store (bbolt): the entities, the revision, a sync's staged
-//	              pages, and the till's receipts
+//	              pages with the cursor to resume it from, and the till's receipts
 //
 // The store (store.go) keeps one bucket per entity kind, keyed by ID, with
 // the body the cloud sent, so a new kind needs no agent change. One apply

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 )
 
 // fileStore is the agent's database in the data directory.
@@ -22,7 +23,8 @@ const storeLockTimeout = time.Second
 //
 //	meta                  rev → the company revision held; device → whose data this is
 //	entities/{kind}       {id} → the entity's last body (JSON), one bucket per kind
-//	staging               sync → the sync being staged; reset → "1" or "0"
+//	staging               sync → the sync being staged; since → the revision it started from;
+//	                      reset → "1" or "0"; next → the cursor of the page after the last staged
 //	staging/items         8-byte sequence → a staged protocol.Item (JSON), in arrival order
 //	receipts              number → the last receipt number; count/{state} → receipts in it
 //	receipts/all          8-byte sequence → a receipt record (JSON), in the order rung up
@@ -40,7 +42,9 @@ var (
 	keyRev    = []byte("rev")
 	keyDevice = []byte("device")
 	keySync   = []byte("sync")
+	keySince  = []byte("since")
 	keyReset  = []byte("reset")
+	keyNext   = []byte("next")
 )
 
 // Store is the till's offline copy of the cloud's view — every entity it
@@ -60,7 +64,7 @@ var ErrStoreBusy = errors.New("the agent's store is in use by another process")
 func OpenStore(dir string) (*Store, error) {
 	path := filepath.Join(dir, fileStore)
 	db, err := bolt.Open(path, privateFile, &bolt.Options{Timeout: storeLockTimeout})
-	if errors.Is(err, bolt.ErrTimeout) {
+	if errors.Is(err, berrors.ErrTimeout) {
 		return nil, fmt.Errorf("%w: %s (is another mypos-agent running on this data directory?)", ErrStoreBusy, path)
 	}
 	if err != nil {

@@ -34,7 +34,7 @@ func TestStoreBind(t *testing.T) {
 		t.Fatalf("first bind: wiped=%v %v", wiped, err)
 	}
 	s.applyChanges([]protocol.Item{upsert("cashier", "c1", `"name":"a"`)}, 9)
-	s.beginStaging("sync-1")
+	s.openStaging("sync-1", 9, true)
 	if wiped, err := s.bind("dev-a"); wiped || err != nil {
 		t.Fatalf("the same device: wiped=%v %v, want its data kept", wiped, err)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -53,26 +54,50 @@ func applyItem(ents *bolt.Bucket, it protocol.Item) error {
 	return fmt.Errorf("item %s/%s: unknown op %q", it.Kind, it.ID, it.Op)
 }
 
-// beginStaging discards whatever an earlier sync staged — one cut short by
-// a lost connection or a crash — and makes room for sync id's pages.
-func (s *Store) beginStaging(id string) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
-		if err := tx.DeleteBucket(bucketStaging); err != nil {
-			return err
+// openStaging makes the staging area sync id's and returns where that
+// sync starts: the revision since and the cursor to ask for first. A sync
+// cut short — by a lost connection, a timeout, a refusal, a crash — left
+// its pages staged and the cursor of the page after them: a sync from the
+// same revision resumes there (the cloud checks that the cursor still
+// leads to an exact view), and so does any sync when the pages staged are
+// a full snapshot's (from 0), which replaces whatever the till holds and
+// so completes any sync. Otherwise, or when fresh, what was staged is
+// discarded and the sync starts at since without a cursor.
+func (s *Store) openStaging(id string, since int64, fresh bool) (from int64, cursor string, err error) {
+	from = since
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		st := tx.Bucket(bucketStaging)
+		next := string(st.Get(keyNext))
+		staged, err := strconv.ParseInt(string(st.Get(keySince)), 10, 64)
+		if !fresh && next != "" && err == nil && (staged == since || staged == 0) && st.Bucket(bucketItems) != nil {
+			from, cursor = staged, next
+			return st.Put(keySync, []byte(id)) // late pages of the cut sync's ID are not mixed in
 		}
-		st, err := tx.CreateBucket(bucketStaging)
-		if err != nil {
-			return err
-		}
-		if _, err := st.CreateBucket(bucketItems); err != nil {
-			return err
-		}
-		return st.Put(keySync, []byte(id))
+		return beginStaging(tx, id, since)
 	})
+	return from, cursor, err
 }
 
-// stage keeps one page of sync id. The first page decides whether the
-// sync is a snapshot; a later page that says otherwise is refused.
+// beginStaging discards whatever an earlier sync staged and makes room for
+// sync id's pages.
+func beginStaging(tx *bolt.Tx, id string, since int64) error {
+	if err := tx.DeleteBucket(bucketStaging); err != nil {
+		return err
+	}
+	st, err := tx.CreateBucket(bucketStaging)
+	if err != nil {
+		return err
+	}
+	if _, err := st.CreateBucket(bucketItems); err != nil {
+		return err
+	}
+	return errors.Join(st.Put(keySync, []byte(id)), st.Put(keySince, strconv.AppendInt(nil, since, 10)))
+}
+
+// stage keeps one page of sync id and, in the same transaction, the cursor
+// of the page after it, where a cut sync resumes. The first page decides
+// whether the sync is a snapshot; a later page that says otherwise is
+// refused.
 func (s *Store) stage(id string, page *protocol.SyncReply) error {
 	return s.db.Update(func(tx *bolt.Tx) error {
 		st, err := stagingOf(tx, id)
@@ -91,7 +116,10 @@ func (s *Store) stage(id string, page *protocol.SyncReply) error {
 		if err != nil {
 			return err
 		}
-		return stageItems(st.Bucket(bucketItems), page.Items)
+		if err := stageItems(st.Bucket(bucketItems), page.Items); err != nil {
+			return err
+		}
+		return st.Put(keyNext, []byte(page.Next))
 	})
 }
 

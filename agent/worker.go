@@ -40,6 +40,7 @@ type worker struct {
 	sync      *syncRun        // the sync in flight, nil when none
 	pending   bool            // a sync is wanted but not started yet
 	wantReset bool            // ... and it must be a full snapshot
+	fresh     bool            // ... and it must not resume what was staged
 	waiters   []chan<- synced // API callers waiting for the next sync to finish
 	retry     *backoff        // after a failed sync, the next waits
 	notBefore time.Time       // no sync starts before this
@@ -140,8 +141,9 @@ func (w *worker) connected(send sender) {
 func (w *worker) disconnected() {
 	w.send = nil
 	w.online.Store(false)
-	if w.sync != nil {
+	if w.sync != nil { // its pages stay staged: the next connection resumes it
 		w.answer(w.sync.waiters, synced{err: errOffline})
+		w.wantReset = w.wantReset || w.sync.since == 0
 		w.sync = nil
 	}
 	w.answer(w.waiters, synced{err: errOffline})
@@ -193,15 +195,20 @@ func (w *worker) onCommand(c *protocol.Command) {
 	}
 }
 
-// onError logs a refusal; one that answers the sync in flight ends it,
-// one that answers a key entry is its answer, one that names a receipt
-// rejects it or holds it back.
+// onError logs a refusal; one that answers the sync in flight ends it —
+// to resume after a backoff, or to start over at once when the cloud says
+// so —, one that answers a key entry is its answer, one that names a
+// receipt rejects it or holds it back.
 func (w *worker) onError(e *protocol.Error) {
 	w.log.Warn("the cloud refused a message", "id", e.ID, "code", e.Code, "message", e.Message)
 	if w.keyRefused(e) || w.receiptRefused(e) {
 		return
 	}
-	if w.sync != nil && e.ID == w.sync.id {
+	switch {
+	case w.sync == nil || e.ID != w.sync.id:
+	case e.Code == protocol.CodeStartOver:
+		w.startOver(e)
+	default:
 		w.failSync(fmt.Errorf("%w: %s: %s", errSyncRefused, e.Code, e.Message))
 	}
 }

@@ -161,32 +161,154 @@ func TestSyncErrResetChangesMidway(t *testing.T) {
 	}
 }
 
-// A crash mid-sync loses nothing but the sync: the revision and the
-// entities are as before, and the next sync discards what was staged.
-func TestSyncCrashMidStaging(t *testing.T) {
+// A crash mid-sync loses nothing: the revision and the entities are as
+// before, and the restart's sync resumes from the page after the last one
+// staged, under an ID of its own — a late page of the old sync is not
+// mixed in.
+func TestSyncResumesAfterACrash(t *testing.T) {
 	h := newHarness(t)
 	h.sync(h.online(), 3, true, upsert("goods", "g1", `"price":1`))
 	h.down(&protocol.Command{Name: "sync"})
 	old := sentOne[*protocol.Sync](h)
 	h.down(&protocol.SyncReply{Header: protocol.Header{ID: old.ID}, Since: 3, To: 8, Items: []protocol.Item{
 		upsert("goods", "staged", `"price":9`), del("goods", "g1")}, Next: "p2"})
-	h.store.Close() // the crash
+	if next := sentOne[*protocol.Sync](h); next.Cursor != "p2" {
+		t.Fatalf("asked %+v, want page p2", next)
+	}
+	h.store.Close() // the crash, page p2 unanswered
 
 	h = openHarness(t, h.dir)
 	if h.rev() != 3 || len(h.bodies("goods")) != 1 || h.bodies("goods")["g1"] == "" {
 		t.Fatalf("after the crash: rev %d, goods %v; want revision 3 and g1 alone", h.rev(), h.bodies("goods"))
 	}
 	s := h.online()
-	if s.Since != 3 || s.ID == old.ID {
-		t.Fatalf("the restart's sync %+v, want a new sync since 3", s)
+	if s.Since != 3 || s.Cursor != "p2" || s.ID == old.ID {
+		t.Fatalf("the restart's sync %+v, want page p2 of a sync since 3 under a new ID", s)
 	}
-	// A late page of the old sync is not mixed in.
 	h.down(&protocol.SyncReply{Header: protocol.Header{ID: old.ID}, Since: 3, To: 8, Items: []protocol.Item{upsert("goods", "late", `"price":1`)}})
 	h.sentNothing()
 	h.sync(s, 8, false, upsert("goods", "g2", `"price":2`))
-	if g := h.bodies("goods"); len(g) != 2 || g["g1"] == "" || g["g2"] == "" {
-		t.Fatalf("goods %v: want g1 and g2 only — nothing of the old sync's staging", g)
+	if g := h.bodies("goods"); len(g) != 2 || g["staged"] == "" || g["g2"] == "" {
+		t.Fatalf("goods %v: want the staged page's and the last page's, g1 deleted, nothing of the late page", g)
 	}
+}
+
+// A sync cut by a lost connection, a silent cloud or a refusal resumes
+// from the page after the last one staged; the view it commits is exact.
+func TestSyncResumesAfterACut(t *testing.T) {
+	cuts := map[string]func(h *harness, s *protocol.Sync) *protocol.Sync{
+		"LinkDropped": func(h *harness, _ *protocol.Sync) *protocol.Sync {
+			h.w.disconnected()
+			return h.online()
+		},
+		"NoPageFor30s": func(h *harness, _ *protocol.Sync) *protocol.Sync {
+			h.clock = h.clock.Add(pageTimeout + time.Second)
+			h.w.tick() // gives the sync up
+			h.sentNothing()
+			h.clock = h.clock.Add(31 * time.Second) // past the backoff
+			h.w.tick()
+			return sentOne[*protocol.Sync](h)
+		},
+		"RateLimited": func(h *harness, s *protocol.Sync) *protocol.Sync {
+			h.down(&protocol.Error{Header: protocol.Header{ID: s.ID}, Code: "rate_limited", Message: "slow down"})
+			h.down(&protocol.Command{Name: "sync"})
+			h.sentNothing() // the backoff
+			h.clock = h.clock.Add(31 * time.Second)
+			h.w.tick()
+			return sentOne[*protocol.Sync](h)
+		},
+	}
+	for name, cut := range cuts {
+		t.Run(name, func(t *testing.T) {
+			h := newHarness(t)
+			first := h.online()
+			h.down(&protocol.SyncReply{Header: protocol.Header{ID: first.ID}, To: 5, Reset: true, Items: []protocol.Item{
+				upsert("goods", "g1", `"price":1`)}, Next: "s|5|goods/g1"})
+			second := sentOne[*protocol.Sync](h)
+			h.down(&protocol.SyncReply{Header: protocol.Header{ID: first.ID}, To: 5, Reset: true, Items: []protocol.Item{
+				upsert("goods", "g2", `"price":2`)}, Next: "s|5|goods/g2"})
+			third := sentOne[*protocol.Sync](h)
+			if second.Cursor != "s|5|goods/g1" || third.Cursor != "s|5|goods/g2" {
+				t.Fatalf("asked %q then %q, want each page's next", second.Cursor, third.Cursor)
+			}
+			resumed := cut(h, third)
+			if resumed.Since != 0 || resumed.Cursor != "s|5|goods/g2" || resumed.ID == first.ID {
+				t.Fatalf("after the cut: %+v, want page s|5|goods/g2 of a sync since 0 under a new ID", resumed)
+			}
+			if !strings.Contains(h.logs.String(), "msg=\"sync resumed\"") {
+				t.Fatalf("the resume was not logged:\n%s", h.logs)
+			}
+			h.sync(resumed, 5, true, upsert("goods", "g3", `"price":3`))
+			if g := h.bodies("goods"); h.rev() != 5 || len(g) != 3 || g["g1"] == "" || g["g2"] == "" || g["g3"] == "" {
+				t.Fatalf("rev %d, goods %v: want g1, g2 and g3 at 5", h.rev(), g)
+			}
+		})
+	}
+}
+
+// The cloud that cannot resume a cursor says start_over: the till drops
+// what it staged and asks again from the start at once, with no cursor.
+// A reset, too, starts over — and one cut short, even by a crash, is
+// resumed as a reset. A sync from another revision starts over.
+func TestSyncStartsOver(t *testing.T) {
+	staged := func(t *testing.T) (*harness, *protocol.Sync) {
+		h := newHarness(t)
+		h.sync(h.online(), 4, true, upsert("goods", "g0", `"price":1`))
+		h.down(&protocol.Command{Name: "sync"})
+		s := sentOne[*protocol.Sync](h)
+		h.down(&protocol.SyncReply{Header: protocol.Header{ID: s.ID}, Since: 4, To: 9, Items: []protocol.Item{
+			upsert("goods", "stale", `"price":1`)}, Next: "c|9|6"})
+		h.take()
+		h.w.disconnected()
+		return h, h.online()
+	}
+	t.Run("WhenTheCloudSaysSo", func(t *testing.T) {
+		h, resumed := staged(t)
+		if resumed.Cursor != "c|9|6" {
+			t.Fatalf("resumed at %q, want c|9|6", resumed.Cursor)
+		}
+		h.down(&protocol.Error{Header: protocol.Header{ID: resumed.ID}, Code: protocol.CodeStartOver, Message: "pruned"})
+		again := sentOne[*protocol.Sync](h)
+		if again.Since != 4 || again.Cursor != "" || again.ID == resumed.ID {
+			t.Fatalf("after start_over: %+v, want a new sync since 4 from its start, at once", again)
+		}
+		h.sync(again, 12, true, upsert("goods", "fresh", `"price":1`))
+		if g := h.bodies("goods"); len(g) != 1 || g["fresh"] == "" {
+			t.Fatalf("goods %v: want the fresh snapshot's alone, nothing staged before", g)
+		}
+	})
+	t.Run("OnAReset", func(t *testing.T) {
+		h, resumed := staged(t)
+		h.down(&protocol.Command{Name: "reset"})
+		reset := sentOne[*protocol.Sync](h)
+		if reset.Since != 0 || reset.Cursor != "" || reset.ID == resumed.ID {
+			t.Fatalf("on a reset: %+v, want a sync since 0 from its start", reset)
+		}
+		h.down(&protocol.SyncReply{Header: protocol.Header{ID: reset.ID}, To: 12, Reset: true, Items: []protocol.Item{
+			upsert("goods", "r1", `"price":1`)}, Next: "s|12|goods/r1"})
+		h.take()
+		h.store.Close() // a crash: the reset is wanted by no one in memory now
+		h = openHarness(t, h.dir)
+		again := h.online()
+		if h.rev() != 4 || again.Since != 0 || again.Cursor != "s|12|goods/r1" {
+			t.Fatalf("the reset cut short came back at %d as %+v, want it resumed since 0", h.rev(), again)
+		}
+		h.sync(again, 12, true, upsert("goods", "r2", `"price":1`))
+		if g := h.bodies("goods"); h.rev() != 12 || len(g) != 2 || g["r1"] == "" || g["r2"] == "" {
+			t.Fatalf("rev %d, goods %v: want the snapshot's r1 and r2 alone", h.rev(), g)
+		}
+	})
+	t.Run("FromAnotherRevision", func(t *testing.T) {
+		h, resumed := staged(t)
+		h.down(&protocol.Error{Header: protocol.Header{ID: resumed.ID}, Code: "internal", Message: "down"})
+		h.down(push(4, 5, upsert("goods", "pushed", `"price":1`))) // between syncs, a push moves the till
+		h.take()
+		h.clock = h.clock.Add(31 * time.Second)
+		h.w.want(false)
+		if s := sentOne[*protocol.Sync](h); s.Since != 5 || s.Cursor != "" {
+			t.Fatalf("a sync from revision 5: %+v, want it from its start — the staged pages began at 4", s)
+		}
+	})
 }
 
 func TestItemsGenericPerKind(t *testing.T) {

@@ -154,10 +154,17 @@ func startAgent(t *testing.T, dir string, args ...string) *agentProc {
 // waitLog waits until the agent has logged want at least n times.
 func (a *agentProc) waitLog(t *testing.T, want string, n int) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
+	a.waitLogWithin(t, want, n, 30*time.Second)
+}
+
+// waitLogWithin waits up to limit until the agent has logged want at least
+// n times.
+func (a *agentProc) waitLogWithin(t *testing.T, want string, n int, limit time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
 	for strings.Count(a.logs.String(), want) < n {
 		if time.Now().After(deadline) {
-			t.Fatalf("the agent did not log %s %d times within 30 s:\n%s", want, n, a.logs)
+			t.Fatalf("the agent did not log %s %d times within %v:\n%s", want, n, limit, a.logs)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

@@ -45,6 +45,12 @@ func (tl *till) run(t *testing.T) {
 	t.Helper()
 	tl.agentProc = startAgent(t, tl.dir, "--listen", "127.0.0.1:0")
 	tl.waitLog(t, "msg=synced", 1)
+	tl.openAPI(t)
+}
+
+// openAPI reads where the running agent's local API listens, and its token.
+func (tl *till) openAPI(t *testing.T) {
+	t.Helper()
 	m := apiLine.FindStringSubmatch(tl.logs.String())
 	if m == nil {
 		t.Fatalf("the agent did not log its local API address:\n%s", tl.logs)

@@ -4,6 +4,7 @@ import (
 	"sync"
 
 	"mypos/changelog"
+	"mypos/protocol"
 )
 
 // session is fleet's state for one device connected to this node. Its
@@ -35,6 +36,20 @@ type session struct {
 	fromHello bool
 	// pageRows is how many rows the device's last full sync page took.
 	pageRows int
+	// serving is the sync being served: its request ID and the cursor of
+	// the page it is due next. Asking for exactly that page is paced by
+	// the cloud — the cursor is handed out one page at a time — and
+	// spends no uplink budget (see Fleet.paced).
+	serving servedSync
+}
+
+// servedSync is a sync in progress: the ID it was asked under and the
+// cursor the cloud handed out with its last page.
+type servedSync struct{ id, next string }
+
+// due reports whether msg asks for the page the session handed out.
+func (s *session) due(msg *protocol.Sync) bool {
+	return msg.Cursor != "" && msg.ID == s.serving.id && msg.Cursor == s.serving.next
 }
 
 // readAhead is how many rows a sync page reads at a time: about as many as

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"sync"
 
-	"mypos"
 	"mypos/changelog"
 	"mypos/protocol"
 )
@@ -84,6 +83,9 @@ func (f *Fleet) session(ctx context.Context, deviceID string) (*session, error) 
 
 // sync answers one page of a device's sync. The first page fixes the
 // revision the sync reaches; pushes wait until the last page is sent.
+// Each page hands out the next one's cursor, which the session remembers:
+// asking for it is the paced continuation (see paced); any other cursor is
+// a resumed sync, checked before it is served (see resumedCursor).
 func (f *Fleet) sync(ctx context.Context, deviceID string, msg *protocol.Sync) error {
 	s, err := f.session(ctx, deviceID)
 	if err != nil {
@@ -102,8 +104,10 @@ func (f *Fleet) sync(ctx context.Context, deviceID string, msg *protocol.Sync) e
 	if err := f.publishLocked(s, data); err != nil {
 		return err
 	}
+	s.serving = servedSync{id: msg.ID, next: next}
 	s.syncing = next != ""
 	if !s.syncing {
+		s.serving = servedSync{}
 		s.lastSent = cur.to
 		if head, _ := f.heads.get(s.companyID); head > s.lastSent {
 			f.follower.notify(s.companyID, head) // commits made during the sync go out now
@@ -112,34 +116,63 @@ func (f *Fleet) sync(ctx context.Context, deviceID string, msg *protocol.Sync) e
 	return nil
 }
 
+// paced reports whether msg is the continuation of the sync the device's
+// session is serving: the same request asking for the cursor the cloud
+// handed out with its last page. Such a request is paced by the cloud —
+// one page in flight, the next sent when asked — so it does not spend the
+// uplink budget: a 200,000-goods catalog reaches a till as surely as 20
+// goods. A replayed or foreign cursor, a first page, a resumed sync all
+// spend it as any message does.
+func (f *Fleet) paced(deviceID string, msg protocol.Message) bool {
+	m, ok := msg.(*protocol.Sync)
+	if !ok || m.Cursor == "" {
+		return false
+	}
+	s := f.sessions.get(deviceID)
+	if s == nil {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.due(m)
+}
+
 func (f *Fleet) cursorFor(ctx context.Context, s *session, msg *protocol.Sync) (syncCursor, error) {
+	if s.due(msg) {
+		return parseCursor(msg.Cursor) // the session's own: it parses
+	}
 	if msg.Cursor != "" {
-		cur, err := parseCursor(msg.Cursor)
-		if err != nil {
-			return cur, mypos.Invalid("cursor", "%v", err)
-		}
-		return cur, nil
+		return f.resumedCursor(ctx, s, msg)
 	}
 	if head, ok := f.heads.get(s.companyID); ok && head == msg.Since && !s.fromHello {
 		return syncCursor{to: head, after: itoa(head)}, nil // at the head already: no query
 	}
-	// A sync reads the log anyway: take the head from it, not from the
-	// cache, which lags by the notifications still in flight. Then the
-	// device's store, from the database: a move made while a previous sync
-	// was paging is known there, and a move made after the head is read
-	// both here and, later, by the follower, which then finds the device
-	// already where the move puts it.
-	head, err := f.changes.Head(ctx, s.companyID)
+	head, err := f.placeSync(ctx, s)
 	if err != nil {
 		return syncCursor{}, err
+	}
+	return f.firstCursor(ctx, s, msg.Since, head, false)
+}
+
+// placeSync reads the company's head and then the device's store into the
+// session, for a sync that starts or resumes. A sync reads the log anyway:
+// the head comes from it, not from the cache, which lags by the
+// notifications still in flight. The store comes from the database: a move
+// made while a previous sync was paging is known there, and a move made
+// after the head is read both here and, later, by the follower, which then
+// finds the device already where the move puts it.
+func (f *Fleet) placeSync(ctx context.Context, s *session) (int64, error) {
+	head, err := f.changes.Head(ctx, s.companyID)
+	if err != nil {
+		return 0, err
 	}
 	loc, err := f.devices.Locate(ctx, s.deviceID)
 	if err != nil {
-		return syncCursor{}, err
+		return 0, err
 	}
 	s.view.StoreID, s.fromHello = loc.StoreID, false
 	f.heads.raise(s.companyID, head)
-	return f.firstCursor(ctx, s, msg.Since, head, false)
+	return head, nil
 }
 
 // ack records what the device applied; the acknowledged revision is where

@@ -100,6 +100,13 @@ type SyncReply struct {
 	Next  string `json:"next,omitempty"`
 }
 
+// CodeStartOver is the code of an Error that refuses a Sync's cursor the
+// cloud cannot continue exactly (the changes after it were pruned, the
+// terminal moved to another store, or no cursor of this cloud): the
+// terminal discards the pages it staged and syncs again without a cursor.
+// Any other refusal of a sync leaves the staged pages to resume from.
+const CodeStartOver = "start_over"
+
 // Outcomes of a key entry.
 const (
 	LicenseActivated = "activated"  // the key now licenses this terminal
