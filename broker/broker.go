@@ -16,6 +16,7 @@ import (
 
 	mqtt "github.com/mochi-mqtt/server/v2"
 	"github.com/mochi-mqtt/server/v2/listeners"
+	"github.com/mochi-mqtt/server/v2/packets"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -202,6 +203,9 @@ func (b *Broker) Close() error {
 	}
 	b.closed = true
 	b.ready.Store(false) // before the slow part: /readyz must fail while draining
+	// Each listener closes its clients once; closing them here first with
+	// closeListenerClients leaves mochi's Close none to close its way.
+	b.server.Listeners.CloseAll(b.closeListenerClients)
 	err := b.server.Close()
 	if b.started {
 		close(b.stop) // after the clients are gone: the last count is final
@@ -211,6 +215,18 @@ func (b *Broker) Close() error {
 		return fmt.Errorf("broker: close: %w", err)
 	}
 	return nil
+}
+
+// closeListenerClients disconnects a listener's clients, as mochi's Close
+// would, but listing them under one read lock: mochi's GetByListener takes
+// the clients' read lock twice, and a client leaving in between queues a
+// writer that the second waits behind for ever (mochi-mqtt/server#488).
+func (b *Broker) closeListenerClients(listener string) {
+	for _, cl := range b.server.Clients.GetAll() {
+		if cl.Net.Listener == listener && !cl.Closed() {
+			_ = b.server.DisconnectClient(cl, packets.ErrServerShuttingDown) // a client gone already is what we want
+		}
+	}
 }
 
 // Ready reports whether the broker is serving: true between Start and Close.
