@@ -219,7 +219,7 @@ func TestReceiptAmountLimit(t *testing.T) {
 	if !errors.Is(err, protocol.ErrOverLimit) || !errors.As(err, &le) || le.Line != 2 {
 		t.Fatalf("a kopeck over the limit, discounted to nothing: err=%v, want ErrOverLimit at line 2", err)
 	}
-	if _, err := protocol.Total(protocol.Receipt{Lines: []protocol.Line{withDiscount(half, amount(protocol.MaxReceiptAmount + 1))}}); err == nil {
+	if _, err := protocol.Total(protocol.Receipt{Lines: []protocol.Line{withDiscount(half, amount(protocol.MaxReceiptAmount+1))}}); err == nil {
 		t.Fatal("an amount discount over the limit was accepted")
 	}
 }
