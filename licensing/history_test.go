@@ -1,0 +1,71 @@
+package licensing_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"mypos"
+)
+
+// HeldAt answers by the ledger's history, not by the facts now: a device
+// held a license from the document that put one on it to the one that
+// took it off — a move to another device, a release —, a displacing
+// assignment keeps it licensed throughout, and a moment within the slack
+// of an edge counts as licensed. A device never licensed never held one.
+func TestHeldAt(t *testing.T) {
+	f := newFixture(t)
+	partner, company := f.partner(t), f.company(t)
+	f.link(t, company, partner)
+	d1, d2 := f.device(t, company), f.device(t, company)
+	l, m, n := f.atCompany(t, partner, company), f.atCompany(t, partner, company), f.atCompany(t, partner, company)
+
+	t0 := time.Date(2026, 3, 8, 9, 0, 0, 0, time.UTC)
+	at := func(h int) time.Time { return t0.Add(time.Duration(h) * time.Hour) }
+	clock := t0
+	f.db.Now = func() time.Time { return clock }
+	step := func(h int, what string, op func() error) {
+		t.Helper()
+		clock = at(h)
+		if err := op(); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	assign := func(license, device string) func() error {
+		return func() error { _, err := f.lic.Assign(company, license, device); return err }
+	}
+	step(1, "assign l to d1", assign(l, d1))
+	step(2, "move l to d2", func() error { _, err := f.lic.Move(company, l, d2); return err })
+	step(3, "release l", func() error { _, err := f.lic.Release(company, l); return err })
+	step(4, "assign m to d2", assign(m, d2))
+	step(5, "assign n to d2, displacing m", assign(n, d2))
+
+	minute := time.Minute
+	never := mypos.NewID()
+	asked := map[string][]time.Time{
+		d1:    {at(1).Add(-minute), at(1).Add(minute), at(2).Add(-minute), at(2).Add(2 * minute), at(2).Add(30 * time.Second), at(9)},
+		d2:    {at(2).Add(-2 * minute), at(2).Add(minute), at(3).Add(2 * minute), at(4).Add(minute), at(5), at(5).Add(minute), at(9)},
+		never: {at(2)},
+	}
+	want := map[string][]bool{
+		// Before its first license (the slack is a minute: the edge itself counts), on it, moved away (30 s after is within the slack).
+		d1: {true, true, true, false, true, false},
+		// Not yet, then from the move, not after the release, again from m, through n displacing m.
+		d2:    {false, true, false, true, true, true, true},
+		never: {false},
+	}
+	got, err := f.lic.HeldAt(context.Background(), asked, minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, w := range want {
+		if !slices.Equal(got[id], w) {
+			t.Errorf("device %s: held %v, want %v", id, got[id], w)
+		}
+	}
+	// With no slack, a minute before the first license is before it.
+	if got, err := f.lic.HeldAt(context.Background(), map[string][]time.Time{d1: {at(1).Add(-minute)}}, 0); err != nil || got[d1][0] {
+		t.Fatalf("before the first license without slack: %v, %v", got, err)
+	}
+}
