@@ -6,7 +6,14 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"mypos"
+	"mypos/account"
+	"mypos/changelog"
+	"mypos/device"
+	"mypos/licensing"
+	"mypos/store/storetest"
 )
 
 // HeldAt answers by the ledger's history, not by the facts now: a device
@@ -67,5 +74,37 @@ func TestHeldAt(t *testing.T) {
 	// With no slack, a minute before the first license is before it.
 	if got, err := f.lic.HeldAt(context.Background(), map[string][]time.Time{d1: {at(1).Add(-minute)}}, 0); err != nil || got[d1][0] {
 		t.Fatalf("before the first license without slack: %v, %v", got, err)
+	}
+}
+
+// A database at version 1 upgrades to the lines indexed by device, and
+// the history of the documents written before answers as it did.
+func TestSchemaUpgradeHistoryByDevice(t *testing.T) {
+	db := storetest.Open(t, account.Schema, changelog.Schema, device.Schema)
+	if err := db.MigrateTo(context.Background(), licensing.Schema, 1); err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{db: db, changes: changelog.New(db), accounts: account.NewService(db, account.Options{HashCost: bcrypt.MinCost})}
+	f.devices = device.NewService(db, f.changes, device.Options{})
+	f.lic = licensing.NewService(db, f.changes, f.accounts, f.devices, licensing.Options{})
+	o, err := f.accounts.CreateOwner(context.Background(), "owner@mypos.test", "owner-password")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.owner = as(o)
+	partner, company := f.partner(t), f.company(t)
+	f.link(t, company, partner)
+	dev := f.device(t, company)
+	f.onDevice(t, partner, company, dev)
+
+	if err := db.Migrate(context.Background(), licensing.Schema); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := db.SchemaVersion(context.Background(), "licensing"); err != nil || v != len(licensing.Schema.Migrations) {
+		t.Fatalf("version %d, %v", v, err)
+	}
+	got, err := f.lic.HeldAt(context.Background(), map[string][]time.Time{dev: {time.Now()}}, 0)
+	if err != nil || !got[dev][0] {
+		t.Fatalf("held now: %v, %v", got, err)
 	}
 }
