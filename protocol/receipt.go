@@ -12,8 +12,8 @@ import (
 // 9 223 372 036 854 775 807 kopecks (9.2 × 10^18, 92 quadrillion ₽):
 //
 //   - a line is at most MaxPrice × MaxQuantity / 1000 = 10^9 × 10^8 / 10^3
-//     = 10^14 kopecks, computed in 128 bits; a receipt of MaxLines such
-//     lines sums to 10^17 before it is refused, so Total never overflows;
+//     = 10^14 kopecks, computed in 128 bits, and MaxLines of them 10^17: no
+//     sum inside Total can overflow;
 //   - a receipt comes to at most MaxReceiptAmount = 10^10 kopecks before
 //     its discounts, so its total, discount and VAT — and the payment, which
 //     is its total — are each at most that;

@@ -81,21 +81,28 @@ func (w *World) Shop(tb testing.TB) (context.Context, Seller) {
 // Seller makes a cashier, two goods and a discount of the company.
 func (w *World) Seller(tb testing.TB, company context.Context) Seller {
 	tb.Helper()
-	c, err := w.Office.CreateCashier(company, backoffice.CashierInput{Name: "Ольга", PIN: "1234", Role: backoffice.RoleCashier})
+	return NewSeller(tb, w.Office, company)
+}
+
+// NewSeller makes a cashier, two goods and a discount of the company in
+// the backoffice.
+func NewSeller(tb testing.TB, office *backoffice.Service, company context.Context) Seller {
+	tb.Helper()
+	c, err := office.CreateCashier(company, backoffice.CashierInput{Name: "Ольга", PIN: "1234", Role: backoffice.RoleCashier})
 	if err != nil {
 		tb.Fatal(err)
 	}
 	s := Seller{CashierID: c.ID}
 	for i := range 2 {
 		price := int64(5990)
-		g, err := w.Office.CreateGoods(company, backoffice.GoodsInput{Code: mypos.NewID()[28:] + fmt.Sprint(i), Name: "Товар",
+		g, err := office.CreateGoods(company, backoffice.GoodsInput{Code: mypos.NewID()[28:] + fmt.Sprint(i), Name: "Товар",
 			Price: &price, Unit: "piece", VAT: "22"})
 		if err != nil {
 			tb.Fatal(err)
 		}
 		s.GoodsIDs = append(s.GoodsIDs, g.ID)
 	}
-	d, err := w.Office.CreateDiscount(company, backoffice.DiscountInput{Name: "Скидка", Kind: "percent", Value: 500, Target: "all", AllStores: true})
+	d, err := office.CreateDiscount(company, backoffice.DiscountInput{Name: "Скидка", Kind: "percent", Value: 500, Target: "all", AllStores: true})
 	if err != nil {
 		tb.Fatal(err)
 	}
