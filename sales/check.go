@@ -24,9 +24,12 @@ type Licenses interface {
 }
 
 // Checks are what the ingester checks receipts against that other packages
-// keep, each asked once a batch, never once a receipt: at 20 000 receipts a
-// second, a query a receipt would be the bottleneck. A nil field skips its
-// check — tests of other concerns leave them out; serve sets both.
+// keep, asked at most once a batch, never once a receipt: at 20 000
+// receipts a second, a query a receipt would be the bottleneck. Owners are
+// asked only of IDs the ingester has not met yet (see owners); Licenses
+// once every batch, so a license document written on any node counts from
+// the next batch on. A nil field skips its check — tests of other concerns
+// leave them out; serve sets both.
 type Checks struct {
 	Owners   Owners
 	Licenses Licenses
@@ -61,9 +64,10 @@ func fill(errs []error, err error) []error {
 	return errs
 }
 
-// checkOwners looks up the batch's cashiers, goods and discounts, a query
-// of each kind for the whole batch, and refuses each receipt that names
-// one another company has or nobody ever had.
+// checkOwners looks up whose the batch's cashiers, goods and discounts
+// are — those it does not remember, a query of each kind for the whole
+// batch — and refuses each receipt that names one another company has or
+// nobody ever had.
 func (g *Ingester) checkOwners(ctx context.Context, rows []*row, errs []error) error {
 	if g.checks.Owners == nil {
 		return nil
@@ -74,15 +78,15 @@ func (g *Ingester) checkOwners(ctx context.Context, rows []*row, errs []error) e
 		goods = append(goods, r.goods...)
 		discounts = append(discounts, r.discounts...)
 	}
-	cashierOf, err := g.checks.Owners.CashierOwners(ctx, distinct(cashiers))
+	cashierOf, err := g.owners.cashiers.of(ctx, cashiers, g.checks.Owners.CashierOwners)
 	if err != nil {
 		return err
 	}
-	goodsOf, err := g.checks.Owners.GoodsOwners(ctx, distinct(goods))
+	goodsOf, err := g.owners.goods.of(ctx, goods, g.checks.Owners.GoodsOwners)
 	if err != nil {
 		return err
 	}
-	discountOf, err := g.checks.Owners.DiscountOwners(ctx, distinct(discounts))
+	discountOf, err := g.owners.discounts.of(ctx, discounts, g.checks.Owners.DiscountOwners)
 	if err != nil {
 		return err
 	}
@@ -90,6 +94,54 @@ func (g *Ingester) checkOwners(ctx context.Context, rows []*row, errs []error) e
 		errs[i] = r.owned(cashierOf, goodsOf, discountOf)
 	}
 	return nil
+}
+
+// owners remembers whose the cashiers, goods and discounts looked up are.
+// An ID never changes company, and one deleted keeps its company
+// (backoffice remembers it), so what is remembered is never stale, on any
+// node, and most batches need no lookup at all. An ID nobody has is not
+// remembered: it may be created in a moment. Only the goroutine that
+// checks batches uses it.
+type owners struct {
+	cashiers, goods, discounts ownerMemo
+}
+
+// ownerMemo is one kind's memory, emptied when it reaches ownersRemembered.
+type ownerMemo map[string]string
+
+// ownersRemembered bounds each kind's memory: some 10 MB in all.
+const ownersRemembered = 1 << 16
+
+// of returns the owners of ids, asking lookup for those it does not
+// remember, in one call.
+func (m *ownerMemo) of(ctx context.Context, ids []string, lookup func(context.Context, []string) (map[string]string, error)) (map[string]string, error) {
+	if *m == nil {
+		*m = make(ownerMemo)
+	}
+	out := make(map[string]string, len(ids))
+	var unknown []string
+	for _, id := range distinct(ids) {
+		if company, ok := (*m)[id]; ok {
+			out[id] = company
+		} else {
+			unknown = append(unknown, id)
+		}
+	}
+	if len(unknown) == 0 {
+		return out, nil
+	}
+	found, err := lookup(ctx, unknown)
+	if err != nil {
+		return nil, err
+	}
+	if len(*m)+len(found) > ownersRemembered {
+		*m = make(ownerMemo)
+	}
+	for id, company := range found {
+		out[id] = company
+		(*m)[id] = company
+	}
+	return out, nil
 }
 
 // owned refuses a receipt naming what is not its company's.

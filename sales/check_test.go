@@ -2,6 +2,7 @@ package sales
 
 import (
 	"context"
+	"fmt"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -129,6 +130,49 @@ func TestIngestChecksWhoseItIs(t *testing.T) {
 	l := f.lookups
 	if c, g, d, h := l.cashiers.Load(), l.goods.Load(), l.discounts.Load(), l.licenses.Load(); c != 1 || g != 1 || d != 1 || h != 1 {
 		t.Fatalf("lookups: %d cashiers, %d goods, %d discounts, %d licenses; want one of each for the batch", c, g, d, h)
+	}
+	// A batch of what the ingester has met asks only the ledger; one of
+	// another company's still is refused.
+	again := []<-chan Outcome{f.submit(incoming(companyID, dev, "", sell(mine))), f.submit(incoming(companyID, dev, "", tests[2].sale))}
+	if o := wait(t, again[0]); o.Err != nil {
+		t.Fatalf("mine again: %+v", o)
+	}
+	if o := wait(t, again[1]); mypos.ErrorField(o.Err) != "cashier_id" {
+		t.Fatalf("their cashier again: %+v", o)
+	}
+	if c, g, d, h := l.cashiers.Load(), l.goods.Load(), l.discounts.Load(), l.licenses.Load(); c != 1 || g != 1 || d != 1 || h != 2 {
+		t.Fatalf("lookups after a batch of known IDs: %d cashiers, %d goods, %d discounts, %d licenses; want 1, 1, 1, 2", c, g, d, h)
+	}
+}
+
+// The memory of owners keeps what was found, forgets nothing it was told
+// within its bound, and starts over past it rather than grow.
+func TestOwnerMemo(t *testing.T) {
+	var m ownerMemo
+	asked := 0
+	lookup := func(_ context.Context, ids []string) (map[string]string, error) {
+		asked += len(ids)
+		out := map[string]string{}
+		for _, id := range ids {
+			if id != "nobody's" {
+				out[id] = "company of " + id
+			}
+		}
+		return out, nil
+	}
+	got, err := m.of(context.Background(), []string{"a", "b", "a", "nobody's"}, lookup)
+	if err != nil || len(got) != 2 || got["a"] != "company of a" || asked != 3 {
+		t.Fatalf("first: %v, %v, asked %d", got, err, asked)
+	}
+	if got, _ := m.of(context.Background(), []string{"b", "nobody's"}, lookup); got["b"] != "company of b" || asked != 4 {
+		t.Fatalf("again: %v, asked %d; want b remembered, nobody's asked again", got, asked)
+	}
+	many := make([]string, ownersRemembered)
+	for i := range many {
+		many[i] = fmt.Sprint(i)
+	}
+	if _, err := m.of(context.Background(), many, lookup); err != nil || len(m) > ownersRemembered {
+		t.Fatalf("past the bound: %d remembered, %v", len(m), err)
 	}
 }
 

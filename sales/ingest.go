@@ -34,6 +34,7 @@ type IngestOptions struct {
 type Ingester struct {
 	svc    *Service
 	checks Checks
+	owners owners // whose IDs are, as the checks found them
 	opts   IngestOptions
 	log    *slog.Logger
 
