@@ -16,7 +16,8 @@ import (
 // not allowed here (422 unknown_cashier), goods or discounts the store
 // does not hold or that do not apply (422 unknown_goods, bad_goods,
 // bad_discount), a total that is not what the front displayed (422
-// total_mismatch), an upload over the message limit (413 too_large).
+// total_mismatch), a sale over protocol.MaxReceiptAmount (422 over_limit),
+// an upload over the message limit (413 too_large).
 func buildReceipt(c *catalog, req *SaleRequest, id string, number int64, at time.Time) (*receiptRecord, error) {
 	if !c.licensed() {
 		return nil, deny(http.StatusForbidden, "license_required", "this till has no license: it does not register receipts until one is entered (mypos-agent license enter KEY)")
@@ -127,7 +128,8 @@ func computeSale(sale *protocol.Sale, stated *int64) (protocol.Totals, error) {
 
 // lineRefusal says what is wrong with a line: its quantity or a sum is
 // the front's to fix (400); a price, unit or VAT rate the store holds is
-// the catalog's (422 bad_goods); a discount's value, the discount's.
+// the catalog's (422 bad_goods); a discount's value, the discount's; a
+// receipt over the limit of one receipt is to be split (422 over_limit).
 func lineRefusal(sale *protocol.Sale, err error) error {
 	var le *protocol.LineError
 	if !errors.As(err, &le) || le.Line >= len(sale.Lines) {
@@ -139,6 +141,8 @@ func lineRefusal(sale *protocol.Sale, err error) error {
 		return deny(http.StatusUnprocessableEntity, "bad_goods", "%s; the goods is set up wrong in the cabinet", msg)
 	case "discount":
 		return deny(http.StatusUnprocessableEntity, "bad_discount", "%s", msg)
+	case "total":
+		return deny(http.StatusUnprocessableEntity, "over_limit", "%s", msg)
 	}
 	return badRequest("%s", msg)
 }

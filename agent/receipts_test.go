@@ -92,6 +92,8 @@ func TestSellRefusals(t *testing.T) {
 		{"ErrDiscountOff", `{"cashier_id":"anna","payment":"cash","lines":[{"goods_id":"bread","quantity":1000,"discount_id":"off"}]}`, 422, "bad_discount", "switched off"},
 		{"ErrDiscountHours", `{"cashier_id":"anna","payment":"cash","lines":[{"goods_id":"bread","quantity":1000,"discount_id":"late"}]}`, 422, "bad_discount", "23:59"},
 		{"ErrTotalMismatch", `{"cashier_id":"anna","payment":"cash","lines":[{"goods_id":"bread","quantity":2000}],"total":10000}`, 422, "total_mismatch", "9000 kopecks (90.00 ₽)"},
+		// 100 000 kg of cheese at 1 000 ₽ is the limit of one receipt; a loaf more is over it.
+		{"ErrOverLimit", `{"cashier_id":"anna","payment":"cash","lines":[{"goods_id":"cheese","quantity":100000000},{"goods_id":"bread","quantity":1000}]}`, 422, "over_limit", "line 2 (Хлеб): total: the receipt comes to more than 100 000 000 ₽ before discounts: split it"},
 		{"ErrTooLargeUpload", `{"cashier_id":"anna","payment":"cash","lines":[` + strings.TrimSuffix(many, ",") + `]}`, 413, "too_large", "split"},
 		{"ErrTooLargeBody", `{"cashier_id":"anna","payment":"cash","lines":[` + strings.Repeat(many, 20) + `{}]}`, 413, "too_large", "split"},
 		{"ErrWholePieces", `{"cashier_id":"anna","payment":"cash","lines":[{"goods_id":"bread","quantity":1500}]}`, 400, "bad_request", "whole"},

@@ -173,6 +173,9 @@ func (s *Service) DeleteCashier(ctx context.Context, id string) error {
 		if err := s.db.Conn(ctx).Delete(c).Error; err != nil {
 			return err
 		}
+		if err := s.remember(ctx, deletedCashier, c.ID, companyID); err != nil {
+			return err
+		}
 		_, err = s.changes.Append(ctx, companyID, changelog.Entry{
 			Kind: "cashier", Entity: c.ID, Op: changelog.OpDelete, Scope: changelog.Devices(c.DeviceIDs...),
 		})

@@ -177,6 +177,9 @@ func (s *Service) DeleteDiscount(ctx context.Context, id string) error {
 		if err := s.db.Conn(ctx).Delete(d).Error; err != nil {
 			return err
 		}
+		if err := s.remember(ctx, deletedDiscount, d.ID, companyID); err != nil {
+			return err
+		}
 		return s.routeDiscount(ctx, d, reachOf(d), nil)
 	})
 }

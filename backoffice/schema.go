@@ -11,6 +11,12 @@ import "mypos/store"
 // goes with it. name_key is the name lower-cased in Go, for search.
 // cashier_devices.device_id does not reference devices: that table is the
 // device package's, and the service checks ownership through it instead.
+//
+// Version 3 remembers whose the cashiers and discounts deleted outright
+// were (deleted_ids), so a receipt a till sold offline before it heard of
+// a deletion is still the company's (see Owners). It starts with the
+// deletions the changelog still holds; a discount whose stores changed
+// appears there too, harmlessly: its company is the same.
 var Schema = store.Schema{Component: "backoffice", Migrations: []store.Migration{
 	{Version: 1, Name: "stores and cashiers", Up: store.SQL(`
 CREATE TABLE stores (
@@ -43,4 +49,16 @@ CREATE TABLE cashier_devices (
 		`CREATE INDEX cashier_devices_device ON cashier_devices (device_id)`,
 	)},
 	{Version: 2, Name: "goods, groups, store prices and discounts", Up: store.SQL(catalogTables...)},
+	{Version: 3, Name: "deleted cashiers and discounts", Up: store.SQL(`
+CREATE TABLE deleted_ids (
+	id {uuid} PRIMARY KEY,
+	kind TEXT NOT NULL,
+	company_id {uuid} NOT NULL,
+	deleted_at {time} NOT NULL
+)`, `
+INSERT INTO deleted_ids (id, kind, company_id, deleted_at)
+SELECT CAST(substr(entity, 1, 36) AS {uuid}), kind, company_id, MAX(created_at) FROM changes
+WHERE op = 'delete' AND kind IN ('cashier', 'discount')
+GROUP BY substr(entity, 1, 36), kind, company_id`,
+	)},
 }}

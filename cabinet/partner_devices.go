@@ -10,6 +10,7 @@ import (
 	"mypos"
 	"mypos/device"
 	"mypos/licensing"
+	"mypos/sales"
 	"mypos/store"
 )
 
@@ -27,10 +28,13 @@ func (s *Server) devicesByKind(c *fiber.Ctx) error {
 }
 
 // partnerDevice is a client's device as its partner sees it: online or
-// not, and the license it carries (no key: the partner holds it no more).
+// not, the license it carries (no key: the partner holds it no more), and
+// what it sold without a license — a till selling without one is the
+// dealer's business — or null when it never did.
 type partnerDevice struct {
 	deviceView
-	License *deviceLicenseView `json:"license"`
+	License    *deviceLicenseView `json:"license"`
+	Unlicensed *sales.Unlicensed  `json:"unlicensed_receipts"`
 }
 
 type deviceLicenseView struct {
@@ -63,7 +67,14 @@ func (s *Server) partnerDevices(ctx context.Context, companyID string, p store.L
 	if err != nil {
 		return nil, "", err
 	}
-	return s.withLicenses(ctx, views, next)
+	out, err := s.withLicenses(ctx, views)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := s.withUnlicensed(ctx, out); err != nil {
+		return nil, "", err
+	}
+	return out, next, nil
 }
 
 // clientDevices merges one page of each client's devices into one page.
@@ -93,7 +104,7 @@ func (s *Server) clientDevices(ctx context.Context, clients []string, p store.Li
 }
 
 // withLicenses adds to each device the license it carries.
-func (s *Server) withLicenses(ctx context.Context, views []deviceView, next string) ([]partnerDevice, string, error) {
+func (s *Server) withLicenses(ctx context.Context, views []deviceView) ([]partnerDevice, error) {
 	ids := make([]string, len(views))
 	for i := range views {
 		ids[i] = views[i].ID
@@ -102,7 +113,7 @@ func (s *Server) withLicenses(ctx context.Context, views []deviceView, next stri
 	if s.cfg.Licensing != nil {
 		var err error
 		if on, err = s.cfg.Licensing.OnDevices(ctx, ids); err != nil {
-			return nil, "", err
+			return nil, err
 		}
 	}
 	out := make([]partnerDevice, len(views))
@@ -112,5 +123,26 @@ func (s *Server) withLicenses(ctx context.Context, views []deviceView, next stri
 			out[i].License = &deviceLicenseView{ID: l.ID, Sealed: l.Sealed, State: l.State}
 		}
 	}
-	return out, next, nil
+	return out, nil
+}
+
+// withUnlicensed adds to each device what it sold without a license.
+func (s *Server) withUnlicensed(ctx context.Context, devices []partnerDevice) error {
+	if s.cfg.Sales == nil || len(devices) == 0 {
+		return nil
+	}
+	ids := make([]string, len(devices))
+	for i := range devices {
+		ids[i] = devices[i].ID
+	}
+	sold, err := s.cfg.Sales.UnlicensedOn(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i := range devices {
+		if u, ok := sold[devices[i].ID]; ok {
+			devices[i].Unlicensed = &u
+		}
+	}
+	return nil
 }

@@ -2,6 +2,7 @@ package cabinet
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"mypos"
 	"mypos/protocol"
 	"mypos/sales"
 )
@@ -20,10 +22,15 @@ const receiptsPageSize = 50
 // receiptsView is the «Чеки» page: one day of the company's sales, its
 // sums by store and cashier, and its receipts a page at a time.
 type receiptsView struct {
-	Day               string
-	Summary           []sumLine
-	Totals            sumLine
-	Receipts          []receiptLine
+	Day      string
+	Summary  []sumLine
+	Totals   sumLine
+	Receipts []receiptLine
+	// SumsTooLarge says why the day has no sums: its receipts add up past
+	// what a report holds (sales.ErrSumTooLarge); the receipts still show.
+	SumsTooLarge string
+	// Unlicensed says some receipt of the page was sold without a license.
+	Unlicensed        bool
 	FirstURL, NextURL string
 }
 
@@ -38,11 +45,14 @@ type receiptLine struct {
 	Time, Device, Store, Cashier, Payment, Total string
 	Number                                       int64
 	Lines                                        int
+	Unlicensed                                   bool
 }
 
 // companyReceipts shows a day of receipts: ?day=YYYY-MM-DD, by default the
 // day of the newest receipt — the tills' local days, as the summary counts
-// them. The services refuse anyone but a company.
+// them —, those sold without a license marked. A day whose sums a report
+// cannot hold shows its receipts and says so. The services refuse anyone
+// but a company.
 func (s *Server) companyReceipts(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	day, err := s.receiptsDay(ctx, c.Query("day"))
@@ -54,20 +64,16 @@ func (s *Server) companyReceipts(c *fiber.Ctx) error {
 		return err
 	}
 	sum, err := s.cfg.Sales.Summary(ctx, day, day)
-	if err != nil {
-		return err
-	}
 	n := s.newNames(ctx)
-	v := receiptsView{Day: day, Totals: sumLine{Receipts: sum.Totals.Receipts, Total: rub(sum.Totals.Total),
-		Discount: rub(sum.Totals.Discount), VAT: rub(sum.Totals.VAT)}}
-	for _, r := range sum.Items {
-		v.Summary = append(v.Summary, sumLine{Store: n.store(r.StoreID), Cashier: n.cashier(r.CashierID),
-			Receipts: r.Receipts, Total: rub(r.Total), Discount: rub(r.Discount), VAT: rub(r.VAT)})
+	v := receiptsView{Day: day}
+	if err := v.sums(n, sum, err); err != nil {
+		return err
 	}
 	for _, r := range items {
 		v.Receipts = append(v.Receipts, receiptLine{Time: r.Local().Format("15:04:05"), Number: r.Number, Lines: r.Lines,
 			Device: n.device(r.DeviceID), Store: n.store(r.StoreID), Cashier: n.cashier(r.CashierID),
-			Payment: paymentNames[r.Payment], Total: rub(r.Total)})
+			Payment: paymentNames[r.Payment], Total: rub(r.Total), Unlicensed: r.Unlicensed})
+		v.Unlicensed = v.Unlicensed || r.Unlicensed
 	}
 	if c.Query("cursor") != "" {
 		v.FirstURL = receiptsURL(day, "")
@@ -76,6 +82,25 @@ func (s *Server) companyReceipts(c *fiber.Ctx) error {
 		v.NextURL = receiptsURL(day, next)
 	}
 	return s.render(c, http.StatusOK, "company_receipts", page{Data: v})
+}
+
+// sums shows a day's summary — or, for a day whose receipts sum past what
+// a report holds, says why it has none.
+func (v *receiptsView) sums(n *names, sum *sales.Summary, err error) error {
+	switch {
+	case errors.Is(err, sales.ErrSumTooLarge):
+		v.SumsTooLarge = mypos.ErrorMessage(err)
+		return nil
+	case err != nil:
+		return err
+	}
+	v.Totals = sumLine{Receipts: sum.Totals.Receipts, Total: rub(sum.Totals.Total),
+		Discount: rub(sum.Totals.Discount), VAT: rub(sum.Totals.VAT)}
+	for _, r := range sum.Items {
+		v.Summary = append(v.Summary, sumLine{Store: n.store(r.StoreID), Cashier: n.cashier(r.CashierID),
+			Receipts: r.Receipts, Total: rub(r.Total), Discount: rub(r.Discount), VAT: rub(r.VAT)})
+	}
+	return nil
 }
 
 // receiptsDay is the day asked for, else the newest receipt's, else today.

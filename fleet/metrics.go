@@ -13,8 +13,11 @@ type metrics struct {
 	dropped  prometheus.Counter
 	licenses *prometheus.CounterVec // key entries by outcome: activated, or the refusal's code
 	receipts *prometheus.CounterVec // uploaded receipts by result: stored, duplicate, refused
-	wakes    *prometheus.CounterVec // commits that woke the follower, by how it heard: commit, notify, poll
-	listens  prometheus.Counter     // times the follower began listening for other nodes' commits
+	// unlicensed counts receipts stored marked sold without a license, of
+	// receipts{stored}.
+	unlicensed prometheus.Counter
+	wakes      *prometheus.CounterVec // commits that woke the follower, by how it heard: commit, notify, poll
+	listens    prometheus.Counter     // times the follower began listening for other nodes' commits
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -37,6 +40,10 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		receipts: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "mypos_fleet_receipts_total", Help: "Receipts uploaded by terminals, by result: stored, duplicate (stored before, acked again) or refused.",
 		}, []string{"result"}),
+		unlicensed: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "mypos_fleet_receipts_unlicensed_total",
+			Help: "Receipts stored marked unlicensed: punched while their terminal held no license by the ledger (released or moved away while it sold offline, or a tampered terminal). Counted in mypos_fleet_receipts_total{result=\"stored\"} too.",
+		}),
 		wakes: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "mypos_fleet_follower_wakes_total",
 			Help: "Commits that woke the follower, by how it heard of them first: commit (made by this node), notify (another node's, through the database), poll (found by the poll: a notification lost, or none on SQLite).",
@@ -49,7 +56,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		return m, nil
 	}
 	var errs []error
-	for _, c := range []prometheus.Collector{m.uplink, m.rejected, m.sent, m.dropped, m.licenses, m.receipts, m.wakes, m.listens} {
+	for _, c := range []prometheus.Collector{m.uplink, m.rejected, m.sent, m.dropped, m.licenses, m.receipts, m.unlicensed, m.wakes, m.listens} {
 		errs = append(errs, reg.Register(c))
 	}
 	return m, errors.Join(errs...)

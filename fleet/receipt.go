@@ -12,7 +12,7 @@ import (
 // Receipts stores the receipts terminals upload; sales.Ingester
 // implements it. Submit must not block: it runs on an uplink worker.
 type Receipts interface {
-	Submit(in sales.Incoming, done func(duplicate bool, err error)) error
+	Submit(in sales.Incoming, done func(sales.Outcome)) error
 }
 
 // Results of an uploaded receipt, as counted.
@@ -26,16 +26,24 @@ const (
 // stands, and answers once it is written: a receipt_ack with the receipt's
 // ID — for one stored before too, since its first ack was lost — or an
 // error with its ID. A receipt the ingester cannot take now (its queue is
-// full) is refused with rate_limited; one it can never store with
-// bad_field, the code a till takes as final, as for a receipt protocol
-// refuses.
+// full) is refused with rate_limited; one it can never store — refused as
+// it is submitted (an implausible time, IDs the cloud never gave out) or
+// by its batch's checks (a cashier, goods or discount not of the device's
+// company) — with bad_field, the code a till takes as final, as for a
+// receipt protocol refuses.
 func (f *Fleet) receipt(ctx context.Context, deviceID string, msg *protocol.ReceiptUpload) error {
 	err := f.submitReceipt(ctx, deviceID, msg)
 	if err != nil {
 		f.metrics.receipts.WithLabelValues(receiptRefused).Inc()
 	}
+	return final(err)
+}
+
+// final gives a refusal for good the code a till keeps a receipt rejected
+// on, bad_field; other errors keep theirs, and the till uploads again.
+func final(err error) error {
 	if mypos.ErrorCode(err) == mypos.EINVALID {
-		return &mypos.Error{Code: protocol.CodeBadField, Message: mypos.ErrorMessage(err)}
+		return &mypos.Error{Code: protocol.CodeBadField, Field: mypos.ErrorField(err), Message: mypos.ErrorMessage(err)}
 	}
 	return err
 }
@@ -49,20 +57,26 @@ func (f *Fleet) submitReceipt(ctx context.Context, deviceID string, msg *protoco
 		return err
 	}
 	in := sales.Incoming{CompanyID: loc.CompanyID, DeviceID: deviceID, StoreID: loc.StoreID, Sale: msg.Receipt}
-	return f.cfg.Receipts.Submit(in, func(duplicate bool, err error) { f.receiptWritten(deviceID, msg.ID, duplicate, err) })
+	return f.cfg.Receipts.Submit(in, func(o sales.Outcome) { f.receiptWritten(deviceID, msg.ID, o) })
 }
 
 // receiptWritten answers the device once the ingester wrote its receipt
-// or failed to: on a failure the till uploads the receipt again.
-func (f *Fleet) receiptWritten(deviceID, id string, duplicate bool, err error) {
+// or failed to: on a failure for now the till uploads the receipt again,
+// on one for good (bad_field) it keeps it rejected. A receipt stored as
+// sold without a license is acknowledged like any other — the money is
+// the company's — and counted apart.
+func (f *Fleet) receiptWritten(deviceID, id string, o sales.Outcome) {
 	var answer protocol.Message = &protocol.ReceiptAck{Header: protocol.Header{ID: id}, ReceiptID: id}
 	result := receiptStored
 	switch {
-	case err != nil:
+	case o.Err != nil:
 		result = receiptRefused
+		err := final(o.Err)
 		answer = &protocol.Error{Header: protocol.Header{ID: id}, Code: mypos.ErrorCode(err), Message: mypos.ErrorMessage(err)}
-	case duplicate:
+	case o.Duplicate:
 		result = receiptDuplicate
+	case o.Unlicensed:
+		f.metrics.unlicensed.Inc()
 	}
 	f.metrics.receipts.WithLabelValues(result).Inc()
 	if err := f.reply(deviceID, answer); err != nil {

@@ -20,22 +20,29 @@ import (
 )
 
 // receiptEnv is the fleet env with receipts stored by the real sales
-// ingester, over the same database.
+// ingester, checked against the real backoffice and licensing, over the
+// same database. Its company is a partner's client with a cashier, goods
+// and a discount (seller); its tills are licensed unless a test says not.
 type receiptEnv struct {
 	*env
 	sales  *sales.Service
 	ingest *sales.Ingester
-	tills  atomic.Int32 // enrolled so far, for each its own address
+	world  *salestest.World
+	seller salestest.Seller // e.company's
+	tills  atomic.Int32     // enrolled so far, for each its own address
+	behind atomic.Int64     // how far the database's clock is set back (see backdate)
 }
 
 // newReceiptEnv starts fleet with the ingester; tune adjusts its config.
 func newReceiptEnv(tb testing.TB, tune func(*fleet.Config)) *receiptEnv {
 	tb.Helper()
-	db := storetest.Open(tb, changelog.Schema, device.Schema, fleet.Schema, sales.Schema)
-	e := &env{t: tb, db: db, changes: changelog.New(db), company: companyContext()}
+	db := storetest.Open(tb, append(salestest.Schemas, fleet.Schema, sales.Schema)...)
+	e := &env{t: tb, db: db, changes: changelog.New(db)}
 	e.devices = device.NewService(db, e.changes, device.Options{Stores: anyStore{}})
-	r := &receiptEnv{env: e, sales: sales.NewService(db)}
-	r.ingest = sales.NewIngester(r.sales, sales.IngestOptions{})
+	r := &receiptEnv{env: e, sales: sales.NewService(db), world: salestest.NewWorld(tb, db, e.changes, e.devices)}
+	db.Now = func() time.Time { return time.Now().Add(-time.Duration(r.behind.Load())).UTC() }
+	e.company, r.seller = r.world.Shop(tb)
+	r.ingest = sales.NewIngester(r.sales, sales.Checks{Owners: r.world.Office, Licenses: r.world.Licensing}, sales.IngestOptions{})
 	cfg := fleet.Config{DB: db, Changes: e.changes, Devices: e.devices, Receipts: r.ingest, Node: "test"}
 	if tune != nil {
 		tune(&cfg)
@@ -53,14 +60,18 @@ func (r *receiptEnv) serve(cfg fleet.Config) {
 	r.t.Cleanup(func() { r.stop(); r.ingest.Close() })
 }
 
-func companyContext() context.Context {
-	id := mypos.NewID()
-	return mypos.NewContextWithActor(context.Background(), mypos.Actor{Kind: mypos.KindCompany, ID: id, CompanyID: id})
+// enrollIn makes a licensed device of the company, in the store ("" for
+// none), and enrolls it from an address of its own; it returns the ID and
+// secret.
+func (r *receiptEnv) enrollIn(company context.Context, storeID string) (string, string) {
+	r.t.Helper()
+	id, secret := r.enrollUnlicensed(company, storeID)
+	r.world.License(r.t, company, id)
+	return id, secret
 }
 
-// enrollIn makes a device of the company, in the store ("" for none), and
-// enrolls it from an address of its own; it returns the ID and secret.
-func (r *receiptEnv) enrollIn(company context.Context, storeID string) (string, string) {
+// enrollUnlicensed is enrollIn without the license.
+func (r *receiptEnv) enrollUnlicensed(company context.Context, storeID string) (string, string) {
 	r.t.Helper()
 	nd := device.NewDevice{Name: "Касса"}
 	if storeID != "" {
@@ -107,7 +118,16 @@ func (r *receiptEnv) list(company context.Context) []sales.Receipt {
 	return rows
 }
 
-func sale(prices ...int64) protocol.Sale { return salestest.Sale(time.Now(), "c1", prices...) }
+// backdate runs fn with every service's clock set back by d: what fn
+// writes — license documents — happened then.
+func (r *receiptEnv) backdate(d time.Duration, fn func()) {
+	r.behind.Store(int64(d))
+	defer r.behind.Store(0)
+	fn()
+}
+
+// sale is a sale of the company's, punched now.
+func (r *receiptEnv) sale(prices ...int64) protocol.Sale { return r.seller.Sale(time.Now(), prices...) }
 
 // A receipt is stored under its device's company and store — from the
 // session of a till that said hello, from the devices' record otherwise —
@@ -121,7 +141,7 @@ func TestReceiptStoredAndAcked(t *testing.T) {
 		if hello {
 			term.publish(t, encode(t, &protocol.Hello{Header: protocol.Header{ID: "h"}, Agent: "test"}))
 		}
-		s := sale(5990, 12000, 990)
+		s := e.sale(5990, 12000, 990)
 		term.upload(t, s)
 		eventually(t, "the receipt acked", func() bool { return term.acks()[s.ID] == 1 })
 
@@ -148,7 +168,7 @@ func TestReceiptDuplicateStoredOnceAckedTwice(t *testing.T) {
 	e := newReceiptEnv(t, nil)
 	id, secret := e.enrollIn(e.company, "")
 	term := e.connect(id, secret)
-	s := sale(100, 200)
+	s := e.sale(100, 200)
 	term.upload(t, s)
 	eventually(t, "the first ack", func() bool { return term.acks()[s.ID] == 1 })
 	term.upload(t, s)
@@ -167,7 +187,7 @@ func TestReceiptBadTotalRefused(t *testing.T) {
 	e := newReceiptEnv(t, nil)
 	id, secret := e.enrollIn(e.company, "")
 	term := e.connect(id, secret)
-	s := sale(100, 200)
+	s := e.sale(100, 200)
 	s.Total++
 	term.upload(t, s)
 	eventually(t, "the refusal", func() bool { return len(term.errors()) == 1 })
@@ -183,12 +203,13 @@ func TestReceiptBadTotalRefused(t *testing.T) {
 // Receipts from devices of two companies land each in its own company.
 func TestReceiptsLandInTheirCompanies(t *testing.T) {
 	e := newReceiptEnv(t, nil)
-	other := companyContext()
+	other, theirs := e.world.Shop(t)
+	sellers := map[context.Context]salestest.Seller{e.company: e.seller, other: theirs}
 	ids := map[context.Context]string{}
 	for _, company := range []context.Context{e.company, other} {
 		id, secret := e.enrollIn(company, "")
 		term := e.connect(id, secret)
-		s := sale(100)
+		s := sellers[company].Sale(time.Now(), 100)
 		term.upload(t, s)
 		eventually(t, "the ack", func() bool { return term.acks()[s.ID] == 1 })
 		ids[company] = s.ID
@@ -209,7 +230,7 @@ func TestReceiptsHaveTheirOwnBudget(t *testing.T) {
 	term := e.connect(id, secret)
 	var sent []protocol.Sale
 	for range 25 {
-		s := sale(100)
+		s := e.sale(100)
 		sent = append(sent, s)
 		term.upload(t, s)
 	}
@@ -232,7 +253,7 @@ func TestReceiptsUnsupported(t *testing.T) {
 	e := newReceiptEnv(t, func(c *fleet.Config) { c.Receipts = nil })
 	id, secret := e.enrollIn(e.company, "")
 	term := e.connect(id, secret)
-	s := sale(100)
+	s := e.sale(100)
 	term.upload(t, s)
 	eventually(t, "the refusal", func() bool { return len(term.errors()) == 1 })
 	if got := term.errors()[0]; got != "unsupported@"+s.ID {

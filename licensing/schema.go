@@ -19,6 +19,9 @@ import "mypos/store"
 // rebuild every license from the documents alone. A line's foreign key to
 // its document is checked at commit: lines are written before the document
 // is numbered, to hold the counter for as short a time as possible.
+//
+// Version 2 indexes the lines by the devices they put a license on or took
+// it off, for the history of which device held a license when (HeldAt).
 var Schema = store.Schema{Component: "licensing", Migrations: []store.Migration{
 	{Version: 1, Name: "licenses and documents", Up: store.SQL(`
 CREATE TABLE licenses (
@@ -79,5 +82,9 @@ CREATE TABLE license_document_lines (
 	PRIMARY KEY (document_id, line)
 )`,
 		`CREATE INDEX license_document_lines_license ON license_document_lines (license_id, document_id)`,
+	)},
+	{Version: 2, Name: "document lines by device", Up: store.SQL(
+		`CREATE INDEX license_document_lines_to_device ON license_document_lines (to_device_id)`,
+		`CREATE INDEX license_document_lines_from_device ON license_document_lines (from_device_id)`,
 	)},
 }}

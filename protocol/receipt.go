@@ -1,6 +1,51 @@
 package protocol
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+)
+
+// Limits every side enforces with the same functions — the till when it
+// registers a sale, the cloud when one is uploaded (CheckSale) and the
+// cabinet when a price is set — chosen from the real world, and so that
+// no sum a report makes of valid receipts leaves int64 kopecks, which hold
+// 9 223 372 036 854 775 807 kopecks (9.2 × 10^18, 92 quadrillion ₽):
+//
+//   - a line is at most MaxPrice × MaxQuantity / 1000 = 10^9 × 10^8 / 10^3
+//     = 10^14 kopecks, computed in 128 bits, and MaxLines of them 10^17: no
+//     sum inside Total can overflow;
+//   - a receipt comes to at most MaxReceiptAmount = 10^10 kopecks before
+//     its discounts, so its total, discount and VAT — and the payment, which
+//     is its total — are each at most that;
+//   - a day of a large company: 100 000 tills (the largest Russian chains
+//     have about 20 000 stores) × 2 000 receipts (one every 30 s for 16
+//     hours) = 2 × 10^8 receipts, even all at MaxReceiptAmount, sum to
+//     2 × 10^18 < 9.2 × 10^18;
+//   - the summary's 366 days at real turnover: the largest Russian retailer
+//     sells about 4 × 10^12 ₽ = 4 × 10^14 kopecks a year, 20 000 times below
+//     int64. Only 9.2 × 10^8 receipts all at the cap would reach it — a
+//     tampered till, not a shop — so sales sums in SQL without overflow and
+//     refuses, with a clear error, a report whose sum leaves int64.
+const (
+	// MaxPrice is the highest price of one unit or kilogram: 10 000 000.00 ₽,
+	// a car or a jewel; what costs more is not sold over a till.
+	MaxPrice = 1_000_000_000
+	// MaxQuantity is the most of one goods on a line, in thousandths:
+	// 100 000 pieces or kilograms, a wholesale order.
+	MaxQuantity = 100_000_000
+	// MaxPercent is 100 % in hundredths of a percent.
+	MaxPercent = 10_000
+	// MaxLines bounds a receipt's lines; an upload's size (MaxMessageSize)
+	// usually binds first, at a couple of hundred.
+	MaxLines = 1_000
+	// MaxReceiptAmount is the most a receipt may come to before its
+	// discounts: 100 000 000.00 ₽, a car dealer's biggest sale. Larger
+	// sales are split into several receipts.
+	MaxReceiptAmount = 10_000_000_000
+)
+
+// ErrOverLimit says a receipt comes to more than MaxReceiptAmount.
+var ErrOverLimit = errors.New("protocol: the receipt is over the limit of one receipt")
 
 // Receipt is what the arithmetic needs of a receipt: its lines.
 type Receipt struct {
@@ -68,7 +113,7 @@ func (e *LineError) Error() string {
 func (e *LineError) Unwrap() error { return e.Err }
 
 // Total computes a receipt by the rules of DESIGN.md §2, the one function
-// the cloud and the till both use:
+// the cloud and the till both use, within the limits above:
 //
 //   - line base = round(price × quantity / 1000), quantity in thousandths;
 //   - a percent discount = round(base × percent / 100), rounded half away
@@ -82,7 +127,8 @@ func (e *LineError) Unwrap() error { return e.Err }
 //
 // Rounding is half away from zero; every amount is non-negative, so that
 // is half up. It returns a *LineError for a line outside the rules or the
-// limits, and one wrapping ErrOverflow if a sum leaves int64.
+// limits: one wrapping ErrOverLimit (Field "total") at the line that takes
+// the receipt past MaxReceiptAmount.
 func Total(r Receipt) (Totals, error) {
 	if len(r.Lines) > MaxLines {
 		return Totals{}, &LineError{Line: MaxLines, Field: "lines", Reason: fmt.Sprintf("a receipt has at most %d lines", MaxLines)}
@@ -97,9 +143,22 @@ func Total(r Receipt) (Totals, error) {
 		if err := t.add(l.VAT, lt); err != nil {
 			return Totals{}, &LineError{Line: i, Field: "lines", Reason: "the receipt's sum overflows", Err: err}
 		}
+		if t.Total+t.Discount > MaxReceiptAmount { // both ≤ 10^17 here: no overflow
+			return Totals{}, &LineError{Line: i, Field: "total", Err: ErrOverLimit,
+				Reason: fmt.Sprintf("the receipt comes to more than %s ₽ before discounts: split it into several", rubles(MaxReceiptAmount))}
+		}
 		t.Lines[i] = lt
 	}
 	return t, nil
+}
+
+// rubles writes whole rubles of kopecks with thin groups: 100 000 000.
+func rubles(kopecks int64) string {
+	s := fmt.Sprint(kopecks / 100)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + " " + s[i:]
+	}
+	return s
 }
 
 // add adds one line's figures to the receipt's sums.
@@ -180,8 +239,8 @@ func (d *Discount) check() *LineError {
 	switch {
 	case d.Kind == DiscountPercent && (d.Value < 0 || d.Value > MaxPercent):
 		return &LineError{Field: "discount", Reason: "a percent discount is 0 to 10000 hundredths of a percent"}
-	case d.Kind == DiscountAmount && (d.Value < 0 || d.Value > MaxPrice*MaxQuantity/1000):
-		return &LineError{Field: "discount", Reason: "an amount discount is 0 or more kopecks, within the largest line"}
+	case d.Kind == DiscountAmount && (d.Value < 0 || d.Value > MaxReceiptAmount):
+		return &LineError{Field: "discount", Reason: fmt.Sprintf("an amount discount is 0 to %d kopecks", int64(MaxReceiptAmount))}
 	case d.Kind != DiscountPercent && d.Kind != DiscountAmount:
 		return &LineError{Field: "discount", Reason: fmt.Sprintf("a discount's kind is %q or %q", DiscountPercent, DiscountAmount)}
 	}

@@ -2,7 +2,6 @@ package protocol_test
 
 import (
 	"errors"
-	"math"
 	"testing"
 
 	"mypos/protocol"
@@ -81,8 +80,9 @@ func TestLineTotals(t *testing.T) {
 			protocol.LineTotals{Base: 12000, Discount: 6000, Total: 6000, VAT: 1000}},
 		{"VATOnWeighed", protocol.Line{Price: 19990, Quantity: 1234, Unit: protocol.UnitWeight, VAT: protocol.VAT10},
 			protocol.LineTotals{Base: 24668, Total: 24668, VAT: 2243}}, // 2242.545… → 2243
-		{"Largest", protocol.Line{Price: protocol.MaxPrice, Quantity: protocol.MaxQuantity, Unit: protocol.UnitWeight, VAT: protocol.VAT22},
-			protocol.LineTotals{Base: 1e16, Total: 1e16, VAT: 1803278688524590}}, // 1e16 × 22 / 122
+		// The largest line a receipt takes: 10 units at the highest price.
+		{"Largest", protocol.Line{Price: protocol.MaxPrice, Quantity: 10_000, Unit: protocol.UnitPiece, VAT: protocol.VAT22},
+			protocol.LineTotals{Base: 1e10, Total: 1e10, VAT: 1803278689}}, // 1e10 × 22 / 122 = 1803278688.52…
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -192,21 +192,34 @@ func TestBadLines(t *testing.T) {
 	}
 }
 
-// Lines each within the limits can still sum beyond int64 in a receipt of
-// enough of them: the sum is checked, never wrapped.
-func TestReceiptOverflow(t *testing.T) {
+// A receipt comes to at most MaxReceiptAmount before its discounts: the
+// line that takes it past is refused with ErrOverLimit, a discount does not
+// make room, and a receipt exactly at the limit is taken. Lines at the
+// largest price and quantity — each alone 10^14 kopecks — are refused at
+// the first, so no receipt nears int64.
+func TestReceiptAmountLimit(t *testing.T) {
 	largest := protocol.Line{Price: protocol.MaxPrice, Quantity: protocol.MaxQuantity, Unit: protocol.UnitWeight, VAT: protocol.VATNone}
-	n := math.MaxInt64/int64(1e16) + 1
-	lines := make([]protocol.Line, n)
+	lines := make([]protocol.Line, 90)
 	for i := range lines {
 		lines[i] = largest
 	}
 	_, err := protocol.Total(protocol.Receipt{Lines: lines})
 	var le *protocol.LineError
-	if !errors.Is(err, protocol.ErrOverflow) || !errors.As(err, &le) || le.Line != int(n)-1 {
-		t.Fatalf("err=%v, want ErrOverflow at line %d", err, n-1)
+	if !errors.Is(err, protocol.ErrOverLimit) || !errors.As(err, &le) || le.Line != 0 || le.Field != "total" {
+		t.Fatalf("90 largest lines: err=%v, want ErrOverLimit at line 0", err)
 	}
-	if _, err := protocol.Total(protocol.Receipt{Lines: lines[:n-1]}); err != nil {
-		t.Fatalf("%d largest lines: %v", n-1, err)
+
+	half := pieces(protocol.MaxPrice, 5, protocol.VAT22) // 5 × 10 000 000 ₽: half the limit
+	atLimit, err := protocol.Total(protocol.Receipt{Lines: []protocol.Line{half, half}})
+	if err != nil || atLimit.Total != protocol.MaxReceiptAmount {
+		t.Fatalf("a receipt at the limit: %+v, %v", atLimit, err)
+	}
+	over := withDiscount(pieces(1, 1, protocol.VAT22), pct(protocol.MaxPercent)) // 1 kopeck, all of it off
+	_, err = protocol.Total(protocol.Receipt{Lines: []protocol.Line{half, half, over}})
+	if !errors.Is(err, protocol.ErrOverLimit) || !errors.As(err, &le) || le.Line != 2 {
+		t.Fatalf("a kopeck over the limit, discounted to nothing: err=%v, want ErrOverLimit at line 2", err)
+	}
+	if _, err := protocol.Total(protocol.Receipt{Lines: []protocol.Line{withDiscount(half, amount(protocol.MaxReceiptAmount+1))}}); err == nil {
+		t.Fatal("an amount discount over the limit was accepted")
 	}
 }

@@ -31,7 +31,8 @@ type Sale struct {
 	CashierID string     `json:"cashier_id"`
 	Payment   string     `json:"payment"`
 	Lines     []SaleLine `json:"lines"`
-	// Total is what the buyer paid: by the rules, Total(lines).Total.
+	// Total is what the buyer paid: by the rules, Total(lines).Total, at
+	// most MaxReceiptAmount.
 	Total int64 `json:"total"`
 }
 
@@ -91,6 +92,8 @@ func (s *Sale) checkFields() error {
 		return fmt.Errorf("payment is %q or %q", PaymentCash, PaymentCard)
 	case len(s.Lines) == 0:
 		return errors.New("a receipt has at least one line")
+	case s.Total < 0 || s.Total > MaxReceiptAmount:
+		return fmt.Errorf("total is 0 to %d kopecks", int64(MaxReceiptAmount))
 	}
 	for i, l := range s.Lines {
 		if l.GoodsID == "" || len(l.GoodsID) > maxIDLen || len(l.DiscountID) > maxIDLen {

@@ -64,6 +64,10 @@ func TestCheckSaleRefuses(t *testing.T) {
 		{"LongName", func(s *Sale) { s.Lines[0].Name = strings.Repeat("я", 257) }, "line 1: name"},
 		{"BadLine", func(s *Sale) { s.Lines[0].Quantity = 1500 }, "pieces are whole"},
 		{"Total", func(s *Sale) { s.Total++ }, "stated 25591, computed 25590"},
+		{"TotalOverLimit", func(s *Sale) { s.Total = MaxReceiptAmount + 1 }, "total is 0 to"},
+		{"LinesOverLimit", func(s *Sale) {
+			s.Lines[1].Quantity, s.Lines[1].Price = 100_000, MaxPrice // 100 kg at 10 000 000 ₽
+		}, "more than 100 000 000 ₽ before discounts"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -46,17 +46,3 @@ const (
 	// DiscountAmount takes Value kopecks off a whole line (not each unit).
 	DiscountAmount = "amount"
 )
-
-// Limits every side enforces, so that no valid line can overflow: the
-// largest line is MaxPrice × MaxQuantity / 1000 = 10^16 kopecks, and a
-// receipt may have MaxLines of them (sums are still checked).
-const (
-	// MaxPrice is the highest price of one unit: 100 000 000.00 ₽.
-	MaxPrice = 10_000_000_000
-	// MaxQuantity is the most of one goods on a line: 1 000 000 units or kg.
-	MaxQuantity = 1_000_000_000
-	// MaxPercent is 100 % in hundredths of a percent.
-	MaxPercent = 10_000
-	// MaxLines bounds a receipt.
-	MaxLines = 10_000
-)

@@ -7,6 +7,7 @@ import (
 
 	"mypos"
 	"mypos/protocol"
+	"mypos/sales/salestest"
 	"mypos/store"
 	"mypos/store/storetest"
 )
@@ -18,14 +19,25 @@ type fixture struct {
 	in  *Ingester
 }
 
+// newFixture is the sales service and an ingester that checks nothing
+// beyond the receipts themselves (see newCheckedFixture), on a clock
+// standing at testNow.
 func newFixture(t testing.TB, opts IngestOptions) *fixture {
 	t.Helper()
 	db := storetest.Open(t, Schema)
+	db.Now = func() time.Time { return testNow }
 	svc := NewService(db)
-	f := &fixture{t: t, db: db, svc: svc, in: NewIngester(svc, opts)}
+	f := &fixture{t: t, db: db, svc: svc, in: NewIngester(svc, Checks{}, opts)}
 	t.Cleanup(f.in.Close)
 	return f
 }
+
+// testNow is the fixture's clock: the receipts of the tests are a day or
+// two old.
+var testNow = salestest.At("2026-03-09T12:00:00+03:00")
+
+// Cashiers of the tests that check nothing of them but their shape.
+var cashierA, cashierB = mypos.NewID(), mypos.NewID()
 
 // company returns a new company's ID and a context acting as it.
 func company() (string, context.Context) {
@@ -33,45 +45,39 @@ func company() (string, context.Context) {
 	return id, mypos.NewContextWithActor(context.Background(), mypos.Actor{Kind: mypos.KindCompany, ID: id, CompanyID: id})
 }
 
-// outcome is what an ingester's done was told.
-type outcome struct {
-	duplicate bool
-	err       error
-}
-
 // submit hands the ingester a receipt and returns the channel its outcome
 // arrives on.
-func (f *fixture) submit(in Incoming) <-chan outcome {
+func (f *fixture) submit(in Incoming) <-chan Outcome {
 	f.t.Helper()
-	c := make(chan outcome, 1)
-	if err := f.in.Submit(in, func(dup bool, err error) { c <- outcome{dup, err} }); err != nil {
+	c := make(chan Outcome, 1)
+	if err := f.in.Submit(in, func(o Outcome) { c <- o }); err != nil {
 		f.t.Fatalf("submit %s: %v", in.Sale.ID, err)
 	}
 	return c
 }
 
 // wait returns an outcome, failing the test after five seconds.
-func wait(t testing.TB, c <-chan outcome) outcome {
+func wait(t testing.TB, c <-chan Outcome) Outcome {
 	t.Helper()
 	select {
 	case o := <-c:
 		return o
 	case <-time.After(5 * time.Second):
 		t.Fatal("no outcome within 5 s")
-		return outcome{}
+		return Outcome{}
 	}
 }
 
 // store submits receipts and waits until each is stored as new.
 func (f *fixture) store(ins ...Incoming) {
 	f.t.Helper()
-	cs := make([]<-chan outcome, len(ins))
+	cs := make([]<-chan Outcome, len(ins))
 	for i, in := range ins {
 		cs[i] = f.submit(in)
 	}
 	for i, c := range cs {
-		if o := wait(f.t, c); o.err != nil || o.duplicate {
-			f.t.Fatalf("store %s: duplicate=%v err=%v", ins[i].Sale.ID, o.duplicate, o.err)
+		if o := wait(f.t, c); o.Err != nil || o.Duplicate {
+			f.t.Fatalf("store %s: %+v", ins[i].Sale.ID, o)
 		}
 	}
 }

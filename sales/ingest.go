@@ -27,12 +27,16 @@ type IngestOptions struct {
 
 // Ingester stores the receipts tills upload, many to a transaction: one
 // transaction a receipt would cap a Postgres node at a few hundred a
-// second, one for hundreds reaches thousands. A single loop writes, so
-// batches never contend with each other for the same rows.
+// second, one for hundreds reaches thousands. Each batch's checks cost a
+// few queries, never one a receipt, and run while the batch before is
+// written; a single goroutine writes, so batches never contend with each
+// other for the same rows.
 type Ingester struct {
-	svc  *Service
-	opts IngestOptions
-	log  *slog.Logger
+	svc    *Service
+	checks Checks
+	owners owners // whose IDs are, as the checks found them
+	opts   IngestOptions
+	log    *slog.Logger
 
 	mu      sync.RWMutex // closed and the queue's closing, against a send on a closed queue
 	closed  bool
@@ -44,11 +48,24 @@ type Ingester struct {
 // job is a receipt waiting to be written and whom to tell.
 type job struct {
 	row  *row
-	done func(duplicate bool, err error)
+	done func(Outcome)
 }
 
-// NewIngester starts an ingester writing through svc; Close stops it.
-func NewIngester(svc *Service, opts IngestOptions) *Ingester {
+// Outcome is what became of a receipt submitted.
+type Outcome struct {
+	// Duplicate says it had been stored before; the till is told like a
+	// success, since its first acknowledgement was lost.
+	Duplicate bool
+	// Unlicensed says it was stored marked sold without a license.
+	Unlicensed bool
+	// Err says it was not stored: EINVALID for good (a cashier, goods or
+	// discount not of the device's company), anything else for now.
+	Err error
+}
+
+// NewIngester starts an ingester writing through svc, checking each batch
+// against checks; Close stops it.
+func NewIngester(svc *Service, checks Checks, opts IngestOptions) *Ingester {
 	if opts.Queue <= 0 {
 		opts.Queue = 8192
 	}
@@ -65,22 +82,22 @@ func NewIngester(svc *Service, opts IngestOptions) *Ingester {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	g := &Ingester{svc: svc, opts: opts, log: log.With("component", "sales"),
+	g := &Ingester{svc: svc, checks: checks, opts: opts, log: log.With("component", "sales"),
 		queue: make(chan job, opts.Queue), stopped: make(chan struct{})}
 	go g.run()
 	return g
 }
 
 // Submit queues a receipt and returns at once. done is called once the
-// receipt is stored — duplicate says it had been stored before, which the
-// till is told like a success — or could not be. done runs on a goroutine
-// of the ingester, never the caller's, and may block without holding up
-// the writes.
-// Returns EINVALID for a receipt that cannot be stored (bad IDs, a sale
-// protocol.CheckSale refuses), ERATELIMIT when the queue is full or the
-// ingester is closed: the till uploads it again later.
-func (g *Ingester) Submit(in Incoming, done func(duplicate bool, err error)) error {
-	r, err := prepare(in)
+// receipt is stored, or could not be (see Outcome). done runs on a
+// goroutine of the ingester, never the caller's, and may block without
+// holding up the writes.
+// Returns EINVALID for a receipt that can never be stored (IDs the cloud
+// never gave out, an implausible time, a sale protocol.CheckSale refuses),
+// ERATELIMIT when the queue is full or the ingester is closed: the till
+// uploads it again later.
+func (g *Ingester) Submit(in Incoming, done func(Outcome)) error {
+	r, err := prepare(in, g.svc.now())
 	if err != nil {
 		return err
 	}
@@ -110,17 +127,37 @@ func (g *Ingester) Close() {
 	g.dones.Wait()
 }
 
+// run collects and checks batches on its goroutine and has another write
+// them, one at a time: a batch's lookups (check.go) overlap the previous
+// batch's insert, so while the database keeps up the checks cost the
+// writes no time.
 func (g *Ingester) run() {
 	defer close(g.stopped)
+	checked := make(chan checkedBatch, 1)
+	written := make(chan struct{})
+	go func() {
+		defer close(written)
+		for c := range checked {
+			g.write(c.batch, c.errs)
+		}
+	}()
 	for {
 		batch, open := g.collect()
 		if len(batch) > 0 {
-			g.write(batch)
+			checked <- checkedBatch{batch, g.checkBatch(batch)}
 		}
 		if !open {
+			close(checked)
+			<-written
 			return
 		}
 	}
+}
+
+// checkedBatch is a batch whose checks are done: errs[i] refuses batch[i].
+type checkedBatch struct {
+	batch []job
+	errs  []error
 }
 
 // collect waits for a receipt, then takes more until the batch is full or
@@ -147,38 +184,61 @@ func (g *Ingester) collect() (batch []job, open bool) {
 	return batch, true
 }
 
-// write stores a batch in one transaction. If it fails, each receipt is
-// tried alone, so one the database refuses fails by itself and the rest
-// are stored.
-func (g *Ingester) write(batch []job) {
-	now := g.svc.now()
-	rows := make([]*row, len(batch))
-	for i, j := range batch {
-		j.row.ReceivedAt = now
-		rows[i] = j.row
-	}
+// checkBatch runs the checks of a batch (check.go); errs[i] refuses the
+// i-th receipt.
+func (g *Ingester) checkBatch(batch []job) []error {
 	ctx, cancel := context.WithTimeout(context.Background(), g.opts.Timeout)
 	defer cancel()
+	rows := make([]*row, len(batch))
+	for i, j := range batch {
+		rows[i] = j.row
+	}
+	return g.check(ctx, rows)
+}
+
+// write stores the receipts of a batch its checks let through, in one
+// transaction. If the transaction fails, each receipt is tried alone, so
+// one the database refuses fails by itself and the rest are stored.
+func (g *Ingester) write(batch []job, errs []error) {
+	ctx, cancel := context.WithTimeout(context.Background(), g.opts.Timeout)
+	defer cancel()
+	rows := make([]*row, len(batch))
+	for i, j := range batch {
+		rows[i] = j.row
+	}
+	now := g.svc.now()
+	var passed []*row
+	for i, r := range rows {
+		if errs[i] == nil {
+			r.ReceivedAt = now
+			passed = append(passed, r)
+		}
+	}
 	var stored map[key]bool
-	err := g.svc.db.InTx(ctx, func(ctx context.Context) error {
-		var err error
-		stored, err = g.svc.insert(ctx, rows)
-		return err
-	})
-	errs := make([]error, len(batch))
-	if err != nil {
-		g.log.Warn("a batch of receipts failed: storing them one by one", "receipts", len(batch), "error", err)
-		stored, errs = g.oneByOne(rows)
+	if len(passed) > 0 {
+		err := g.svc.db.InTx(ctx, func(ctx context.Context) error {
+			var err error
+			stored, err = g.svc.insert(ctx, passed)
+			return err
+		})
+		if err != nil {
+			g.log.Warn("a batch of receipts failed: storing them one by one", "receipts", len(passed), "error", err)
+			stored = g.oneByOne(rows, errs)
+		}
 	}
 	g.report(batch, stored, errs)
 }
 
-// oneByOne stores each row in a statement of its own.
-func (g *Ingester) oneByOne(rows []*row) (map[key]bool, []error) {
+// oneByOne stores each row that passed the checks in a statement of its
+// own, noting in errs the ones that fail.
+func (g *Ingester) oneByOne(rows []*row, errs []error) map[key]bool {
 	ctx, cancel := context.WithTimeout(context.Background(), g.opts.Timeout)
 	defer cancel()
-	stored, errs := make(map[key]bool, len(rows)), make([]error, len(rows))
+	stored := make(map[key]bool, len(rows))
 	for i, r := range rows {
+		if errs[i] != nil {
+			continue
+		}
 		one, err := g.svc.insert(ctx, []*row{r})
 		if err != nil {
 			g.log.Error("store a receipt", "device", r.DeviceID, "receipt", r.ID, "error", err)
@@ -188,7 +248,7 @@ func (g *Ingester) oneByOne(rows []*row) (map[key]bool, []error) {
 			stored[k] = true
 		}
 	}
-	return stored, errs
+	return stored
 }
 
 // report calls the batch's dones in order, off the writing loop. Of two
@@ -202,7 +262,7 @@ func (g *Ingester) report(batch []job, stored map[key]bool, errs []error) {
 			k := j.row.key()
 			fresh := stored[k]
 			delete(stored, k)
-			j.done(!fresh && errs[i] == nil, errs[i])
+			j.done(Outcome{Duplicate: !fresh && errs[i] == nil, Unlicensed: fresh && j.row.Unlicensed, Err: errs[i]})
 		}
 	}()
 }

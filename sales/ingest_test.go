@@ -17,26 +17,26 @@ func TestIngestDuplicateStoredOnce(t *testing.T) {
 	f := newFixture(t, IngestOptions{})
 	companyID, _ := company()
 	dev, other := mypos.NewID(), mypos.NewID()
-	s := salestest.Sale(time.Now(), "c1", 5990, 12000)
+	s := salestest.Sale(testNow, cashierA, 5990, 12000)
 	in := incoming(companyID, dev, "", s)
 
-	if o := wait(t, f.submit(in)); o.err != nil || o.duplicate {
+	if o := wait(t, f.submit(in)); o.Err != nil || o.Duplicate {
 		t.Fatalf("first upload: %+v", o)
 	}
 	again := in
 	again.Sale.ID = strings.ToUpper(s.ID)
 	for _, up := range []Incoming{in, again} {
-		if o := wait(t, f.submit(up)); o.err != nil || !o.duplicate {
+		if o := wait(t, f.submit(up)); o.Err != nil || !o.Duplicate {
 			t.Fatalf("upload of %s again: %+v, want a duplicate", up.Sale.ID, o)
 		}
 	}
 	// Two uploads in one batch: the first stores it, the second is the duplicate.
-	twice := incoming(companyID, dev, "", salestest.Sale(time.Now(), "c1", 100))
+	twice := incoming(companyID, dev, "", salestest.Sale(testNow, cashierA, 100))
 	a, b := f.submit(twice), f.submit(twice)
-	if oa, ob := wait(t, a), wait(t, b); oa.err != nil || ob.err != nil || oa.duplicate || !ob.duplicate {
+	if oa, ob := wait(t, a), wait(t, b); oa.Err != nil || ob.Err != nil || oa.Duplicate || !ob.Duplicate {
 		t.Fatalf("two uploads at once: %+v then %+v, want stored then duplicate", oa, ob)
 	}
-	if o := wait(t, f.submit(incoming(companyID, other, "", s))); o.err != nil || o.duplicate {
+	if o := wait(t, f.submit(incoming(companyID, other, "", s))); o.Err != nil || o.Duplicate {
 		t.Fatalf("the same UUID from another device: %+v, want stored", o)
 	}
 	if n := f.count(); n != 3 {
@@ -51,22 +51,22 @@ func TestIngestBatchWithOneBadRow(t *testing.T) {
 	companyID, _ := company()
 	dev := mypos.NewID()
 	var batch []job
-	outcomes := make([]chan outcome, 3)
+	outcomes := make([]chan Outcome, 3)
 	for i := range outcomes {
-		r, err := prepare(incoming(companyID, dev, "", salestest.Sale(time.Now(), "c1", 1000)))
+		r, err := prepare(incoming(companyID, dev, "", salestest.Sale(testNow, cashierA, 1000)), testNow)
 		if err != nil {
 			t.Fatal(err)
 		}
-		c := make(chan outcome, 1)
+		c := make(chan Outcome, 1)
 		outcomes[i] = c
-		batch = append(batch, job{row: r, done: func(dup bool, err error) { c <- outcome{dup, err} }})
+		batch = append(batch, job{row: r, done: func(o Outcome) { c <- o }})
 	}
 	// What prepare cannot let through, the table's own check refuses.
 	batch[1].row.Number = 0
-	f.in.write(batch)
+	f.in.write(batch, make([]error, len(batch)))
 	for i, c := range outcomes {
 		o := wait(t, c)
-		if bad := i == 1; (o.err != nil) != bad || o.duplicate {
+		if bad := i == 1; (o.Err != nil) != bad || o.Duplicate {
 			t.Fatalf("receipt %d: %+v, want failed=%v", i, o, bad)
 		}
 	}
@@ -81,7 +81,7 @@ func TestIngestRefuses(t *testing.T) {
 	f := newFixture(t, IngestOptions{})
 	companyID, _ := company()
 	dev := mypos.NewID()
-	good := salestest.Sale(time.Now(), "c1", 1000, 2000)
+	good := salestest.Sale(testNow, cashierA, 1000, 2000)
 	tests := []struct {
 		name  string
 		spoil func(*Incoming)
@@ -100,7 +100,7 @@ func TestIngestRefuses(t *testing.T) {
 			in := incoming(companyID, dev, "", good)
 			in.Sale.Lines = append(in.Sale.Lines[:0:0], good.Lines...)
 			tt.spoil(&in)
-			err := f.in.Submit(in, func(bool, error) { t.Error("done called for a refused receipt") })
+			err := f.in.Submit(in, func(Outcome) { t.Error("done called for a refused receipt") })
 			wantCode(t, err, mypos.EINVALID, tt.field)
 		})
 	}
@@ -115,14 +115,14 @@ func TestIngestQueueFull(t *testing.T) {
 	f := newFixture(t, IngestOptions{Queue: 2, Batch: 1})
 	companyID, _ := company()
 	dev := mypos.NewID()
-	first := incoming(companyID, dev, "", salestest.Sale(time.Now(), "c1", 1000))
+	first := incoming(companyID, dev, "", salestest.Sale(testNow, cashierA, 1000))
 	held, release := make(chan struct{}), make(chan struct{})
 	txDone := make(chan error, 1)
 	// The test's transaction writes the first receipt and stays open: the
 	// writer's insert of it waits for it on both databases.
 	go func() {
 		txDone <- f.db.InTx(context.Background(), func(ctx context.Context) error {
-			r, err := prepare(first)
+			r, err := prepare(first, testNow)
 			if err != nil {
 				return err
 			}
@@ -136,11 +136,11 @@ func TestIngestQueueFull(t *testing.T) {
 		})
 	}()
 	<-held
-	queued := []<-chan outcome{f.submit(first)}
+	queued := []<-chan Outcome{f.submit(first)}
 	var refused error
 	for range 10 {
-		c := make(chan outcome, 1)
-		err := f.in.Submit(incoming(companyID, dev, "", salestest.Sale(time.Now(), "c1", 1000)), func(d bool, err error) { c <- outcome{d, err} })
+		c := make(chan Outcome, 1)
+		err := f.in.Submit(incoming(companyID, dev, "", salestest.Sale(testNow, cashierA, 1000)), func(o Outcome) { c <- o })
 		if err != nil {
 			refused = err
 			break
@@ -156,7 +156,7 @@ func TestIngestQueueFull(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, c := range queued {
-		if o := wait(t, c); o.err != nil || o.duplicate != (i == 0) {
+		if o := wait(t, c); o.Err != nil || o.Duplicate != (i == 0) {
 			t.Fatalf("queued receipt %d: %+v", i, o)
 		}
 	}
@@ -170,24 +170,59 @@ func TestIngestCloseDrains(t *testing.T) {
 	f := newFixture(t, IngestOptions{Linger: 50 * time.Millisecond})
 	companyID, _ := company()
 	dev := mypos.NewID()
-	var cs []<-chan outcome
+	var cs []<-chan Outcome
 	for range 20 {
-		cs = append(cs, f.submit(incoming(companyID, dev, "", salestest.Sale(time.Now(), "c1", 1000))))
+		cs = append(cs, f.submit(incoming(companyID, dev, "", salestest.Sale(testNow, cashierA, 1000))))
 	}
 	f.in.Close()
 	for _, c := range cs {
 		select {
 		case o := <-c:
-			if o.err != nil {
-				t.Fatal(o.err)
+			if o.Err != nil {
+				t.Fatal(o.Err)
 			}
 		default:
 			t.Fatal("Close returned before every done was called")
 		}
 	}
-	err := f.in.Submit(incoming(companyID, dev, "", salestest.Sale(time.Now(), "c1", 1000)), func(bool, error) {})
+	err := f.in.Submit(incoming(companyID, dev, "", salestest.Sale(testNow, cashierA, 1000)), func(Outcome) {})
 	wantCode(t, err, mypos.ERATELIMIT, "")
 	if n := f.count(); n != 20 {
 		t.Fatalf("%d rows, want 20", n)
+	}
+}
+
+// A receipt's time is plausible within [now − 400 days, now + 1 day] by
+// the cloud's clock; outside, it is refused for good with the field "at":
+// 9999-12-31 would top the company's list forever.
+func TestIngestRefusesImplausibleTimes(t *testing.T) {
+	f := newFixture(t, IngestOptions{})
+	companyID, _ := company()
+	dev := mypos.NewID()
+	day := 24 * time.Hour
+	for _, tt := range []struct {
+		name string
+		at   time.Time
+		ok   bool
+	}{
+		{"FarFuture", time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC), false},
+		{"DayAndASecondAhead", testNow.Add(day + time.Second), false},
+		{"DayAhead", testNow.Add(day), true},
+		{"400DaysOld", testNow.Add(-400 * day), true},
+		{"400DaysAndASecondOld", testNow.Add(-400*day - time.Second), false},
+		{"Epoch", time.Unix(0, 0), false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			in := incoming(companyID, dev, "", salestest.Sale(tt.at, cashierA, 1000))
+			if tt.ok {
+				f.store(in)
+				return
+			}
+			err := f.in.Submit(in, func(Outcome) { t.Error("done called for a refused receipt") })
+			wantCode(t, err, mypos.EINVALID, "at")
+		})
+	}
+	if n := f.count(); n != 2 {
+		t.Fatalf("%d rows, want the 2 plausible ones", n)
 	}
 }

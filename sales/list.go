@@ -59,7 +59,7 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Receipt, string, error)
 
 // listColumns are a Receipt's: a list leaves the bodies in the database.
 const listColumns = `id, device_id, store_id, cashier_id, number, punched_at, utc_offset, day, payment, total,
-	discount, vat, lines, received_at`
+	discount, vat, lines, received_at, unlicensed`
 
 // apply validates the filter and adds it to q.
 func (f Filter) apply(q *gorm.DB) (*gorm.DB, error) {

@@ -24,9 +24,9 @@ func TestListPagesAndFilters(t *testing.T) {
 	var all []Incoming
 	for i := range 8 {
 		at := base.Add(time.Duration(min(i, 5)) * 24 * time.Hour / 4) // the last three at one instant
-		dev, st, cashier := dev1, storeID, "c1"
+		dev, st, cashier := dev1, storeID, cashierA
 		if i%2 == 1 {
-			dev, st, cashier = dev2, "", "c2"
+			dev, st, cashier = dev2, "", cashierB
 		}
 		all = append(all, incoming(companyID, dev, st, salestest.Sale(at, cashier, int64(100*(i+1)))))
 	}
@@ -49,7 +49,7 @@ func TestListPagesAndFilters(t *testing.T) {
 		{"From", Filter{From: "2026-03-08"}, func(in Incoming) bool { return in.Sale.Day() >= "2026-03-08" }},
 		{"Store", Filter{StoreID: storeID}, func(in Incoming) bool { return in.StoreID == storeID }},
 		{"Device", Filter{DeviceID: dev2}, func(in Incoming) bool { return in.DeviceID == dev2 }},
-		{"Cashier", Filter{CashierID: "c1", To: "2026-03-07"}, func(in Incoming) bool { return in.Sale.CashierID == "c1" && in.Sale.Day() <= "2026-03-07" }},
+		{"Cashier", Filter{CashierID: cashierA, To: "2026-03-07"}, func(in Incoming) bool { return in.Sale.CashierID == cashierA && in.Sale.Day() <= "2026-03-07" }},
 	}
 	for _, tt := range filters {
 		t.Run(tt.name, func(t *testing.T) {
@@ -126,7 +126,7 @@ func TestGet(t *testing.T) {
 	f := newFixture(t, IngestOptions{})
 	companyID, ctx := company()
 	dev, storeID := mypos.NewID(), mypos.NewID()
-	s := salestest.Sale(salestest.At("2026-03-08T01:30:00+10:00"), "c1", 5990, 12000, 990)
+	s := salestest.Sale(salestest.At("2026-03-08T01:30:00+10:00"), cashierA, 5990, 12000, 990)
 	f.store(incoming(companyID, dev, storeID, s))
 
 	d, err := f.svc.Get(ctx, strings.ToUpper(s.ID))
@@ -134,7 +134,7 @@ func TestGet(t *testing.T) {
 		t.Fatal(err)
 	}
 	tot := salestest.Totals(s)
-	if d.ID != s.ID || d.DeviceID != dev || d.StoreID == nil || *d.StoreID != storeID || d.CashierID != "c1" ||
+	if d.ID != s.ID || d.DeviceID != dev || d.StoreID == nil || *d.StoreID != storeID || d.CashierID != cashierA ||
 		d.Number != s.Number || d.Day != "2026-03-08" || !d.PunchedAt.Equal(s.At) || d.PunchedAt.Location() != time.UTC ||
 		d.Payment != protocol.PaymentCard || d.Lines != 3 || d.Total != tot.Total || d.Discount != tot.Discount || d.VAT != tot.VAT {
 		t.Fatalf("receipt %+v\nof sale %+v, totals %+v", d.Receipt, s, tot)
@@ -160,8 +160,8 @@ func TestTenancy(t *testing.T) {
 	f := newFixture(t, IngestOptions{})
 	mineID, mine := company()
 	theirsID, theirs := company()
-	s := salestest.Sale(salestest.At("2026-03-08T12:00:00+03:00"), "c1", 1000)
-	f.store(incoming(mineID, mypos.NewID(), "", s), incoming(theirsID, mypos.NewID(), "", salestest.Sale(s.At, "c1", 2000)))
+	s := salestest.Sale(salestest.At("2026-03-08T12:00:00+03:00"), cashierA, 1000)
+	f.store(incoming(mineID, mypos.NewID(), "", s), incoming(theirsID, mypos.NewID(), "", salestest.Sale(s.At, cashierA, 2000)))
 
 	_, err := f.svc.Get(theirs, s.ID)
 	wantCode(t, err, mypos.ENOTFOUND, "")

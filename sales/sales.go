@@ -41,6 +41,11 @@ type Receipt struct {
 	VAT        int64     `json:"vat"`
 	Lines      int       `json:"lines"`
 	ReceivedAt time.Time `json:"received_at"`
+	// Unlicensed marks a receipt its till punched while it held no license
+	// by the ledger's history: released or moved away while the till was
+	// offline, or a tampered till. It is stored all the same — money is
+	// never dropped — and shown to the company and its partner.
+	Unlicensed bool `json:"unlicensed"`
 }
 
 // TableName is gorm's.

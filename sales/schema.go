@@ -14,6 +14,8 @@ import "mypos/store"
 // counts the receipt in; punched_at is the same moment in UTC, for order,
 // and utc_offset the till's offset then, to show its local time.
 // body keeps the whole sale and its computed totals, as a receipt is shown.
+// Version 2 marks the receipts sold without a license (unlicensed), and
+// indexes them by device for the partner's board, which counts them.
 var Schema = store.Schema{Component: "sales", Migrations: []store.Migration{
 	{Version: 1, Name: "receipts", Up: store.SQL(`
 CREATE TABLE receipts (
@@ -41,5 +43,9 @@ CREATE TABLE receipts (
 		`CREATE INDEX receipts_company_day ON receipts (company_id, day)`,
 		// One receipt by its ID, as the cabinet links it.
 		`CREATE INDEX receipts_company_id ON receipts (company_id, id)`,
+	)},
+	{Version: 2, Name: "unlicensed receipts", Up: store.SQL(
+		`ALTER TABLE receipts ADD COLUMN unlicensed BOOLEAN NOT NULL DEFAULT FALSE`,
+		`CREATE INDEX receipts_unlicensed ON receipts (device_id, day) WHERE unlicensed`,
 	)},
 }}

@@ -2,6 +2,7 @@ package sales
 
 import (
 	"context"
+	"math"
 
 	"mypos"
 )
@@ -17,11 +18,83 @@ type Sums struct {
 	VAT      int64 `json:"vat"`
 }
 
-func (s *Sums) add(o Sums) {
-	s.Receipts += o.Receipts
-	s.Total += o.Total
-	s.Discount += o.Discount
-	s.VAT += o.VAT
+// add adds o's figures to s, or refuses with ErrSumTooLarge when one
+// leaves int64; s is unchanged then.
+func (s *Sums) add(o Sums) error {
+	sum := Sums{Receipts: s.Receipts + o.Receipts} // at most the table's rows
+	var ok [3]bool
+	sum.Total, ok[0] = addKopecks(s.Total, o.Total)
+	sum.Discount, ok[1] = addKopecks(s.Discount, o.Discount)
+	sum.VAT, ok[2] = addKopecks(s.VAT, o.VAT)
+	if ok != [3]bool{true, true, true} {
+		return ErrSumTooLarge
+	}
+	*s = sum
+	return nil
+}
+
+// addKopecks adds two non-negative amounts; false when the sum leaves int64.
+func addKopecks(a, b int64) (int64, bool) {
+	if a > math.MaxInt64-b {
+		return 0, false
+	}
+	return a + b, true
+}
+
+// ErrSumTooLarge refuses a summary whose sums leave int64 kopecks — 92
+// quadrillion ₽, more than any business sells (see protocol's limits):
+// only receipts a till could not have sold within the limits, or a
+// tampered till's, get there. The list still shows them.
+var ErrSumTooLarge = mypos.Invalid("to", "The receipts of this period add up to more than 92 233 720 368 547 758 ₽: "+
+	"some of them cannot be real. Find them in the list of receipts, or ask for a shorter period.")
+
+// A summary sums each amount in two parts — its quotient and remainder by
+// 2^32 — so neither database overflows whatever is stored: SQLite's SUM
+// fails with "integer overflow" past int64, and Postgres's, cast back to
+// BIGINT, with "bigint out of range". Each part sums within int64 up to
+// 2^31 receipts in one row of the summary (a cashier's day in a store),
+// far beyond what any store holds; Go puts the parts together (split.join)
+// and refuses a sum beyond int64 with ErrSumTooLarge.
+const splitAt = 1 << 32
+
+// splitSum is the SQL of one amount's parts, as columns name_hi and name_lo.
+func splitSum(column string) string {
+	return "CAST(SUM(" + column + " / 4294967296) AS BIGINT) AS " + column + "_hi, CAST(SUM(" + column + " % 4294967296) AS BIGINT) AS " + column + "_lo"
+}
+
+// split is an amount summed in parts: hi × 2^32 + lo.
+type split struct{ hi, lo int64 }
+
+// join is the amount, false when it leaves int64.
+func (p split) join() (int64, bool) {
+	if p.hi > (math.MaxInt64-p.lo)/splitAt {
+		return 0, false
+	}
+	return p.hi*splitAt + p.lo, true
+}
+
+// summaryScan is a summary row as the query returns it, its sums in parts.
+type summaryScan struct {
+	Day                    string
+	StoreID                *string
+	CashierID              string
+	Receipts               int64
+	TotalHi, TotalLo       int64
+	DiscountHi, DiscountLo int64
+	VATHi, VATLo           int64
+}
+
+// row joins the parts; ErrSumTooLarge when a sum leaves int64.
+func (r *summaryScan) row() (SummaryRow, error) {
+	out := SummaryRow{Day: r.Day, StoreID: r.StoreID, CashierID: r.CashierID, Sums: Sums{Receipts: r.Receipts}}
+	var ok [3]bool
+	out.Total, ok[0] = split{r.TotalHi, r.TotalLo}.join()
+	out.Discount, ok[1] = split{r.DiscountHi, r.DiscountLo}.join()
+	out.VAT, ok[2] = split{r.VATHi, r.VATLo}.join()
+	if ok != [3]bool{true, true, true} {
+		return out, ErrSumTooLarge
+	}
+	return out, nil
 }
 
 // SummaryRow sums one cashier's receipts of one day in one store (StoreID
@@ -46,7 +119,8 @@ type Summary struct {
 // both included, by the tills' local days. Company only.
 // Returns EUNAUTHORIZED, EFORBIDDEN for another kind, EINVALID for a
 // missing or malformed day, a period that ends before it starts or is
-// longer than 366 days.
+// longer than 366 days, and ErrSumTooLarge (EINVALID) when the period's
+// receipts sum beyond int64 kopecks.
 func (s *Service) Summary(ctx context.Context, from, to string) (*Summary, error) {
 	companyID, err := companyOf(ctx)
 	if err != nil {
@@ -55,17 +129,23 @@ func (s *Service) Summary(ctx context.Context, from, to string) (*Summary, error
 	if err := checkPeriod(from, to); err != nil {
 		return nil, err
 	}
-	sum := &Summary{From: from, To: to, Items: []SummaryRow{}}
-	err = s.db.Conn(ctx).Raw(`SELECT day, store_id, cashier_id, COUNT(*) AS receipts,
-		CAST(SUM(total) AS BIGINT) AS total, CAST(SUM(discount) AS BIGINT) AS discount, CAST(SUM(vat) AS BIGINT) AS vat
+	var scanned []summaryScan
+	err = s.db.Conn(ctx).Raw(`SELECT day, store_id, cashier_id, COUNT(*) AS receipts, `+
+		splitSum("total")+", "+splitSum("discount")+", "+splitSum("vat")+`
 		FROM receipts WHERE company_id = ? AND day >= ? AND day <= ?
 		GROUP BY day, store_id, cashier_id
-		ORDER BY day, store_id IS NULL, store_id, cashier_id`, companyID, from, to).Scan(&sum.Items).Error
+		ORDER BY day, store_id IS NULL, store_id, cashier_id`, companyID, from, to).Scan(&scanned).Error
 	if err != nil {
 		return nil, err
 	}
-	for _, r := range sum.Items {
-		sum.Totals.add(r.Sums)
+	sum := &Summary{From: from, To: to, Items: make([]SummaryRow, len(scanned))}
+	for i := range scanned {
+		if sum.Items[i], err = scanned[i].row(); err != nil {
+			return nil, err
+		}
+		if err := sum.Totals.add(sum.Items[i].Sums); err != nil {
+			return nil, err
+		}
 	}
 	return sum, nil
 }

@@ -23,11 +23,14 @@ type Incoming struct {
 	Sale    protocol.Sale
 }
 
-// row is a receipt ready to insert: checked, computed, its body marshalled.
+// row is a receipt ready to insert: checked, computed, its body marshalled,
+// and what the batch's checks look up (see check.go).
 type row struct {
 	Receipt
 	CompanyID string
 	Body      string
+	goods     []string // the goods of its lines
+	discounts []string // the discounts of its lines that name one
 }
 
 // key is a receipt's identity: a till's UUID is unique on that till only.
@@ -35,11 +38,23 @@ type key struct{ device, id string }
 
 func (r *row) key() key { return key{r.DeviceID, r.ID} }
 
-// prepare checks an incoming receipt and computes its row. The ID is kept
-// in lower case, as Postgres prints a UUID, so both databases and every
-// lookup agree on it.
-// Returns EINVALID for bad IDs or a sale CheckSale refuses.
-func prepare(in Incoming) (*row, error) {
+// A receipt's time must be plausible: a till sells now, or uploads what it
+// sold offline — for days, not for more than a year — and its clock may
+// run ahead of the cloud's, not by days. A time outside would sort the
+// receipt away from every other (9999-12-31 tops the list for good).
+const (
+	maxReceiptAge   = 400 * 24 * time.Hour
+	maxReceiptAhead = 24 * time.Hour
+)
+
+// prepare checks an incoming receipt and computes its row: its IDs, its
+// time against now (the cloud's clock), its sums by CheckSale. The ID is
+// kept in lower case, as Postgres prints a UUID, so both databases and
+// every lookup agree on it. What no batch could change is refused here;
+// what belongs to whom, the batch checks (check.go).
+// Returns EINVALID for bad IDs, an implausible time (field "at") or a sale
+// CheckSale refuses.
+func prepare(in Incoming, now time.Time) (*row, error) {
 	if !mypos.ValidID(in.CompanyID) || !mypos.ValidID(in.DeviceID) || (in.StoreID != "" && !mypos.ValidID(in.StoreID)) {
 		return nil, mypos.Invalid("device_id", "The receipt's device, company or store is not an ID.")
 	}
@@ -50,6 +65,9 @@ func prepare(in Incoming) (*row, error) {
 		return nil, mypos.Invalid("receipt", "%v", err)
 	}
 	if err := storable(&sale); err != nil {
+		return nil, err
+	}
+	if err := plausible(sale.At, now); err != nil {
 		return nil, err
 	}
 	body, err := json.Marshal(Contents{Sale: sale, Totals: totals})
@@ -65,22 +83,42 @@ func prepare(in Incoming) (*row, error) {
 	if in.StoreID != "" {
 		r.StoreID = &in.StoreID
 	}
+	for _, l := range sale.Lines {
+		r.goods = append(r.goods, l.GoodsID)
+		if l.DiscountID != "" {
+			r.discounts = append(r.discounts, l.DiscountID)
+		}
+	}
 	return r, nil
 }
 
-// storable refuses text Postgres cannot keep — a NUL character, or bytes
-// that are not UTF-8 — which protocol lets through in IDs: such a receipt
-// would fail its insert on every retry, so it is refused up front, and the
-// till is told why instead of retrying forever.
+// storable refuses IDs the cloud never made — its cashiers, goods and
+// discounts have UUIDs; anything else a till made up, and the lookups of
+// check.go would fail on it on Postgres — and a name Postgres cannot keep
+// (a NUL character, bytes that are not UTF-8). Such a receipt would fail
+// on every retry, so it is refused up front and the till is told why
+// instead of retrying forever.
 func storable(s *protocol.Sale) error {
-	bad := func(v string) bool { return !utf8.ValidString(v) || strings.ContainsRune(v, 0) }
-	if bad(s.CashierID) {
-		return mypos.Invalid("cashier_id", "The cashier's ID must be UTF-8 text without NUL.")
+	if !mypos.ValidID(s.CashierID) {
+		return mypos.Invalid("cashier_id", "The cashier is not an ID the cloud gave out.")
 	}
 	for i, l := range s.Lines {
-		if bad(l.GoodsID) || bad(l.Name) || bad(l.DiscountID) {
-			return mypos.Invalid("lines", "Line %d: its IDs and name must be UTF-8 text without NUL.", i+1)
+		if !mypos.ValidID(l.GoodsID) || (l.DiscountID != "" && !mypos.ValidID(l.DiscountID)) {
+			return mypos.Invalid("lines", "Line %d: its goods or discount is not an ID the cloud gave out.", i+1)
 		}
+		if !utf8.ValidString(l.Name) || strings.ContainsRune(l.Name, 0) {
+			return mypos.Invalid("lines", "Line %d: its name must be UTF-8 text without NUL.", i+1)
+		}
+	}
+	return nil
+}
+
+// plausible refuses a time outside [now − maxReceiptAge, now + maxReceiptAhead].
+func plausible(at, now time.Time) error {
+	if at.Before(now.Add(-maxReceiptAge)) || at.After(now.Add(maxReceiptAhead)) {
+		return mypos.Invalid("at", "The receipt's time %s is not plausible: a receipt is at most %d days old, "+
+			"and a till's clock at most a day ahead of the cloud's. Set the till's clock.",
+			at.Format(time.RFC3339), int(maxReceiptAge.Hours()/24))
 	}
 	return nil
 }
@@ -90,14 +128,14 @@ func storable(s *protocol.Sale) error {
 // upload is told from a new one.
 const (
 	insertHead = `INSERT INTO receipts (device_id, id, company_id, store_id, cashier_id, number, punched_at, utc_offset,
-	day, payment, total, discount, vat, lines, body, received_at) VALUES `
+	day, payment, total, discount, vat, lines, body, received_at, unlicensed) VALUES `
 	insertTail = ` ON CONFLICT (device_id, id) DO NOTHING RETURNING device_id, id`
-	insertCols = 16
+	insertCols = 17
 )
 
 func (r *row) args(v []any) []any {
 	return append(v, r.DeviceID, r.ID, r.CompanyID, r.StoreID, r.CashierID, r.Number, r.PunchedAt, r.UTCOffset,
-		r.Day, r.Payment, r.Total, r.Discount, r.VAT, r.Lines, r.Body, r.ReceivedAt)
+		r.Day, r.Payment, r.Total, r.Discount, r.VAT, r.Lines, r.Body, r.ReceivedAt, r.Unlicensed)
 }
 
 // rowsPerInsert bounds one statement. The pure-Go SQLite driver binds

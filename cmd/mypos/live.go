@@ -19,11 +19,12 @@ type liveBus interface {
 	Ready() bool
 }
 
-// startLive starts the receipt ingester, fleet and the bus fleet talks
+// startLive starts the receipt ingester — checking receipts against the
+// backoffice and the licensing ledger —, fleet and the bus fleet talks
 // through. The returned stop closes the ingester last: fleet's workers
 // submit to it until they stop, and it writes what they queued.
 func startLive(ctx context.Context, cfg Config, socks *sockets, svc *services, log *slog.Logger, reg prometheus.Registerer) (*fleet.Fleet, liveBus, func(), error) {
-	receipts := sales.NewIngester(svc.sales, sales.IngestOptions{Logger: log})
+	receipts := sales.NewIngester(svc.sales, sales.Checks{Owners: svc.office, Licenses: svc.licenses}, sales.IngestOptions{Logger: log})
 	live, bus, stop, err := startFleet(ctx, cfg, socks, svc, receipts, log, reg)
 	if err != nil {
 		receipts.Close()
