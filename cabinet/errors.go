@@ -13,10 +13,12 @@ import (
 )
 
 // Codes of HTTP itself, which no domain package produces: a request head
-// over the limits of limitHead, and /readyz's answer while not ready.
+// over the limits of limitHead, a body over maxBody, and /readyz's answer
+// while not ready.
 const (
 	codeURITooLong      = "uri_too_long"
 	codeHeadersTooLarge = "headers_too_large"
+	codeTooLarge        = "too_large"
 	codeNotReady        = "not_ready"
 )
 
@@ -24,6 +26,7 @@ const (
 var statusOf = map[string]int{
 	codeURITooLong:      http.StatusRequestURITooLong,
 	codeHeadersTooLarge: http.StatusRequestHeaderFieldsTooLarge,
+	codeTooLarge:        http.StatusRequestEntityTooLarge,
 	codeNotReady:        http.StatusServiceUnavailable,
 	mypos.ECONFLICT:     http.StatusConflict,
 	mypos.EFORBIDDEN:    http.StatusForbidden,
@@ -40,7 +43,7 @@ var codeOfStatus = map[int]string{
 	http.StatusRequestHeaderFieldsTooLarge: codeHeadersTooLarge,
 	http.StatusNotFound:                    mypos.ENOTFOUND,
 	http.StatusMethodNotAllowed:            mypos.ENOTFOUND,
-	http.StatusRequestEntityTooLarge:       mypos.EINVALID,
+	http.StatusRequestEntityTooLarge:       codeTooLarge,
 	http.StatusBadRequest:                  mypos.EINVALID,
 	http.StatusRequestTimeout:              mypos.EINVALID,
 }
@@ -83,8 +86,11 @@ func fromFiber(err error) error {
 		return err
 	}
 	code, ok := codeOfStatus[fe.Code]
-	if !ok {
+	switch {
+	case !ok:
 		code = mypos.EINTERNAL
+	case code == codeTooLarge:
+		return mypos.Errorf(code, "The request's body is larger than %d MB.", maxBody>>20)
 	}
 	return mypos.Errorf(code, "%s", fe.Message)
 }

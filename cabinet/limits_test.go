@@ -43,6 +43,7 @@ func TestRequestHeadLimits(t *testing.T) {
 		{"ManyHeaders", "/healthz", strings.Repeat("X-Padding: "+strings.Repeat("b", 1000)+"\r\n", 20) + "X-End: 1", http.StatusRequestHeaderFieldsTooLarge, codeHeadersTooLarge},
 		{"HeadOverTheBuffer", "/healthz", "X-Padding: " + strings.Repeat(big, 3), http.StatusRequestHeaderFieldsTooLarge, codeHeadersTooLarge},
 		{"LargeCookieWithin", "/healthz", "Cookie: c=" + strings.Repeat("c", 8<<10), http.StatusOK, ""},
+		{"BodyOverTheLimit", "/api/v1/goods/import", fmt.Sprintf("Content-Length: %d", maxBody+1), http.StatusRequestEntityTooLarge, codeTooLarge},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -56,15 +56,16 @@ type Server struct {
 	views map[string]*template.Template // the HTML cabinet's pages, parsed once
 }
 
-// Limits of a request. maxBody bounds a body; a catalog import is the
-// largest honest one. maxURL and maxHeaders bound the head: a browser's
+// Limits of a request. maxBody bounds a body: a catalog import is the
+// largest honest one, so it is the import's limit and room for a
+// multipart envelope, and every file the import takes gets to it. maxURL and maxHeaders bound the head: a browser's
 // cookies and a long search fit with room to spare. readBuffer is what
 // fasthttp reads a head into; it leaves room past the limits, so limitHead
 // sees an oversized URL or header and answers 414 or 431 precisely. A head
 // that overflows the buffer itself is refused by fasthttp as 431, whichever
 // part of it is long.
 const (
-	maxBody    = 32 << 20
+	maxBody    = backoffice.MaxImportBytes + 1<<20
 	maxURL     = 8 << 10
 	maxHeaders = 16 << 10
 	readBuffer = 32 << 10
