@@ -11,7 +11,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"mypos"
-	"mypos/store"
+	"mypos/db"
 )
 
 // Account statuses.
@@ -59,7 +59,7 @@ type Options struct {
 // Service is the account domain. Its methods say who may call them and
 // which error codes they return.
 type Service struct {
-	db       *store.DB
+	db       *db.DB
 	hashCost int
 	dummy    []byte // a hash to spend the same work on when an e-mail is unknown
 	throttle *throttle
@@ -67,8 +67,8 @@ type Service struct {
 	log      *slog.Logger
 }
 
-// NewService returns the account service over db.
-func NewService(db *store.DB, opts Options) *Service {
+// NewService returns the account service over database.
+func NewService(database *db.DB, opts Options) *Service {
 	cost := opts.HashCost
 	if cost == 0 {
 		cost = bcrypt.DefaultCost
@@ -81,5 +81,5 @@ func NewService(db *store.DB, opts Options) *Service {
 	if err != nil {
 		panic("account: bcrypt: " + err.Error())
 	}
-	return &Service{db: db, hashCost: cost, dummy: dummy, throttle: newThrottle(func() time.Time { return db.Now() }), log: log}
+	return &Service{db: database, hashCost: cost, dummy: dummy, throttle: newThrottle(func() time.Time { return database.Now() }), log: log}
 }

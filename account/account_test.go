@@ -9,8 +9,8 @@ import (
 
 	"mypos"
 	"mypos/account"
-	"mypos/store"
-	"mypos/store/storetest"
+	"mypos/db"
+	"mypos/db/dbtest"
 )
 
 // Valid INNs for fixtures.
@@ -21,17 +21,17 @@ const (
 )
 
 type fixture struct {
-	db  *store.DB
+	db  *db.DB
 	svc *account.Service
 	now time.Time
 }
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	db := storetest.Open(t, account.Schema)
-	f := &fixture{db: db, now: time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)}
-	db.Now = func() time.Time { return f.now }
-	f.svc = account.NewService(db, account.Options{HashCost: bcrypt.MinCost})
+	database := dbtest.Open(t, account.Schema)
+	f := &fixture{db: database, now: time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)}
+	database.Now = func() time.Time { return f.now }
+	f.svc = account.NewService(database, account.Options{HashCost: bcrypt.MinCost})
 	return f
 }
 
@@ -334,7 +334,7 @@ func TestOwnerOnly(t *testing.T) {
 	p := f.register(t, mypos.KindPartner, "p@dealer.test", "partner-pass")
 	companyCtx := mypos.NewContextWithActor(context.Background(), c.Actor())
 
-	if _, _, err := f.svc.ListPartners(companyCtx, store.ListParams{}); mypos.ErrorCode(err) != mypos.EFORBIDDEN {
+	if _, _, err := f.svc.ListPartners(companyCtx, db.ListParams{}); mypos.ErrorCode(err) != mypos.EFORBIDDEN {
 		t.Fatalf("company lists partners: %v", err)
 	}
 	if _, err := f.svc.ApprovePartner(companyCtx, p.ID); mypos.ErrorCode(err) != mypos.EFORBIDDEN {
@@ -349,7 +349,7 @@ func TestOwnerOnly(t *testing.T) {
 	}
 
 	// Search by name folds Cyrillic case on both databases.
-	items, next, err := f.svc.ListPartners(ownerCtx, store.ListParams{Query: "дилер"})
+	items, next, err := f.svc.ListPartners(ownerCtx, db.ListParams{Query: "дилер"})
 	if err != nil || len(items) != 1 || items[0].ID != created.ID || next != "" {
 		t.Fatalf("search: %d items, next=%q, err=%v", len(items), next, err)
 	}
@@ -357,7 +357,7 @@ func TestOwnerOnly(t *testing.T) {
 	seen := map[string]bool{}
 	cursor := ""
 	for {
-		page, next, err := f.svc.ListPartners(ownerCtx, store.ListParams{Limit: 1, Cursor: cursor})
+		page, next, err := f.svc.ListPartners(ownerCtx, db.ListParams{Limit: 1, Cursor: cursor})
 		if err != nil {
 			t.Fatal(err)
 		}

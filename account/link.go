@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"mypos"
-	"mypos/store"
+	"mypos/db"
 )
 
 // Link request statuses. A request is pending until the partner accepts or
@@ -105,7 +105,7 @@ func (s *Service) ActivePartner(ctx context.Context, id string) (*Account, error
 // invalidIfNotFound turns "no row" into EINVALID naming the field: the
 // request referred to something that does not exist.
 func invalidIfNotFound(err error, field, msg string) error {
-	if store.IsNotFound(err) {
+	if db.IsNotFound(err) {
 		return mypos.Invalid(field, "%s", msg)
 	}
 	return err

@@ -6,7 +6,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"mypos"
-	"mypos/store"
+	"mypos/db"
 )
 
 // LinkedPartner returns the partner a company is linked to, for other
@@ -22,7 +22,7 @@ func (s *Service) LinkedPartner(ctx context.Context, companyID string) (string, 
 	err := s.db.Conn(ctx).Clauses(clause.Locking{Strength: clause.LockingStrengthShare}).
 		Where("company_id = ? AND status = ?", companyID, LinkAccepted).Take(&r).Error
 	if err != nil {
-		return "", store.NotFound(err, "This company has no partner.")
+		return "", db.NotFound(err, "This company has no partner.")
 	}
 	return r.PartnerID, nil
 }
@@ -30,7 +30,7 @@ func (s *Service) LinkedPartner(ctx context.Context, companyID string) (string, 
 // LinkedCompanies returns a page of the caller's client companies, searched
 // as the owner's list. Partner only.
 // Returns EFORBIDDEN for anyone else, EINVALID for bad list parameters.
-func (s *Service) LinkedCompanies(ctx context.Context, p store.ListParams) ([]Account, string, error) {
+func (s *Service) LinkedCompanies(ctx context.Context, p db.ListParams) ([]Account, string, error) {
 	actor, err := mypos.RequireActor(ctx, mypos.KindPartner)
 	if err != nil {
 		return nil, "", err
@@ -38,10 +38,10 @@ func (s *Service) LinkedCompanies(ctx context.Context, p store.ListParams) ([]Ac
 	q := s.db.Conn(ctx).Where("kind = ? AND id IN (SELECT company_id FROM link_requests WHERE partner_id = ? AND status = ?)",
 		mypos.KindCompany, actor.ID, LinkAccepted)
 	if p.Query != "" {
-		like := store.Contains(searchKey(p.Query))
+		like := db.Contains(searchKey(p.Query))
 		q = q.Where("(name_key LIKE ? ESCAPE '!' OR email_key LIKE ? ESCAPE '!' OR inn = ?)", like, like, p.Query)
 	}
-	return store.Paginate(q, p, func(a *Account) string { return a.ID })
+	return db.Paginate(q, p, func(a *Account) string { return a.ID })
 }
 
 // ClientIDs returns the IDs of every company linked to the caller, for views
@@ -63,13 +63,13 @@ func (s *Service) ClientIDs(ctx context.Context) ([]string, error) {
 // it shows what a partner shows the public — name, city, INN, code — and
 // never an e-mail or a pending partner.
 // Returns EINVALID for bad list parameters.
-func (s *Service) Directory(ctx context.Context, p store.ListParams) ([]DirectoryEntry, string, error) {
+func (s *Service) Directory(ctx context.Context, p db.ListParams) ([]DirectoryEntry, string, error) {
 	q := s.db.Conn(ctx).Where("kind = ? AND status = ?", mypos.KindPartner, StatusActive)
 	if p.Query != "" {
-		like := store.Contains(searchKey(p.Query))
+		like := db.Contains(searchKey(p.Query))
 		q = q.Where("(name_key LIKE ? ESCAPE '!' OR inn = ? OR code = ?)", like, p.Query, upper(p.Query))
 	}
-	as, next, err := store.Paginate(q, p, func(a *Account) string { return a.ID })
+	as, next, err := db.Paginate(q, p, func(a *Account) string { return a.ID })
 	if err != nil {
 		return nil, "", err
 	}

@@ -6,7 +6,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"mypos"
-	"mypos/store"
+	"mypos/db"
 )
 
 // RequestLink sends a link request from the caller's company to a partner
@@ -30,7 +30,7 @@ func (s *Service) RequestLink(ctx context.Context, in LinkRequestInput) (*LinkRe
 	}
 	r := &LinkRequest{ID: mypos.NewID(), CompanyID: actor.ID, PartnerID: partner.ID, Status: LinkPending, CreatedAt: s.now()}
 	// The unique index on pending requests decides a race of two requests.
-	if err := s.db.Conn(ctx).Create(r).Error; store.IsDuplicate(err) {
+	if err := s.db.Conn(ctx).Create(r).Error; db.IsDuplicate(err) {
 		return nil, mypos.Errorf(mypos.ECONFLICT, "You already have a pending request: wait for the partner's answer, or cancel it.")
 	} else if err != nil {
 		return nil, err
@@ -84,7 +84,7 @@ func (s *Service) decide(ctx context.Context, side, party, id, status string) (*
 		err := s.db.Conn(ctx).Clauses(clause.Locking{Strength: clause.LockingStrengthUpdate}).
 			Where("id = ? AND "+side+" = ?", id, party).Take(&r).Error
 		if err != nil {
-			return store.NotFound(err, "No such link request.")
+			return db.NotFound(err, "No such link request.")
 		}
 		if r.Status != LinkPending {
 			return mypos.Errorf(mypos.ECONFLICT, "This request is already %s.", r.Status)
@@ -117,7 +117,7 @@ func (s *Service) decide(ctx context.Context, side, party, id, status string) (*
 // past: a company sees those it sent, a partner those sent to it. Company or
 // partner.
 // Returns EFORBIDDEN for anyone else, EINVALID for bad list parameters.
-func (s *Service) LinkRequests(ctx context.Context, p store.ListParams) ([]LinkRequest, string, error) {
+func (s *Service) LinkRequests(ctx context.Context, p db.ListParams) ([]LinkRequest, string, error) {
 	actor, err := mypos.RequireActor(ctx, mypos.KindCompany, mypos.KindPartner)
 	if err != nil {
 		return nil, "", err
@@ -127,7 +127,7 @@ func (s *Service) LinkRequests(ctx context.Context, p store.ListParams) ([]LinkR
 		side = "partner_id"
 	}
 	q := s.db.Conn(ctx).Model(&LinkRequest{}).Where(side+" = ?", actor.ID)
-	rs, next, err := store.Paginate(q, p, func(r *LinkRequest) string { return r.ID })
+	rs, next, err := db.Paginate(q, p, func(r *LinkRequest) string { return r.ID })
 	if err != nil {
 		return nil, "", err
 	}

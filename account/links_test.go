@@ -8,7 +8,7 @@ import (
 
 	"mypos"
 	"mypos/account"
-	"mypos/store"
+	"mypos/db"
 )
 
 // linkFixture has two active partners, one awaiting approval, and two companies.
@@ -46,22 +46,22 @@ func wantCode(t *testing.T, err error, code string) {
 
 func TestDirectory(t *testing.T) {
 	f := newLinkFixture(t)
-	entries, next, err := f.svc.Directory(context.Background(), store.ListParams{})
+	entries, next, err := f.svc.Directory(context.Background(), db.ListParams{})
 	if err != nil || next != "" || len(entries) != 2 {
 		t.Fatalf("directory: %+v, %q, %v; want the two active partners", entries, next, err)
 	}
 	if entries[0].Code == "" || entries[0].INN == "" || entries[0].Name == "" {
 		t.Fatalf("an entry shows name, INN and code: %+v", entries[0])
 	}
-	byCode, _, err := f.svc.Directory(context.Background(), store.ListParams{Query: strings.ToLower(code(f.p2))})
+	byCode, _, err := f.svc.Directory(context.Background(), db.ListParams{Query: strings.ToLower(code(f.p2))})
 	if err != nil || len(byCode) != 1 || byCode[0].ID != f.p2.ID {
 		t.Fatalf("found by a code typed in lower case: %+v, %v", byCode, err)
 	}
-	byName, _, _ := f.svc.Directory(context.Background(), store.ListParams{Query: "РОМАШКА PARTNER"})
+	byName, _, _ := f.svc.Directory(context.Background(), db.ListParams{Query: "РОМАШКА PARTNER"})
 	if len(byName) != 2 {
 		t.Fatalf("found by name in any case: %+v", byName)
 	}
-	if none, _, _ := f.svc.Directory(context.Background(), store.ListParams{Query: code(f.pending)}); len(none) != 0 {
+	if none, _, _ := f.svc.Directory(context.Background(), db.ListParams{Query: code(f.pending)}); len(none) != 0 {
 		t.Fatalf("a partner awaiting approval is listed: %+v", none)
 	}
 }
@@ -153,7 +153,7 @@ func mustNames(t *testing.T, r *account.LinkRequest, company, partner *account.A
 
 func mustClients(t *testing.T, f *linkFixture, partner context.Context, want ...string) {
 	t.Helper()
-	cs, _, err := f.svc.LinkedCompanies(partner, store.ListParams{})
+	cs, _, err := f.svc.LinkedCompanies(partner, db.ListParams{})
 	ids, err2 := f.svc.ClientIDs(partner)
 	if err != nil || err2 != nil || len(cs) != len(want) || len(ids) != len(want) {
 		t.Fatalf("clients %+v / %v (%v, %v), want %v", cs, ids, err, err2, want)
@@ -167,7 +167,7 @@ func mustClients(t *testing.T, f *linkFixture, partner context.Context, want ...
 
 func mustStatuses(t *testing.T, f *linkFixture, ctx context.Context, want ...string) {
 	t.Helper()
-	rs, _, err := f.svc.LinkRequests(ctx, store.ListParams{})
+	rs, _, err := f.svc.LinkRequests(ctx, db.ListParams{})
 	if err != nil || len(rs) != len(want) {
 		t.Fatalf("history %+v, %v; want %v", rs, err, want)
 	}
@@ -204,10 +204,10 @@ func TestLinkRefusals(t *testing.T) {
 			}
 		})
 	}
-	if rs, _, _ := f.svc.LinkRequests(as(f.c), store.ListParams{}); len(rs) != 0 {
+	if rs, _, _ := f.svc.LinkRequests(as(f.c), db.ListParams{}); len(rs) != 0 {
 		t.Fatalf("refused requests were written: %+v", rs)
 	}
-	_, _, err := f.svc.LinkedCompanies(as(f.c), store.ListParams{})
+	_, _, err := f.svc.LinkedCompanies(as(f.c), db.ListParams{})
 	wantCode(t, err, mypos.EFORBIDDEN)
 }
 

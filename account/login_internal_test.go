@@ -7,14 +7,14 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"mypos"
-	"mypos/store/storetest"
+	"mypos/db/dbtest"
 )
 
 // Every login spends maxAccountsPerEmail hash comparisons, whether the e-mail
 // is unknown, has one account or two, and whatever the password: the time
 // of an answer tells nothing about which accounts exist.
 func TestLoginSpendsEqualWork(t *testing.T) {
-	db := storetest.Open(t, Schema)
+	db := dbtest.Open(t, Schema)
 	svc := NewService(db, Options{HashCost: bcrypt.MinCost})
 	ctx := context.Background()
 	for _, kind := range []string{mypos.KindCompany, mypos.KindPartner} {

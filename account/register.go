@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"mypos"
-	"mypos/store"
+	"mypos/db"
 )
 
 // Registration is what a new partner or company tells about itself.
@@ -83,7 +83,7 @@ func (s *Service) create(ctx context.Context, r Registration, status string) (*A
 			a.Code = &code
 		}
 		err = s.db.Conn(ctx).Create(a).Error
-		if !store.IsDuplicate(err) {
+		if !db.IsDuplicate(err) {
 			break
 		}
 		if taken, terr := s.emailTaken(ctx, a); terr != nil || taken {

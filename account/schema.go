@@ -3,12 +3,12 @@ package account
 import (
 	"gorm.io/gorm"
 
-	"mypos/store"
+	"mypos/db"
 )
 
 // Schema is the account tables' migrations. Append only.
-var Schema = store.Schema{Component: "account", Migrations: []store.Migration{
-	{Version: 1, Name: "accounts", Up: store.SQL(`
+var Schema = db.Schema{Component: "account", Migrations: []db.Migration{
+	{Version: 1, Name: "accounts", Up: db.SQL(`
 CREATE TABLE accounts (
 	id {uuid} PRIMARY KEY,
 	kind TEXT NOT NULL,
@@ -28,7 +28,7 @@ CREATE TABLE accounts (
 		`CREATE UNIQUE INDEX accounts_code ON accounts (code)`,
 		`CREATE INDEX accounts_email ON accounts (email_key)`,
 	)},
-	{Version: 2, Name: "sessions", Up: store.SQL(`
+	{Version: 2, Name: "sessions", Up: db.SQL(`
 CREATE TABLE sessions (
 	token_hash TEXT PRIMARY KEY,
 	account_id {uuid} NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
@@ -38,13 +38,13 @@ CREATE TABLE sessions (
 )`,
 		`CREATE INDEX sessions_account ON sessions (account_id)`,
 	)},
-	{Version: 3, Name: "login tickets", Up: store.SQL(`
+	{Version: 3, Name: "login tickets", Up: db.SQL(`
 CREATE TABLE login_tickets (
 	ticket_hash TEXT PRIMARY KEY,
 	account_ids TEXT NOT NULL,
 	expires_at {time} NOT NULL
 )`)},
-	{Version: 4, Name: "partner links", Up: store.SQL(`
+	{Version: 4, Name: "partner links", Up: db.SQL(`
 CREATE TABLE link_requests (
 	id {uuid} PRIMARY KEY,
 	company_id {uuid} NOT NULL REFERENCES accounts (id),
@@ -65,7 +65,7 @@ CREATE TABLE link_requests (
 	// The key of device proofs (devices.go), made here once, so every node
 	// shares it and it outlives restarts.
 	{Version: 5, Name: "device key", Up: func(tx *gorm.DB, dialect string) error {
-		if err := store.SQL(`CREATE TABLE server_keys (name TEXT PRIMARY KEY, secret TEXT NOT NULL)`)(tx, dialect); err != nil {
+		if err := db.SQL(`CREATE TABLE server_keys (name TEXT PRIMARY KEY, secret TEXT NOT NULL)`)(tx, dialect); err != nil {
 			return err
 		}
 		secret, _ := newSecret()

@@ -8,13 +8,13 @@ import (
 
 	"mypos"
 	"mypos/account"
-	"mypos/store/storetest"
+	"mypos/db/dbtest"
 )
 
 // A database at the first schema version is upgraded by the current code,
 // and an account made then logs in afterwards.
 func TestSchemaUpgradeFromFirstVersion(t *testing.T) {
-	db := storetest.Open(t)
+	db := dbtest.Open(t)
 	ctx := context.Background()
 	if err := db.MigrateTo(ctx, account.Schema, 1); err != nil {
 		t.Fatal(err)

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"mypos"
-	"mypos/store"
+	"mypos/db"
 )
 
 // How a session was opened: a browser keeps it in a cookie, a script holds a
@@ -80,7 +80,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Session, err
 	}
 	var sess Session
 	err := s.db.Conn(ctx).Where("token_hash = ? AND expires_at > ?", hashSecret(token), s.db.Now()).Take(&sess).Error
-	if store.IsNotFound(err) {
+	if db.IsNotFound(err) {
 		return nil, denied
 	}
 	if err != nil {
@@ -88,7 +88,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Session, err
 	}
 	var a Account
 	if err := s.db.Conn(ctx).Where("id = ?", sess.AccountID).Take(&a).Error; err != nil {
-		return nil, store.NotFound(err, denied.Message)
+		return nil, db.NotFound(err, denied.Message)
 	}
 	if a.Status != StatusActive {
 		return nil, denied

@@ -16,8 +16,8 @@ import (
 
 	"mypos"
 	"mypos/changelog"
+	"mypos/db"
 	"mypos/device"
-	"mypos/store"
 )
 
 // Options tune the service. The zero value is production's choice.
@@ -29,20 +29,20 @@ type Options struct {
 // Service is the backoffice domain. Its methods say who may call them and
 // which error codes they return; every one is scoped to a company.
 type Service struct {
-	db       *store.DB
+	db       *db.DB
 	changes  *changelog.Log
 	devices  *device.Service
 	hashCost int
 }
 
-// NewService returns the backoffice over db, appending to log and asking
+// NewService returns the backoffice over database, appending to log and asking
 // devices whether a device belongs to a company.
-func NewService(db *store.DB, log *changelog.Log, devices *device.Service, opts Options) *Service {
+func NewService(database *db.DB, log *changelog.Log, devices *device.Service, opts Options) *Service {
 	cost := opts.HashCost
 	if cost == 0 {
 		cost = bcrypt.DefaultCost
 	}
-	return &Service{db: db, changes: log, devices: devices, hashCost: cost}
+	return &Service{db: database, changes: log, devices: devices, hashCost: cost}
 }
 
 // now is the clock of every write, at the precision both databases keep, so
@@ -68,7 +68,7 @@ func searchName(q *gorm.DB, text string) *gorm.DB {
 	if text == "" {
 		return q
 	}
-	return q.Where("name_key LIKE ? ESCAPE '!'", store.Contains(searchKey(text)))
+	return q.Where("name_key LIKE ? ESCAPE '!'", db.Contains(searchKey(text)))
 }
 
 // maxName bounds the names of stores, cashiers, groups and discounts, in

@@ -9,10 +9,10 @@ import (
 
 	"mypos/backoffice"
 	"mypos/changelog"
-	"mypos/store"
+	"mypos/db"
 )
 
-// Benchmarks run only with -bench; they use the database storetest picks
+// Benchmarks run only with -bench; they use the database dbtest picks
 // (SQLite, or Postgres with MYPOS_TEST_DATABASE_URL), e.g.
 //
 //	go test -run '^$' -bench . -benchmem -benchtime 1x ./backoffice/
@@ -105,7 +105,7 @@ func readSnapshot(b *testing.B, f *fixture, ctx context.Context, v changelog.Vie
 func (f *fixture) benchPrices(b *testing.B, ctx context.Context) changelog.View {
 	a, other := f.store(b, ctx, "A"), f.store(b, ctx, "B")
 	d := f.placed(b, ctx, &a.ID)
-	goods, _, err := f.office.ListGoods(ctx, store.ListParams{Limit: 500})
+	goods, _, err := f.office.ListGoods(ctx, db.ListParams{Limit: 500})
 	if err != nil {
 		b.Fatal(err)
 	}

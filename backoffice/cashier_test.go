@@ -12,7 +12,7 @@ import (
 	"mypos"
 	"mypos/backoffice"
 	"mypos/changelog"
-	"mypos/store"
+	"mypos/db"
 )
 
 func TestCashierCreate(t *testing.T) {
@@ -326,12 +326,12 @@ func TestCashierSearchAndPagination(t *testing.T) {
 	for _, name := range []string{"Ольга Петрова", "Иван", "ОЛЬГА", "Пётр", "Анна"} {
 		want = append(want, f.cashier(t, ctx, name, d).ID)
 	}
-	items, next, err := f.office.ListCashiers(ctx, store.ListParams{Query: "ольга"})
+	items, next, err := f.office.ListCashiers(ctx, db.ListParams{Query: "ольга"})
 	if err != nil || next != "" || len(items) != 2 || items[0].ID != want[0] || items[1].ID != want[2] {
 		t.Fatalf("search: %+v, %q, %v", items, next, err)
 	}
 	var got []string
-	p := store.ListParams{Limit: 2}
+	p := db.ListParams{Limit: 2}
 	for pages := 0; ; pages++ {
 		items, next, err := f.office.ListCashiers(ctx, p)
 		if err != nil || pages > 3 {
@@ -366,7 +366,7 @@ func TestCashierTenancy(t *testing.T) {
 	_, err = f.office.UpdateCashier(other, c.ID, backoffice.CashierPatch{PIN: ptr("9999")})
 	wantCode(t, err, mypos.ENOTFOUND, "")
 	wantCode(t, f.office.DeleteCashier(other, c.ID), mypos.ENOTFOUND, "")
-	if items, _, err := f.office.ListCashiers(other, store.ListParams{}); err != nil || len(items) != 0 {
+	if items, _, err := f.office.ListCashiers(other, db.ListParams{}); err != nil || len(items) != 0 {
 		t.Fatalf("other lists %v, %v", items, err)
 	}
 	got, err := f.office.GetCashier(ctx, c.ID)

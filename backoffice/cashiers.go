@@ -8,7 +8,7 @@ import (
 
 	"mypos"
 	"mypos/changelog"
-	"mypos/store"
+	"mypos/db"
 )
 
 // CreateCashier adds a cashier to the caller's company, allowed on the
@@ -77,13 +77,13 @@ func (s *Service) GetCashier(ctx context.Context, id string) (*Cashier, error) {
 // ListCashiers returns a page of the company's cashiers with their devices,
 // searched by name (any case, Cyrillic too). Company only.
 // Returns EUNAUTHORIZED, EFORBIDDEN, EINVALID for bad list parameters.
-func (s *Service) ListCashiers(ctx context.Context, p store.ListParams) ([]Cashier, string, error) {
+func (s *Service) ListCashiers(ctx context.Context, p db.ListParams) ([]Cashier, string, error) {
 	companyID, err := companyOf(ctx)
 	if err != nil {
 		return nil, "", err
 	}
 	q := searchName(s.db.Conn(ctx).Where("company_id = ?", companyID), p.Query)
-	cs, next, err := store.Paginate(q, p, func(c *Cashier) string { return c.ID })
+	cs, next, err := db.Paginate(q, p, func(c *Cashier) string { return c.ID })
 	if err != nil {
 		return nil, "", err
 	}
@@ -197,7 +197,7 @@ func (s *Service) findCashier(ctx context.Context, companyID, id string, lock bo
 	}
 	var c Cashier
 	if err := q.Where("id = ? AND company_id = ?", id, companyID).Take(&c).Error; err != nil {
-		return nil, store.NotFound(err, "No such cashier.")
+		return nil, db.NotFound(err, "No such cashier.")
 	}
 	cs := []Cashier{c}
 	if err := s.loadDevices(ctx, cs); err != nil {

@@ -8,7 +8,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"mypos"
-	"mypos/store"
+	"mypos/db"
 )
 
 // CreateDiscount adds a discount to the caller's company and tells the
@@ -70,13 +70,13 @@ func (s *Service) GetDiscount(ctx context.Context, id string) (*Discount, error)
 // ListDiscounts returns a page of the company's discounts, searched by
 // name (any case, Cyrillic too). Company only.
 // Returns EUNAUTHORIZED, EFORBIDDEN, EINVALID for bad list parameters.
-func (s *Service) ListDiscounts(ctx context.Context, p store.ListParams) ([]Discount, string, error) {
+func (s *Service) ListDiscounts(ctx context.Context, p db.ListParams) ([]Discount, string, error) {
 	companyID, err := companyOf(ctx)
 	if err != nil {
 		return nil, "", err
 	}
 	q := searchName(s.db.Conn(ctx).Where("company_id = ?", companyID), p.Query)
-	ds, next, err := store.Paginate(q, p, func(d *Discount) string { return d.ID })
+	ds, next, err := db.Paginate(q, p, func(d *Discount) string { return d.ID })
 	if err != nil {
 		return nil, "", err
 	}
@@ -197,7 +197,7 @@ func (s *Service) findDiscount(ctx context.Context, companyID, id string, lock b
 	}
 	var d Discount
 	if err := q.Where("id = ? AND company_id = ?", id, companyID).Take(&d).Error; err != nil {
-		return nil, store.NotFound(err, "No such discount.")
+		return nil, db.NotFound(err, "No such discount.")
 	}
 	ds := []Discount{d}
 	if err := s.loadDiscountLinks(ctx, ds); err != nil {

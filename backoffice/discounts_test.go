@@ -9,7 +9,7 @@ import (
 	"mypos"
 	"mypos/backoffice"
 	"mypos/changelog"
-	"mypos/store"
+	"mypos/db"
 )
 
 func TestDiscountForAllStores(t *testing.T) {
@@ -263,10 +263,10 @@ func TestDiscountValidation(t *testing.T) {
 	_, err = f.office.UpdateDiscount(other, d.ID, backoffice.DiscountPatch{Name: ptr("x")})
 	wantCode(t, err, mypos.ENOTFOUND, "")
 	wantCode(t, f.office.DeleteDiscount(other, d.ID), mypos.ENOTFOUND, "")
-	if items, _, err := f.office.ListDiscounts(other, store.ListParams{}); err != nil || len(items) != 0 {
+	if items, _, err := f.office.ListDiscounts(other, db.ListParams{}); err != nil || len(items) != 0 {
 		t.Fatalf("other lists %+v, %v", items, err)
 	}
-	if items, _, err := f.office.ListDiscounts(ctx, store.ListParams{Query: "СКИД"}); err != nil || len(items) != 1 {
+	if items, _, err := f.office.ListDiscounts(ctx, db.ListParams{Query: "СКИД"}); err != nil || len(items) != 1 {
 		t.Fatalf("search %+v, %v", items, err)
 	}
 }

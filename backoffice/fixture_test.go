@@ -10,15 +10,15 @@ import (
 	"mypos/account"
 	"mypos/backoffice"
 	"mypos/changelog"
+	"mypos/db"
+	"mypos/db/dbtest"
 	"mypos/device"
-	"mypos/store"
-	"mypos/store/storetest"
 )
 
 const innFirm = "7707083893"
 
 type fixture struct {
-	db       *store.DB
+	db       *db.DB
 	changes  *changelog.Log
 	accounts *account.Service
 	devices  *device.Service
@@ -31,14 +31,14 @@ type lateStores struct{ *backoffice.Service }
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
-	db := storetest.Open(t, account.Schema, changelog.Schema, device.Schema, backoffice.Schema)
-	changes := changelog.New(db)
+	database := dbtest.Open(t, account.Schema, changelog.Schema, device.Schema, backoffice.Schema)
+	changes := changelog.New(database)
 	stores := &lateStores{}
-	devices := device.NewService(db, changes, device.Options{Stores: stores})
-	office := backoffice.NewService(db, changes, devices, backoffice.Options{HashCost: bcrypt.MinCost})
+	devices := device.NewService(database, changes, device.Options{Stores: stores})
+	office := backoffice.NewService(database, changes, devices, backoffice.Options{HashCost: bcrypt.MinCost})
 	stores.Service = office
-	return &fixture{db: db, changes: changes, devices: devices, office: office,
-		accounts: account.NewService(db, account.Options{HashCost: bcrypt.MinCost})}
+	return &fixture{db: database, changes: changes, devices: devices, office: office,
+		accounts: account.NewService(database, account.Options{HashCost: bcrypt.MinCost})}
 }
 
 // company registers a company and returns a context acting as it.

@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	"mypos"
-	"mypos/store"
+	"mypos/db"
 )
 
 // goodsBarcode is one barcode of a goods. Its key (company, barcode) makes
@@ -118,7 +118,7 @@ func (s *Service) replaceBarcodes(ctx context.Context, g *Goods) error {
 // barcodeConflict turns a unique violation of a barcode, which only a
 // concurrent writer can cause after checkBarcodes, into ECONFLICT.
 func barcodeConflict(err error) error {
-	if store.IsDuplicate(err) {
+	if db.IsDuplicate(err) {
 		return &mypos.Error{Code: mypos.ECONFLICT, Field: "barcodes", Message: "A barcode was just given to another goods."}
 	}
 	return err

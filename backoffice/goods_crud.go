@@ -7,7 +7,7 @@ import (
 
 	"mypos"
 	"mypos/changelog"
-	"mypos/store"
+	"mypos/db"
 )
 
 // CreateGoods adds a goods to the caller's company and tells all its
@@ -63,7 +63,7 @@ func (s *Service) GetGoods(ctx context.Context, id string) (*Goods, error) {
 // a name containing it (any case, Cyrillic too), or a code or a barcode
 // exactly. Company only.
 // Returns EUNAUTHORIZED, EFORBIDDEN, EINVALID for bad list parameters.
-func (s *Service) ListGoods(ctx context.Context, p store.ListParams) ([]Goods, string, error) {
+func (s *Service) ListGoods(ctx context.Context, p db.ListParams) ([]Goods, string, error) {
 	companyID, err := companyOf(ctx)
 	if err != nil {
 		return nil, "", err
@@ -72,9 +72,9 @@ func (s *Service) ListGoods(ctx context.Context, p store.ListParams) ([]Goods, s
 	if p.Query != "" {
 		q = q.Where(`(name_key LIKE ? ESCAPE '!' OR code = ? OR id IN
 			(SELECT goods_id FROM goods_barcodes WHERE company_id = ? AND barcode = ?))`,
-			store.Contains(searchKey(p.Query)), p.Query, companyID, p.Query)
+			db.Contains(searchKey(p.Query)), p.Query, companyID, p.Query)
 	}
-	gs, next, err := store.Paginate(q, p, func(g *Goods) string { return g.ID })
+	gs, next, err := db.Paginate(q, p, func(g *Goods) string { return g.ID })
 	if err != nil {
 		return nil, "", err
 	}
@@ -188,7 +188,7 @@ func (s *Service) findGoods(ctx context.Context, companyID, id, lock string) (*G
 	}
 	var g Goods
 	if err := q.Where("id = ? AND company_id = ? AND deleted_at IS NULL", id, companyID).Take(&g).Error; err != nil {
-		return nil, store.NotFound(err, "No such goods.")
+		return nil, db.NotFound(err, "No such goods.")
 	}
 	gs := []Goods{g}
 	if err := s.loadBarcodes(ctx, gs); err != nil {
@@ -199,7 +199,7 @@ func (s *Service) findGoods(ctx context.Context, companyID, id, lock string) (*G
 
 // codeTaken turns a unique violation of the goods' code into ECONFLICT.
 func codeTaken(err error, code string) error {
-	if store.IsDuplicate(err) {
+	if db.IsDuplicate(err) {
 		return &mypos.Error{Code: mypos.ECONFLICT, Field: "code", Message: "Another goods has the code " + quote(code) + "."}
 	}
 	return err

@@ -10,7 +10,7 @@ import (
 	"mypos"
 	"mypos/backoffice"
 	"mypos/changelog"
-	"mypos/store"
+	"mypos/db"
 )
 
 func TestGoodsCRUD(t *testing.T) {
@@ -205,7 +205,7 @@ func TestGoodsSearch(t *testing.T) {
 		{"0%", []string{pct.ID}},
 		{"_", nil},
 	} {
-		items, _, err := f.office.ListGoods(ctx, store.ListParams{Query: tt.q})
+		items, _, err := f.office.ListGoods(ctx, db.ListParams{Query: tt.q})
 		if err != nil {
 			t.Fatalf("q=%q: %v", tt.q, err)
 		}
@@ -217,11 +217,11 @@ func TestGoodsSearch(t *testing.T) {
 			t.Fatalf("q=%q found %v, want %v", tt.q, got, tt.want)
 		}
 	}
-	items, next, err := f.office.ListGoods(ctx, store.ListParams{Limit: 3})
+	items, next, err := f.office.ListGoods(ctx, db.ListParams{Limit: 3})
 	if err != nil || len(items) != 3 || next != items[2].ID || !slices.Equal(items[2].Barcodes, []string{"4600051000057"}) {
 		t.Fatalf("first page %+v, %q, %v", items, next, err)
 	}
-	items, next, err = f.office.ListGoods(ctx, store.ListParams{Limit: 3, Cursor: next})
+	items, next, err = f.office.ListGoods(ctx, db.ListParams{Limit: 3, Cursor: next})
 	if err != nil || len(items) != 1 || next != "" || items[0].ID != pct.ID {
 		t.Fatalf("last page %+v, %q, %v", items, next, err)
 	}
@@ -242,7 +242,7 @@ func TestGoodsTenancy(t *testing.T) {
 	_, err = f.office.UpdateGoods(other, g.ID, backoffice.GoodsPatch{Name: ptr("Захвачен")})
 	wantCode(t, err, mypos.ENOTFOUND, "")
 	wantCode(t, f.office.DeleteGoods(other, g.ID), mypos.ENOTFOUND, "")
-	if items, _, err := f.office.ListGoods(other, store.ListParams{Query: "4600051000057"}); err != nil || len(items) != 0 {
+	if items, _, err := f.office.ListGoods(other, db.ListParams{Query: "4600051000057"}); err != nil || len(items) != 0 {
 		t.Fatalf("other finds %+v, %v", items, err)
 	}
 	if got, err := f.office.GetGoods(ctx, g.ID); err != nil || got.Name != "Хлеб" || f.head(t, ctx) != head {
@@ -253,7 +253,7 @@ func TestGoodsTenancy(t *testing.T) {
 	wantCode(t, err, mypos.EFORBIDDEN, "")
 	_, err = f.office.ImportGoods(partner, strings.NewReader(catalogCSV(1)))
 	wantCode(t, err, mypos.EFORBIDDEN, "")
-	_, _, err = f.office.ListGoods(context.Background(), store.ListParams{})
+	_, _, err = f.office.ListGoods(context.Background(), db.ListParams{})
 	wantCode(t, err, mypos.EUNAUTHORIZED, "")
 }
 

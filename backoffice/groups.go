@@ -7,7 +7,7 @@ import (
 
 	"mypos"
 	"mypos/changelog"
-	"mypos/store"
+	"mypos/db"
 )
 
 // CreateGroup adds a goods group to the caller's company, at the top or
@@ -63,13 +63,13 @@ func (s *Service) GetGroup(ctx context.Context, id string) (*Group, error) {
 // ListGroups returns a page of the company's goods groups, searched by
 // name (any case, Cyrillic too). Company only.
 // Returns EUNAUTHORIZED, EFORBIDDEN, EINVALID for bad list parameters.
-func (s *Service) ListGroups(ctx context.Context, p store.ListParams) ([]Group, string, error) {
+func (s *Service) ListGroups(ctx context.Context, p db.ListParams) ([]Group, string, error) {
 	companyID, err := companyOf(ctx)
 	if err != nil {
 		return nil, "", err
 	}
 	q := s.db.Conn(ctx).Where("company_id = ?", companyID)
-	return store.Paginate(searchName(q, p.Query), p, func(g *Group) string { return g.ID })
+	return db.Paginate(searchName(q, p.Query), p, func(g *Group) string { return g.ID })
 }
 
 // UpdateGroup renames a group or moves it under another parent (or to the
@@ -197,7 +197,7 @@ func (s *Service) findGroup(ctx context.Context, companyID, id, lock string) (*G
 	}
 	var g Group
 	if err := q.Where("id = ? AND company_id = ?", id, companyID).Take(&g).Error; err != nil {
-		return nil, store.NotFound(err, "No such goods group.")
+		return nil, db.NotFound(err, "No such goods group.")
 	}
 	return &g, nil
 }

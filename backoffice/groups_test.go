@@ -8,7 +8,7 @@ import (
 	"mypos"
 	"mypos/backoffice"
 	"mypos/changelog"
-	"mypos/store"
+	"mypos/db"
 )
 
 func TestGroupTree(t *testing.T) {
@@ -80,7 +80,7 @@ func TestGroupTree(t *testing.T) {
 		_, err = f.office.GetGroup(ctx, milk.ID)
 		wantCode(t, err, mypos.ENOTFOUND, "")
 	})
-	items, _, err := f.office.ListGroups(ctx, store.ListParams{Query: "ОБРАТ"})
+	items, _, err := f.office.ListGroups(ctx, db.ListParams{Query: "ОБРАТ"})
 	if err != nil || len(items) != 1 || items[0].ID != skim.ID {
 		t.Fatalf("search %+v, %v", items, err)
 	}

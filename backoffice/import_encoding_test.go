@@ -15,7 +15,7 @@ import (
 	"golang.org/x/text/encoding/unicode"
 
 	"mypos/backoffice"
-	"mypos/store"
+	"mypos/db"
 )
 
 // priceRows is a Russian price list: typography, Ё, a decimal comma, a
@@ -83,7 +83,7 @@ func TestImportEncodings(t *testing.T) {
 				t.Fatal(err)
 			}
 			want := namesOf(t, tt.want)
-			goods, _, err := f.office.ListGoods(ctx, store.ListParams{})
+			goods, _, err := f.office.ListGoods(ctx, db.ListParams{})
 			if err != nil || len(goods) != len(want) {
 				t.Fatalf("%d goods, %v; want %d", len(goods), err, len(want))
 			}

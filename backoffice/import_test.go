@@ -11,7 +11,7 @@ import (
 	"mypos"
 	"mypos/backoffice"
 	"mypos/changelog"
-	"mypos/store"
+	"mypos/db"
 )
 
 // 10,000 goods load in one call: every row a goods with its barcode and
@@ -35,11 +35,11 @@ func TestImport10000Rows(t *testing.T) {
 	if head := f.head(t, ctx); head != 10_003 {
 		t.Fatalf("head %d, want a revision per goods and group", head)
 	}
-	items, _, err := f.office.ListGoods(ctx, store.ListParams{Query: eanN(9_999)})
+	items, _, err := f.office.ListGoods(ctx, db.ListParams{Query: eanN(9_999)})
 	if err != nil || len(items) != 1 || items[0].Code != "G9999" || items[0].Price != 109_99 || items[0].Unit != "weight" || items[0].VAT != "22" {
 		t.Fatalf("the last row: %+v, %v", items, err)
 	}
-	milk, _, err := f.office.ListGroups(ctx, store.ListParams{Query: "молоко"})
+	milk, _, err := f.office.ListGroups(ctx, db.ListParams{Query: "молоко"})
 	if err != nil || len(milk) != 1 || *items[0].GroupID != milk[0].ID || milk[0].ParentID == nil {
 		t.Fatalf("the last row's group %+v, groups %+v, %v", items[0].GroupID, milk, err)
 	}
@@ -164,7 +164,7 @@ func TestImportUpdatesByCode(t *testing.T) {
 	if got, _ := f.office.GetGoods(ctx, moving.ID); len(got.Barcodes) != 0 || got.VAT != "none" {
 		t.Fatalf("the goods whose barcode moved: %+v", got)
 	}
-	cheese, _, _ := f.office.ListGoods(ctx, store.ListParams{Query: "C-1"})
+	cheese, _, _ := f.office.ListGoods(ctx, db.ListParams{Query: "C-1"})
 	if len(cheese) != 1 || cheese[0].Name != "Сыр; «Российский»" || cheese[0].Price != 89990 || cheese[0].Unit != "weight" {
 		t.Fatalf("created %+v", cheese)
 	}

@@ -10,7 +10,7 @@ import (
 
 	"mypos"
 	"mypos/changelog"
-	"mypos/store"
+	"mypos/db"
 )
 
 // lockByCode loads the company's live goods that have the file's codes,
@@ -133,7 +133,7 @@ func (s *Service) writeImport(ctx context.Context, p *importPlan) error {
 		g := &p.upserts[i]
 		return append(v, g.ID, g.CompanyID, g.Code, g.Name, g.NameKey, g.Price, g.Unit, g.VAT, g.GroupID, g.Active, g.CreatedAt, g.UpdatedAt)
 	})
-	if store.IsDuplicate(err) { // only a concurrent writer can, after lockByCode
+	if db.IsDuplicate(err) { // only a concurrent writer can, after lockByCode
 		return mypos.Errorf(mypos.ECONFLICT, "Goods with a code of this file were just created by someone else: import again.")
 	} else if err != nil {
 		return err

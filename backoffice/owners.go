@@ -40,7 +40,7 @@ func (s *Service) DiscountOwners(ctx context.Context, ids []string) (map[string]
 }
 
 // ownersPerQuery bounds the IDs of one lookup: the pure-Go SQLite driver
-// binds parameters in time quadratic in their number (see store.InsertRows).
+// binds parameters in time quadratic in their number (see db.InsertRows).
 const ownersPerQuery = 200
 
 // owners looks ids up in table and, for a kind deleted outright, in

@@ -11,8 +11,8 @@ import (
 	"mypos/account"
 	"mypos/backoffice"
 	"mypos/changelog"
+	"mypos/db/dbtest"
 	"mypos/device"
-	"mypos/store/storetest"
 )
 
 // Owners name the company of each cashier, goods and discount asked —
@@ -85,7 +85,7 @@ func TestOwnersOfManyIDs(t *testing.T) {
 // version before are still their company's.
 func TestSchemaUpgradeRemembersDeletions(t *testing.T) {
 	t.Parallel()
-	db := storetest.Open(t, account.Schema, changelog.Schema, device.Schema)
+	db := dbtest.Open(t, account.Schema, changelog.Schema, device.Schema)
 	if err := db.MigrateTo(context.Background(), backoffice.Schema, 2); err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,7 @@ import (
 
 	"mypos"
 	"mypos/changelog"
-	"mypos/store"
+	"mypos/db"
 )
 
 // SetStorePrice sets a goods' price in one store of the caller's company
@@ -78,7 +78,7 @@ func (s *Service) writePrice(ctx context.Context, row storePriceRow) error {
 // searched by the goods' name (any case). Company only.
 // Returns EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND when the company has no such
 // store, EINVALID for bad list parameters.
-func (s *Service) ListStorePrices(ctx context.Context, storeID string, p store.ListParams) ([]StorePrice, string, error) {
+func (s *Service) ListStorePrices(ctx context.Context, storeID string, p db.ListParams) ([]StorePrice, string, error) {
 	companyID, err := companyOf(ctx)
 	if err != nil {
 		return nil, "", err
@@ -87,7 +87,7 @@ func (s *Service) ListStorePrices(ctx context.Context, storeID string, p store.L
 		return nil, "", err
 	}
 	q := searchName(s.pricesQuery(ctx).Where("p.store_id = ?", storeID), p.Query)
-	return store.Paginate(q, p, func(sp *StorePrice) string { return sp.GoodsID })
+	return db.Paginate(q, p, func(sp *StorePrice) string { return sp.GoodsID })
 }
 
 // DeleteStorePrice drops a goods' price in a store: the goods sells at its
@@ -124,13 +124,13 @@ func (s *Service) findPrice(ctx context.Context, companyID, storeID, goodsID str
 	err := s.pricesQuery(ctx).Where("p.store_id = ? AND p.goods_id = ? AND p.company_id = ?", storeID, goodsID, companyID).
 		Take(&sp).Error
 	if err != nil {
-		return nil, store.NotFound(err, "No such store price.")
+		return nil, db.NotFound(err, "No such store price.")
 	}
 	return &sp, nil
 }
 
 // pricesQuery selects store prices with their goods; "id" is the goods',
-// so store.Paginate pages by goods.
+// so db.Paginate pages by goods.
 func (s *Service) pricesQuery(ctx context.Context) *gorm.DB {
 	return s.db.Conn(ctx).Table("store_prices p").Joins("JOIN goods g ON g.id = p.goods_id").
 		Select("g.id, p.store_id, g.code, g.name, g.price AS base_price, p.price, p.updated_at")

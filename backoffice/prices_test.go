@@ -7,8 +7,8 @@ import (
 	"mypos"
 	"mypos/backoffice"
 	"mypos/changelog"
+	"mypos/db"
 	"mypos/device"
-	"mypos/store"
 )
 
 // A store price reaches the devices of its store only: it shows in the
@@ -116,7 +116,7 @@ func TestStorePriceValidation(t *testing.T) {
 			wantCode(t, err, tt.code, tt.field)
 		})
 	}
-	_, _, err := f.office.ListStorePrices(ctx, theirStore.ID, store.ListParams{})
+	_, _, err := f.office.ListStorePrices(ctx, theirStore.ID, db.ListParams{})
 	wantCode(t, err, mypos.ENOTFOUND, "")
 	if n := f.count(t, "store_prices"); n != 0 || f.head(t, ctx) != head {
 		t.Fatalf("refused prices wrote: %d rows", n)
@@ -142,11 +142,11 @@ func TestStorePricesGoWithGoodsAndStore(t *testing.T) {
 			}
 		}
 	}
-	list, next, err := f.office.ListStorePrices(ctx, a.ID, store.ListParams{Limit: 1})
+	list, next, err := f.office.ListStorePrices(ctx, a.ID, db.ListParams{Limit: 1})
 	if err != nil || len(list) != 1 || list[0].GoodsID != milk.ID || next != milk.ID {
 		t.Fatalf("first page %+v, %q, %v", list, next, err)
 	}
-	list, _, err = f.office.ListStorePrices(ctx, a.ID, store.ListParams{Query: "ХЛЕБ"})
+	list, _, err = f.office.ListStorePrices(ctx, a.ID, db.ListParams{Query: "ХЛЕБ"})
 	if err != nil || len(list) != 1 || list[0].GoodsID != bread.ID {
 		t.Fatalf("search %+v, %v", list, err)
 	}

@@ -1,6 +1,6 @@
 package backoffice
 
-import "mypos/store"
+import "mypos/db"
 
 // Schema is the backoffice tables' migrations. Append only: version 2,
 // the catalog (goods, groups, store prices, discounts), is described in
@@ -17,8 +17,8 @@ import "mypos/store"
 // a deletion is still the company's (see Owners). It starts with the
 // deletions the changelog still holds; a discount whose stores changed
 // appears there too, harmlessly: its company is the same.
-var Schema = store.Schema{Component: "backoffice", Migrations: []store.Migration{
-	{Version: 1, Name: "stores and cashiers", Up: store.SQL(`
+var Schema = db.Schema{Component: "backoffice", Migrations: []db.Migration{
+	{Version: 1, Name: "stores and cashiers", Up: db.SQL(`
 CREATE TABLE stores (
 	id {uuid} PRIMARY KEY,
 	company_id {uuid} NOT NULL,
@@ -48,8 +48,8 @@ CREATE TABLE cashier_devices (
 )`,
 		`CREATE INDEX cashier_devices_device ON cashier_devices (device_id)`,
 	)},
-	{Version: 2, Name: "goods, groups, store prices and discounts", Up: store.SQL(catalogTables...)},
-	{Version: 3, Name: "deleted cashiers and discounts", Up: store.SQL(`
+	{Version: 2, Name: "goods, groups, store prices and discounts", Up: db.SQL(catalogTables...)},
+	{Version: 3, Name: "deleted cashiers and discounts", Up: db.SQL(`
 CREATE TABLE deleted_ids (
 	id {uuid} PRIMARY KEY,
 	kind TEXT NOT NULL,

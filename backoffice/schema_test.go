@@ -9,15 +9,15 @@ import (
 	"mypos/account"
 	"mypos/backoffice"
 	"mypos/changelog"
+	"mypos/db/dbtest"
 	"mypos/device"
-	"mypos/store/storetest"
 )
 
 // A database at version 1 (stores and cashiers) upgrades to the catalog
 // with its stores intact: a store made before has prices after.
 func TestSchemaUpgradeToCatalog(t *testing.T) {
 	t.Parallel()
-	db := storetest.Open(t, account.Schema, changelog.Schema, device.Schema)
+	db := dbtest.Open(t, account.Schema, changelog.Schema, device.Schema)
 	if err := db.MigrateTo(context.Background(), backoffice.Schema, 1); err != nil {
 		t.Fatal(err)
 	}

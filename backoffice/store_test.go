@@ -10,8 +10,8 @@ import (
 	"mypos"
 	"mypos/backoffice"
 	"mypos/changelog"
+	"mypos/db"
 	"mypos/device"
-	"mypos/store"
 )
 
 func TestStoreCRUD(t *testing.T) {
@@ -234,7 +234,7 @@ func TestStoreSearch(t *testing.T) {
 		{"хлеб", nil},
 	}
 	for _, tt := range tests {
-		items, next, err := f.office.ListStores(ctx, store.ListParams{Query: tt.q})
+		items, next, err := f.office.ListStores(ctx, db.ListParams{Query: tt.q})
 		if err != nil || next != "" {
 			t.Fatalf("q=%q: %v, next %q", tt.q, err, next)
 		}
@@ -267,7 +267,7 @@ func TestStorePagination(t *testing.T) {
 	want = append(want[:3], want[4:]...)
 
 	var got []string
-	p := store.ListParams{Limit: 3}
+	p := db.ListParams{Limit: 3}
 	for pages := 0; ; pages++ {
 		items, next, err := f.office.ListStores(ctx, p)
 		if err != nil || pages > 5 {
@@ -282,7 +282,7 @@ func TestStorePagination(t *testing.T) {
 	if strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Fatalf("walked %v, want %v", got, want)
 	}
-	_, _, err := f.office.ListStores(ctx, store.ListParams{Cursor: "1; drop"})
+	_, _, err := f.office.ListStores(ctx, db.ListParams{Cursor: "1; drop"})
 	wantCode(t, err, mypos.EINVALID, "cursor")
 }
 
@@ -300,7 +300,7 @@ func TestStoreTenancy(t *testing.T) {
 	_, err = f.office.UpdateStore(other, st.ID, backoffice.StorePatch{Name: ptr("Захвачен")})
 	wantCode(t, err, mypos.ENOTFOUND, "")
 	wantCode(t, f.office.DeleteStore(other, st.ID), mypos.ENOTFOUND, "")
-	if items, _, err := f.office.ListStores(other, store.ListParams{}); err != nil || len(items) != 0 {
+	if items, _, err := f.office.ListStores(other, db.ListParams{}); err != nil || len(items) != 0 {
 		t.Fatalf("other lists %v, %v", items, err)
 	}
 	if got, err := f.office.GetStore(ctx, st.ID); err != nil || got.Name != "Центральный" || f.head(t, ctx) != head || f.head(t, other) != 0 {
@@ -312,6 +312,6 @@ func TestStoreTenancy(t *testing.T) {
 	wantCode(t, err, mypos.EFORBIDDEN, "")
 	_, err = f.office.CreateStore(partner, backoffice.StoreInput{Name: "P"})
 	wantCode(t, err, mypos.EFORBIDDEN, "")
-	_, _, err = f.office.ListStores(context.Background(), store.ListParams{})
+	_, _, err = f.office.ListStores(context.Background(), db.ListParams{})
 	wantCode(t, err, mypos.EUNAUTHORIZED, "")
 }

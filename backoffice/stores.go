@@ -7,7 +7,7 @@ import (
 
 	"mypos"
 	"mypos/changelog"
-	"mypos/store"
+	"mypos/db"
 )
 
 // CreateStore adds a store to the caller's company. Company only.
@@ -46,13 +46,13 @@ func (s *Service) GetStore(ctx context.Context, id string) (*Store, error) {
 // ListStores returns a page of the company's live stores, searched by name
 // (any case, Cyrillic too). Company only.
 // Returns EUNAUTHORIZED, EFORBIDDEN, EINVALID for bad list parameters.
-func (s *Service) ListStores(ctx context.Context, p store.ListParams) ([]Store, string, error) {
+func (s *Service) ListStores(ctx context.Context, p db.ListParams) ([]Store, string, error) {
 	companyID, err := companyOf(ctx)
 	if err != nil {
 		return nil, "", err
 	}
 	q := s.db.Conn(ctx).Where("company_id = ? AND deleted_at IS NULL", companyID)
-	return store.Paginate(searchName(q, p.Query), p, func(st *Store) string { return st.ID })
+	return db.Paginate(searchName(q, p.Query), p, func(st *Store) string { return st.ID })
 }
 
 // UpdateStore changes the fields the patch sets. Company only.
@@ -154,7 +154,7 @@ func (s *Service) findStore(ctx context.Context, companyID, id, lock string) (*S
 	var st Store
 	err := q.Where("id = ? AND company_id = ? AND deleted_at IS NULL", id, companyID).Take(&st).Error
 	if err != nil {
-		return nil, store.NotFound(err, "No such store.")
+		return nil, db.NotFound(err, "No such store.")
 	}
 	return &st, nil
 }

@@ -15,8 +15,8 @@ import (
 	"mypos"
 	"mypos/account"
 	"mypos/cabinet"
-	"mypos/store"
-	"mypos/store/storetest"
+	"mypos/db"
+	"mypos/db/dbtest"
 )
 
 const (
@@ -27,20 +27,20 @@ const (
 // apiEnv is a cabinet over a real database, driven in memory.
 type apiEnv struct {
 	t        *testing.T
-	db       *store.DB
+	db       *db.DB
 	accounts *account.Service
 	srv      *cabinet.Server
 }
 
 func newAPIEnv(t *testing.T) *apiEnv {
 	t.Helper()
-	db := storetest.Open(t, account.Schema)
-	accounts := account.NewService(db, account.Options{HashCost: bcrypt.MinCost})
+	database := dbtest.Open(t, account.Schema)
+	accounts := account.NewService(database, account.Options{HashCost: bcrypt.MinCost})
 	srv, err := cabinet.New(cabinet.Config{Accounts: accounts})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &apiEnv{t: t, db: db, accounts: accounts, srv: srv}
+	return &apiEnv{t: t, db: database, accounts: accounts, srv: srv}
 }
 
 type apiResponse struct {
@@ -286,9 +286,9 @@ func TestAPICookieOriginCheck(t *testing.T) {
 }
 
 func TestReadyzReportsOutage(t *testing.T) {
-	db := storetest.Open(t, account.Schema)
+	database := dbtest.Open(t, account.Schema)
 	srv, err := cabinet.New(cabinet.Config{
-		Accounts: account.NewService(db, account.Options{HashCost: bcrypt.MinCost}),
+		Accounts: account.NewService(database, account.Options{HashCost: bcrypt.MinCost}),
 		Ready:    func(context.Context) error { return errors.New("broker not serving") },
 	})
 	if err != nil {

@@ -4,8 +4,8 @@ import (
 	"context"
 	"time"
 
+	"mypos/db"
 	"mypos/device"
-	"mypos/store"
 )
 
 // deviceView is a device as the cabinet shows it, with what fleet knows and
@@ -55,7 +55,7 @@ func (s *Server) withLiveState(ctx context.Context, devices []device.Device) ([]
 }
 
 // listLiveDevices answers a page of the company's devices with their live state.
-func (s *Server) listLiveDevices(ctx context.Context, p store.ListParams) ([]deviceView, string, error) {
+func (s *Server) listLiveDevices(ctx context.Context, p db.ListParams) ([]deviceView, string, error) {
 	items, next, err := s.cfg.Devices.List(ctx, p)
 	if err != nil {
 		return nil, "", err

@@ -8,8 +8,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"mypos"
+	"mypos/db"
 	"mypos/licensing"
-	"mypos/store"
 )
 
 // documentRequest is the body of POST /documents: a type and its fields.
@@ -139,7 +139,7 @@ func (s *Server) listDocuments(c *fiber.Ctx) error {
 	if !f.To.IsZero() {
 		f.To = f.To.AddDate(0, 0, 1) // through the end of that day
 	}
-	return sendPage(c, func(ctx context.Context, p store.ListParams) ([]licensing.Document, string, error) {
+	return sendPage(c, func(ctx context.Context, p db.ListParams) ([]licensing.Document, string, error) {
 		f.ListParams = p
 		return s.cfg.Licensing.Documents(ctx, f)
 	})

@@ -10,8 +10,8 @@ import (
 	"mypos/backoffice"
 	"mypos/cabinet"
 	"mypos/changelog"
+	"mypos/db/dbtest"
 	"mypos/device"
-	"mypos/store/storetest"
 )
 
 const testMQTTURL = "mqtt://broker.test:1883"
@@ -29,7 +29,7 @@ type lateStores struct{ *backoffice.Service }
 
 func newFullEnv(t *testing.T) *fullEnv {
 	t.Helper()
-	db := storetest.Open(t, account.Schema, changelog.Schema, device.Schema, backoffice.Schema)
+	db := dbtest.Open(t, account.Schema, changelog.Schema, device.Schema, backoffice.Schema)
 	accounts := account.NewService(db, account.Options{HashCost: bcrypt.MinCost})
 	changes := changelog.New(db)
 	stores := &lateStores{}

@@ -15,7 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"mypos"
-	"mypos/store"
+	"mypos/db"
 )
 
 // decode reads a JSON request body into v strictly: see decodeJSON.
@@ -81,7 +81,7 @@ func sendList[T any](c *fiber.Ctx, items []T, next string) error {
 
 // lister is a service method listing one page of a company's (or the
 // owner's) rows.
-type lister[T any] func(context.Context, store.ListParams) ([]T, string, error)
+type lister[T any] func(context.Context, db.ListParams) ([]T, string, error)
 
 // sendPage answers one page of the list the query asks for.
 func sendPage[T any](c *fiber.Ctx, list lister[T]) error {
@@ -101,12 +101,12 @@ const maxQuery = 256
 
 // listParams reads ?cursor=&limit=&q= from the query; the search text
 // follows the text rule, as the names it looks for do.
-func listParams(c *fiber.Ctx) (store.ListParams, error) {
+func listParams(c *fiber.Ctx) (db.ListParams, error) {
 	q, err := mypos.Text("q", c.Query("q"), 0, maxQuery)
 	if err != nil {
-		return store.ListParams{}, err
+		return db.ListParams{}, err
 	}
-	p := store.ListParams{Cursor: c.Query("cursor"), Query: q}
+	p := db.ListParams{Cursor: c.Query("cursor"), Query: q}
 	if raw := c.Query("limit"); raw != "" {
 		n, err := strconv.Atoi(raw)
 		if err != nil {

@@ -6,15 +6,15 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"mypos/db"
 	"mypos/licensing"
-	"mypos/store"
 )
 
 // listLicenses answers GET /licenses?state=sealed|unsealed|active&q=KEY:
 // the owner's, a partner's or a company's own licenses.
 func (s *Server) listLicenses(c *fiber.Ctx) error {
 	state := c.Query("state")
-	return sendPage(c, func(ctx context.Context, p store.ListParams) ([]licensing.License, string, error) {
+	return sendPage(c, func(ctx context.Context, p db.ListParams) ([]licensing.License, string, error) {
 		return s.cfg.Licensing.Licenses(ctx, licensing.LicenseFilter{ListParams: p, State: state})
 	})
 }
@@ -37,7 +37,7 @@ func (s *Server) getLicense(c *fiber.Ctx) error {
 
 func (s *Server) licenseHistory(c *fiber.Ctx) error {
 	id := c.Params("id")
-	return sendPage(c, func(ctx context.Context, p store.ListParams) ([]licensing.Document, string, error) {
+	return sendPage(c, func(ctx context.Context, p db.ListParams) ([]licensing.Document, string, error) {
 		return s.cfg.Licensing.History(ctx, id, p)
 	})
 }

@@ -12,10 +12,10 @@ import (
 	"mypos/backoffice"
 	"mypos/cabinet"
 	"mypos/changelog"
+	"mypos/db/dbtest"
 	"mypos/device"
 	"mypos/licensing"
 	"mypos/licensing/licensingtest"
-	"mypos/store/storetest"
 )
 
 // licenseEnv is the cabinet with licensing, wired as cmd/mypos wires it, and
@@ -31,7 +31,7 @@ type licenseEnv struct {
 
 func newLicenseEnv(t *testing.T) *licenseEnv {
 	t.Helper()
-	db := storetest.Open(t, account.Schema, changelog.Schema, device.Schema, backoffice.Schema, licensing.Schema)
+	db := dbtest.Open(t, account.Schema, changelog.Schema, device.Schema, backoffice.Schema, licensing.Schema)
 	accounts := account.NewService(db, account.Options{HashCost: bcrypt.MinCost})
 	changes := changelog.New(db)
 	stores := &lateStores{}

@@ -8,10 +8,10 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"mypos"
+	"mypos/db"
 	"mypos/device"
 	"mypos/licensing"
 	"mypos/sales"
-	"mypos/store"
 )
 
 // devicesByKind serves GET /devices to both who may call it: a company
@@ -22,7 +22,7 @@ func (s *Server) devicesByKind(c *fiber.Ctx) error {
 		return s.listDevices(c)
 	}
 	companyID := c.Query("company_id")
-	return sendPage(c, func(ctx context.Context, p store.ListParams) ([]partnerDevice, string, error) {
+	return sendPage(c, func(ctx context.Context, p db.ListParams) ([]partnerDevice, string, error) {
 		return s.partnerDevices(ctx, companyID, p)
 	})
 }
@@ -48,7 +48,7 @@ type deviceLicenseView struct {
 // company's devices to that company; this view, where the cabinet decides
 // roles (DESIGN §3), asks it as each client the caller is linked to, and
 // merges the pages.
-func (s *Server) partnerDevices(ctx context.Context, companyID string, p store.ListParams) ([]partnerDevice, string, error) {
+func (s *Server) partnerDevices(ctx context.Context, companyID string, p db.ListParams) ([]partnerDevice, string, error) {
 	clients, err := s.cfg.Accounts.ClientIDs(ctx)
 	if err != nil {
 		return nil, "", err
@@ -78,10 +78,10 @@ func (s *Server) partnerDevices(ctx context.Context, companyID string, p store.L
 }
 
 // clientDevices merges one page of each client's devices into one page.
-func (s *Server) clientDevices(ctx context.Context, clients []string, p store.ListParams) ([]device.Device, string, error) {
+func (s *Server) clientDevices(ctx context.Context, clients []string, p db.ListParams) ([]device.Device, string, error) {
 	limit := p.Limit
 	if limit == 0 {
-		limit = store.DefaultLimit
+		limit = db.DefaultLimit
 	}
 	var all []device.Device
 	more := false

@@ -7,7 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"mypos/backoffice"
-	"mypos/store"
+	"mypos/db"
 )
 
 // Store prices: a goods' price in one store, overriding its own there.
@@ -16,7 +16,7 @@ import (
 
 func (s *Server) listPrices(c *fiber.Ctx) error {
 	storeID := c.Params("id")
-	return sendPage(c, func(ctx context.Context, p store.ListParams) ([]backoffice.StorePrice, string, error) {
+	return sendPage(c, func(ctx context.Context, p db.ListParams) ([]backoffice.StorePrice, string, error) {
 		return s.cfg.Backoffice.ListStorePrices(ctx, storeID, p)
 	})
 }

@@ -8,7 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"mypos/account"
-	"mypos/store"
+	"mypos/db"
 )
 
 // ownerListView is one page of partners or companies with its search.
@@ -43,10 +43,10 @@ func (s *Server) ownerList(c *fiber.Ctx, view, path string, list listFunc) error
 	}
 	v := ownerListView{Query: p.Query, Cursor: p.Cursor, Items: items}
 	if p.Cursor != "" {
-		v.FirstURL = listURL(path, store.ListParams{Query: p.Query, Limit: p.Limit})
+		v.FirstURL = listURL(path, db.ListParams{Query: p.Query, Limit: p.Limit})
 	}
 	if next != "" {
-		v.NextURL = listURL(path, store.ListParams{Query: p.Query, Limit: p.Limit, Cursor: next})
+		v.NextURL = listURL(path, db.ListParams{Query: p.Query, Limit: p.Limit, Cursor: next})
 	}
 	return s.render(c, http.StatusOK, view, page{Data: v})
 }
@@ -57,13 +57,13 @@ func (s *Server) ownerApprove(c *fiber.Ctx) error {
 	if _, err := s.cfg.Accounts.ApprovePartner(c.UserContext(), c.Params("id")); err != nil {
 		return err
 	}
-	back := store.ListParams{Query: c.FormValue("q"), Cursor: c.FormValue("cursor")}
+	back := db.ListParams{Query: c.FormValue("q"), Cursor: c.FormValue("cursor")}
 	return c.Redirect(listURL("/owner/partners", back), http.StatusSeeOther)
 }
 
 // listURL is a list page's address; it is built here, from a fixed path, so
 // a form field cannot redirect the browser elsewhere.
-func listURL(path string, p store.ListParams) string {
+func listURL(path string, p db.ListParams) string {
 	v := url.Values{}
 	if p.Query != "" {
 		v.Set("q", p.Query)

@@ -17,8 +17,8 @@ import (
 
 	"mypos"
 	"mypos/account"
-	"mypos/store"
-	"mypos/store/storetest"
+	"mypos/db"
+	"mypos/db/dbtest"
 )
 
 // Valid INNs for fixtures.
@@ -37,8 +37,8 @@ type webEnv struct {
 
 func newWebEnv(t *testing.T) *webEnv {
 	t.Helper()
-	db := storetest.Open(t, account.Schema)
-	svc := account.NewService(db, account.Options{HashCost: bcrypt.MinCost})
+	database := dbtest.Open(t, account.Schema)
+	svc := account.NewService(database, account.Options{HashCost: bcrypt.MinCost})
 	srv, err := New(Config{Accounts: svc})
 	if err != nil {
 		t.Fatalf("New: %v", err)
@@ -546,7 +546,7 @@ func TestWebOwner(t *testing.T) {
 		b.login("shop@romashka.test", "secret-pass")
 		r := b.get("/owner/partners")
 		wantPage(t, r, http.StatusForbidden, "Доступ запрещён")
-		_, _, err := env.svc.ListPartners(mypos.NewContextWithActor(context.Background(), company.Actor()), store.ListParams{})
+		_, _, err := env.svc.ListPartners(mypos.NewContextWithActor(context.Background(), company.Actor()), db.ListParams{})
 		wantErrorText(t, r, err)
 		wantPage(t, b.get("/owner/companies"), http.StatusForbidden, "Доступ запрещён")
 		wantPage(t, b.post("/owner/partners/"+mypos.NewID()+"/approve", url.Values{}), http.StatusForbidden, "Доступ запрещён")
@@ -557,7 +557,7 @@ func TestWebOwner(t *testing.T) {
 	wantStatus(t, dealer.post("/register", url.Values{"kind": {"partner"}, "name": {"Дилер Север"}, "inn": {innFirm2},
 		"city": {"Мурманск"}, "email": {"north@dealer.test"}, "password": {"partner-pass"}}), http.StatusOK)
 	wantStatus(t, dealer.post("/login", url.Values{"email": {"north@dealer.test"}, "password": {"partner-pass"}}), http.StatusForbidden)
-	partners, _, err := env.svc.ListPartners(ownerCtx, store.ListParams{Query: "north@dealer.test"})
+	partners, _, err := env.svc.ListPartners(ownerCtx, db.ListParams{Query: "north@dealer.test"})
 	if err != nil || len(partners) != 1 {
 		t.Fatalf("ListPartners: %v, %d rows", err, len(partners))
 	}
@@ -601,7 +601,7 @@ func TestWebOwner(t *testing.T) {
 	t.Run("ErrCursor", func(t *testing.T) {
 		r := owner.get("/owner/companies?cursor=nonsense")
 		wantPage(t, r, http.StatusBadRequest, "Неверный запрос")
-		wantErrorText(t, r, store.ListParams{Cursor: "nonsense"}.Validate())
+		wantErrorText(t, r, db.ListParams{Cursor: "nonsense"}.Validate())
 	})
 	t.Run("ErrNoSuchPartner", func(t *testing.T) {
 		id := mypos.NewID()

@@ -3,7 +3,7 @@ package changelog
 import (
 	"context"
 
-	"mypos/store"
+	"mypos/db"
 )
 
 // batchParams bounds the parameters of one multi-row statement. The pure-Go
@@ -18,7 +18,7 @@ const batchParams = 480
 // import) where per-entry round trips would dominate. It returns the
 // revision of the last entry; subscribers hear of it once, after commit.
 func (l *Log) AppendMany(ctx context.Context, companyID string, entries []Entry) (int64, error) {
-	if !store.InTransaction(ctx) {
+	if !db.InTransaction(ctx) {
 		return 0, ErrNoTransaction
 	}
 	if len(entries) == 0 {

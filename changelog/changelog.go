@@ -11,7 +11,7 @@ import (
 	"sync"
 	"time"
 
-	"mypos/store"
+	"mypos/db"
 )
 
 // Operations.
@@ -54,20 +54,20 @@ type Commit struct {
 
 // Log is the changelog service.
 type Log struct {
-	db *store.DB
+	db *db.DB
 
 	mu   sync.Mutex
 	subs map[chan Commit]struct{}
 }
 
-// New returns the changelog over db.
-func New(db *store.DB) *Log {
-	return &Log{db: db, subs: make(map[chan Commit]struct{})}
+// New returns the changelog over database.
+func New(database *db.DB) *Log {
+	return &Log{db: database, subs: make(map[chan Commit]struct{})}
 }
 
 // ErrNoTransaction is returned by Append outside a transaction: a change
 // must commit or roll back with the write it describes.
-var ErrNoTransaction = errors.New("changelog: Append needs the writer's transaction (store.InTx)")
+var ErrNoTransaction = errors.New("changelog: Append needs the writer's transaction (database.InTx)")
 
 // Append records a change in the transaction of ctx and returns its
 // revision. Revisions of a company are gapless and strictly increasing
@@ -75,7 +75,7 @@ var ErrNoTransaction = errors.New("changelog: Append needs the writer's transact
 // it on Postgres until commit (SQLite serialises writers anyway). Once the
 // transaction commits, subscribers and the other nodes hear of it.
 func (l *Log) Append(ctx context.Context, companyID string, e Entry) (int64, error) {
-	if !store.InTransaction(ctx) {
+	if !db.InTransaction(ctx) {
 		return 0, ErrNoTransaction
 	}
 	body, err := marshalBody(e)

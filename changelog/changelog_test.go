@@ -11,21 +11,21 @@ import (
 
 	"mypos"
 	"mypos/changelog"
-	"mypos/store"
-	"mypos/store/storetest"
+	"mypos/db"
+	"mypos/db/dbtest"
 )
 
-func setup(t *testing.T) (*store.DB, *changelog.Log) {
+func setup(t *testing.T) (*db.DB, *changelog.Log) {
 	t.Helper()
-	db := storetest.Open(t, changelog.Schema)
-	return db, changelog.New(db)
+	database := dbtest.Open(t, changelog.Schema)
+	return database, changelog.New(database)
 }
 
 // appendOne appends one upsert in its own transaction.
-func appendOne(t *testing.T, db *store.DB, log *changelog.Log, company, entity string, scope changelog.Scope, prev *changelog.Scope) int64 {
+func appendOne(t *testing.T, database *db.DB, log *changelog.Log, company, entity string, scope changelog.Scope, prev *changelog.Scope) int64 {
 	t.Helper()
 	var rev int64
-	err := db.InTx(context.Background(), func(ctx context.Context) error {
+	err := database.InTx(context.Background(), func(ctx context.Context) error {
 		var err error
 		rev, err = log.Append(ctx, company, changelog.Entry{Kind: "cashier", Entity: entity, Op: changelog.OpUpsert, Body: map[string]string{"id": entity}, Scope: scope, PrevScope: prev})
 		return err
@@ -37,7 +37,7 @@ func appendOne(t *testing.T, db *store.DB, log *changelog.Log, company, entity s
 }
 
 func TestConcurrentAppendIsGapless(t *testing.T) {
-	db, log := setup(t)
+	database, log := setup(t)
 	company, other := mypos.NewID(), mypos.NewID()
 	const writers, perWriter = 8, 200
 	var wg sync.WaitGroup
@@ -51,7 +51,7 @@ func TestConcurrentAppendIsGapless(t *testing.T) {
 				if i >= perWriter {
 					target = other // another company's counter runs on its own
 				}
-				err := db.InTx(context.Background(), func(ctx context.Context) error {
+				err := database.InTx(context.Background(), func(ctx context.Context) error {
 					_, err := log.Append(ctx, target, changelog.Entry{Kind: "store", Entity: fmt.Sprintf("w%d-%d", w, i), Op: changelog.OpUpsert, Body: i, Scope: changelog.Company()})
 					return err
 				})
@@ -90,11 +90,11 @@ func TestConcurrentAppendIsGapless(t *testing.T) {
 }
 
 func TestRollbackUsesNoRevision(t *testing.T) {
-	db, log := setup(t)
+	database, log := setup(t)
 	company := mypos.NewID()
-	appendOne(t, db, log, company, "a", changelog.Company(), nil)
+	appendOne(t, database, log, company, "a", changelog.Company(), nil)
 	boom := errors.New("the write failed")
-	err := db.InTx(context.Background(), func(ctx context.Context) error {
+	err := database.InTx(context.Background(), func(ctx context.Context) error {
 		if _, err := log.Append(ctx, company, changelog.Entry{Kind: "store", Entity: "b", Op: changelog.OpUpsert, Body: 1, Scope: changelog.Company()}); err != nil {
 			return err
 		}
@@ -103,7 +103,7 @@ func TestRollbackUsesNoRevision(t *testing.T) {
 	if !errors.Is(err, boom) {
 		t.Fatal(err)
 	}
-	if got := appendOne(t, db, log, company, "c", changelog.Company(), nil); got != 2 {
+	if got := appendOne(t, database, log, company, "c", changelog.Company(), nil); got != 2 {
 		t.Fatalf("revision after a rollback=%d, want 2", got)
 	}
 	rows, _ := log.Rows(context.Background(), company, 0, 10)
@@ -125,15 +125,15 @@ func TestAppendNeedsTransaction(t *testing.T) {
 }
 
 func TestSubscribeHearsCommitsOnly(t *testing.T) {
-	db, log := setup(t)
+	database, log := setup(t)
 	commits, stop := log.Subscribe()
 	defer stop()
 	company := mypos.NewID()
-	db.InTx(context.Background(), func(ctx context.Context) error {
+	database.InTx(context.Background(), func(ctx context.Context) error {
 		log.Append(ctx, company, changelog.Entry{Kind: "store", Entity: "x", Op: changelog.OpUpsert, Body: 1, Scope: changelog.Company()})
 		return errors.New("rolled back")
 	})
-	rev := appendOne(t, db, log, company, "a", changelog.Company(), nil)
+	rev := appendOne(t, database, log, company, "a", changelog.Company(), nil)
 	select {
 	case c := <-commits:
 		if c.CompanyID != company || c.Rev != rev {
@@ -151,7 +151,7 @@ func TestSubscribeHearsCommitsOnly(t *testing.T) {
 
 // A cashier allowed on {A}, then {A, B}, then {B}.
 func TestVisibility(t *testing.T) {
-	db, log := setup(t)
+	database, log := setup(t)
 	company := mypos.NewID()
 	a, b := changelog.View{DeviceID: "dev-a"}, changelog.View{DeviceID: "dev-b"}
 	steps := []struct {
@@ -165,7 +165,7 @@ func TestVisibility(t *testing.T) {
 	var after int64
 	for i, st := range steps {
 		prev := st.prev
-		appendOne(t, db, log, company, "olga", st.scope, &prev)
+		appendOne(t, database, log, company, "olga", st.scope, &prev)
 		for _, dev := range []struct {
 			view changelog.View
 			want string
@@ -201,20 +201,20 @@ func TestVisibility(t *testing.T) {
 }
 
 func TestSnapshotFiltersAndPages(t *testing.T) {
-	db, log := setup(t)
+	database, log := setup(t)
 	company := mypos.NewID()
-	appendOne(t, db, log, company, "everyone", changelog.Company(), nil)
-	appendOne(t, db, log, company, "store-1", changelog.Store("s1"), nil)
-	appendOne(t, db, log, company, "store-2", changelog.Store("s2"), nil)
-	appendOne(t, db, log, company, "dev-a-only", changelog.Devices("dev-a"), nil)
-	err := db.InTx(context.Background(), func(ctx context.Context) error {
+	appendOne(t, database, log, company, "everyone", changelog.Company(), nil)
+	appendOne(t, database, log, company, "store-1", changelog.Store("s1"), nil)
+	appendOne(t, database, log, company, "store-2", changelog.Store("s2"), nil)
+	appendOne(t, database, log, company, "dev-a-only", changelog.Devices("dev-a"), nil)
+	err := database.InTx(context.Background(), func(ctx context.Context) error {
 		_, err := log.Append(ctx, company, changelog.Entry{Kind: "cashier", Entity: "store-2", Op: changelog.OpDelete, Scope: changelog.Store("s2")})
 		return err
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	appendOne(t, db, log, mypos.NewID(), "other-company", changelog.Company(), nil)
+	appendOne(t, database, log, mypos.NewID(), "other-company", changelog.Company(), nil)
 
 	read := func(v changelog.View) []string {
 		var got []string
@@ -264,14 +264,14 @@ func TestScopeRoundTrip(t *testing.T) {
 }
 
 func TestPruneMovesTheHorizon(t *testing.T) {
-	db, log := setup(t)
+	database, log := setup(t)
 	company := mypos.NewID()
 	now := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-	db.Now = func() time.Time { return now }
-	appendOne(t, db, log, company, "old", changelog.Company(), nil)
-	appendOne(t, db, log, company, "old-2", changelog.Company(), nil)
+	database.Now = func() time.Time { return now }
+	appendOne(t, database, log, company, "old", changelog.Company(), nil)
+	appendOne(t, database, log, company, "old-2", changelog.Company(), nil)
 	now = now.Add(40 * 24 * time.Hour)
-	appendOne(t, db, log, company, "new", changelog.Company(), nil)
+	appendOne(t, database, log, company, "new", changelog.Company(), nil)
 	if h, _ := log.Horizon(context.Background(), company); h != 0 {
 		t.Fatalf("horizon before pruning=%d, want 0", h)
 	}

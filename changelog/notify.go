@@ -6,11 +6,11 @@ import (
 	"strconv"
 	"strings"
 
-	"mypos/store"
+	"mypos/db"
 )
 
 // Channel is where commits are announced to the other cloud nodes sharing
-// the database (store.Notify): each follows the log and must hear of what
+// the database (db.Notify): each follows the log and must hear of what
 // the others wrote sooner than its poll would find it.
 const Channel = "changelog"
 
@@ -21,7 +21,7 @@ func (l *Log) announce(ctx context.Context, c Commit) error {
 	if err := l.db.Notify(ctx, Channel, c.payload()); err != nil {
 		return err
 	}
-	store.AfterCommit(ctx, func() { l.publish(c) })
+	db.AfterCommit(ctx, func() { l.publish(c) })
 	return nil
 }
 

@@ -8,7 +8,7 @@ import (
 
 	"mypos"
 	"mypos/changelog"
-	"mypos/store"
+	"mypos/db"
 )
 
 var errRollback = errors.New("rollback")
@@ -16,8 +16,8 @@ var errRollback = errors.New("rollback")
 // A commit is announced to the other nodes with its company and revision,
 // once per Append or AppendMany; a rollback announces nothing.
 func TestAnnounce(t *testing.T) {
-	db, log := setup(t)
-	if db.Dialect() != store.Postgres {
+	database, log := setup(t)
+	if database.Dialect() != db.Postgres {
 		t.Skip("notifications are Postgres's; SQLite has one process")
 	}
 	heard := make(chan string, 8)
@@ -25,12 +25,12 @@ func TestAnnounce(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
 	go func() {
-		done <- db.Listen(ctx, store.Listener{Channel: changelog.Channel, Notify: func(p string) { heard <- p }, Listening: func() { up <- struct{}{} }})
+		done <- database.Listen(ctx, db.Listener{Channel: changelog.Channel, Notify: func(p string) { heard <- p }, Listening: func() { up <- struct{}{} }})
 	}()
 	defer func() { cancel(); <-done }()
 	<-up
 	company := mypos.NewID()
-	err := db.InTx(context.Background(), func(ctx context.Context) error {
+	err := database.InTx(context.Background(), func(ctx context.Context) error {
 		if _, err := log.Append(ctx, company, changelog.Entry{Kind: "store", Entity: "lost", Op: changelog.OpUpsert, Body: 1, Scope: changelog.Company()}); err != nil {
 			return err
 		}
@@ -39,8 +39,8 @@ func TestAnnounce(t *testing.T) {
 	if !errors.Is(err, errRollback) {
 		t.Fatal(err)
 	}
-	appendOne(t, db, log, company, "a", changelog.Company(), nil)
-	err = db.InTx(context.Background(), func(ctx context.Context) error {
+	appendOne(t, database, log, company, "a", changelog.Company(), nil)
+	err = database.InTx(context.Background(), func(ctx context.Context) error {
 		_, err := log.AppendMany(ctx, company, []changelog.Entry{
 			{Kind: "store", Entity: "b", Op: changelog.OpUpsert, Body: 2, Scope: changelog.Company()},
 			{Kind: "store", Entity: "c", Op: changelog.OpUpsert, Body: 3, Scope: changelog.Company()}})

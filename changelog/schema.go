@@ -1,6 +1,6 @@
 package changelog
 
-import "mypos/store"
+import "mypos/db"
 
 // Schema is the changelog's tables. Append only.
 //
@@ -9,8 +9,8 @@ import "mypos/store"
 // changes is the immutable log, keyed (company, rev). changelog_state keeps
 // every live entity's last change, so a full snapshot needs neither the
 // whole log (it is pruned) nor any domain package.
-var Schema = store.Schema{Component: "changelog", Migrations: []store.Migration{
-	{Version: 1, Name: "heads, changes and state", Up: store.SQL(`
+var Schema = db.Schema{Component: "changelog", Migrations: []db.Migration{
+	{Version: 1, Name: "heads, changes and state", Up: db.SQL(`
 CREATE TABLE changelog_heads (
 	company_id {uuid} PRIMARY KEY,
 	rev BIGINT NOT NULL

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"mypos"
-	"mypos/store"
+	"mypos/db"
 )
 
 // The broker asks for every connection; a reconnect storm of thousands of
@@ -55,7 +55,7 @@ func equalHash(a, b string) bool {
 // transaction of ctx commits, so no answer read before the commit survives it.
 func (s *Service) forgetAfterCommit(ctx context.Context, deviceID string) {
 	s.cache.forget(deviceID)
-	store.AfterCommit(ctx, func() { s.cache.forget(deviceID) })
+	db.AfterCommit(ctx, func() { s.cache.forget(deviceID) })
 }
 
 // authCache remembers recently accepted secret hashes. Every forget bumps a

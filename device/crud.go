@@ -8,7 +8,7 @@ import (
 
 	"mypos"
 	"mypos/changelog"
-	"mypos/store"
+	"mypos/db"
 )
 
 // Create adds a device to the caller's company and returns it with its
@@ -77,16 +77,16 @@ func (s *Service) Get(ctx context.Context, id string) (*Device, error) {
 // List returns a page of the caller's company's live (not revoked) devices,
 // searched by name (any case, Cyrillic too) or exact serial. Company only.
 // Returns EFORBIDDEN for anyone else, EINVALID for bad list parameters.
-func (s *Service) List(ctx context.Context, p store.ListParams) ([]Device, string, error) {
+func (s *Service) List(ctx context.Context, p db.ListParams) ([]Device, string, error) {
 	actor, err := mypos.RequireActor(ctx, mypos.KindCompany)
 	if err != nil {
 		return nil, "", err
 	}
 	q := s.db.Conn(ctx).Model(&Device{}).Where("company_id = ? AND revoked_at IS NULL", actor.CompanyID)
 	if p.Query != "" {
-		q = q.Where("(name_key LIKE ? ESCAPE '!' OR serial = ?)", store.Contains(searchKey(p.Query)), p.Query)
+		q = q.Where("(name_key LIKE ? ESCAPE '!' OR serial = ?)", db.Contains(searchKey(p.Query)), p.Query)
 	}
-	return store.Paginate(q, p, func(d *Device) string { return d.ID })
+	return db.Paginate(q, p, func(d *Device) string { return d.ID })
 }
 
 // Update changes a live device of the caller's company; a patch that
@@ -240,7 +240,7 @@ func (s *Service) find(ctx context.Context, companyID, id string) (*deviceRow, e
 	}
 	var row deviceRow
 	if err := s.db.Conn(ctx).Where("id = ? AND company_id = ?", id, companyID).Take(&row).Error; err != nil {
-		return nil, store.NotFound(err, notFound)
+		return nil, db.NotFound(err, notFound)
 	}
 	return &row, nil
 }

@@ -14,7 +14,7 @@ import (
 
 	"mypos"
 	"mypos/changelog"
-	"mypos/store"
+	"mypos/db"
 )
 
 // Device is a terminal of a company. A revoked device keeps its row: its
@@ -60,7 +60,7 @@ type Options struct {
 // Service is the device domain. Its methods say who may call them and
 // which error codes they return.
 type Service struct {
-	db      *store.DB
+	db      *db.DB
 	changes *changelog.Log
 	stores  StoreChecker
 	log     *slog.Logger
@@ -68,15 +68,15 @@ type Service struct {
 	cache   *authCache
 }
 
-// NewService returns the device service over db, appending to log.
-func NewService(db *store.DB, log *changelog.Log, opts Options) *Service {
+// NewService returns the device service over database, appending to log.
+func NewService(database *db.DB, log *changelog.Log, opts Options) *Service {
 	l := opts.Logger
 	if l == nil {
 		l = slog.New(slog.DiscardHandler)
 	}
-	now := func() time.Time { return db.Now() }
+	now := func() time.Time { return database.Now() }
 	return &Service{
-		db: db, changes: log, stores: opts.Stores, log: l,
+		db: database, changes: log, stores: opts.Stores, log: l,
 		limit: newLimiter(now, enrollLimit, enrollWindow),
 		cache: newAuthCache(now, authCacheTTL, authCacheSize),
 	}

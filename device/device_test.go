@@ -14,9 +14,9 @@ import (
 	"mypos"
 	"mypos/account"
 	"mypos/changelog"
+	"mypos/db"
+	"mypos/db/dbtest"
 	"mypos/device"
-	"mypos/store"
-	"mypos/store/storetest"
 )
 
 // storeSet stands in for backoffice: it knows a fixed set of stores, each
@@ -31,7 +31,7 @@ func (s storeSet) CheckStore(_ context.Context, companyID, storeID string) error
 }
 
 type fixture struct {
-	db      *store.DB
+	db      *db.DB
 	changes *changelog.Log
 	svc     *device.Service
 	now     time.Time
@@ -44,11 +44,11 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	db := storetest.Open(t, account.Schema, changelog.Schema, device.Schema)
-	f := &fixture{db: db, now: time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC), stores: storeSet{}}
-	db.Now = func() time.Time { return f.now }
-	f.changes = changelog.New(db)
-	f.svc = device.NewService(db, f.changes, device.Options{Stores: f.stores})
+	database := dbtest.Open(t, account.Schema, changelog.Schema, device.Schema)
+	f := &fixture{db: database, now: time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC), stores: storeSet{}}
+	database.Now = func() time.Time { return f.now }
+	f.changes = changelog.New(database)
+	f.svc = device.NewService(database, f.changes, device.Options{Stores: f.stores})
 	f.aID, f.bID = mypos.NewID(), mypos.NewID()
 	f.a, f.b = companyCtx(f.aID), companyCtx(f.bID)
 	f.partner = mypos.NewContextWithActor(context.Background(), mypos.Actor{Kind: mypos.KindPartner, ID: mypos.NewID()})
@@ -257,11 +257,11 @@ func TestTenancy(t *testing.T) {
 		t.Run("ErrPartner"+name, func(t *testing.T) { assertCode(t, call(f.partner), mypos.EFORBIDDEN) })
 	}
 	t.Run("ErrPartnerList", func(t *testing.T) {
-		_, _, err := f.svc.List(f.partner, store.ListParams{})
+		_, _, err := f.svc.List(f.partner, db.ListParams{})
 		assertCode(t, err, mypos.EFORBIDDEN)
 	})
 	t.Run("OtherCompanyListsNothing", func(t *testing.T) {
-		items, next, err := f.svc.List(f.b, store.ListParams{})
+		items, next, err := f.svc.List(f.b, db.ListParams{})
 		if err != nil || len(items) != 0 || next != "" {
 			t.Fatalf("list=%v next=%q err=%v", items, next, err)
 		}

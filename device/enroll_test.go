@@ -10,8 +10,8 @@ import (
 
 	"mypos"
 	"mypos/changelog"
+	"mypos/db"
 	"mypos/device"
-	"mypos/store"
 )
 
 func TestEnroll(t *testing.T) {
@@ -275,7 +275,7 @@ func TestRevoke(t *testing.T) {
 		if err != nil || got.RevokedAt == nil || !got.RevokedAt.Equal(f.now) || *got.StoreID != storeID {
 			t.Fatalf("revoked device %+v, %v", got, err)
 		}
-		items, _, _ := f.svc.List(f.a, store.ListParams{})
+		items, _, _ := f.svc.List(f.a, db.ListParams{})
 		if len(items) != 1 || items[0].ID == d.ID {
 			t.Fatalf("list %+v still shows the revoked device", items)
 		}
@@ -362,7 +362,7 @@ func TestList(t *testing.T) {
 
 	t.Run("OKPages", func(t *testing.T) {
 		var got []string
-		p := store.ListParams{Limit: 2, Query: "касса"}
+		p := db.ListParams{Limit: 2, Query: "касса"}
 		for page := 0; ; page++ {
 			items, next, err := f.svc.List(f.a, p)
 			if err != nil || page > 3 {
@@ -382,14 +382,14 @@ func TestList(t *testing.T) {
 	})
 	for q, n := range map[string]int{"КАССА №3": 1, "сса": 5, "office": 1, "%": 0, "": 6} {
 		t.Run("OKSearch"+q, func(t *testing.T) {
-			items, _, err := f.svc.List(f.a, store.ListParams{Query: q})
+			items, _, err := f.svc.List(f.a, db.ListParams{Query: q})
 			if err != nil || len(items) != n {
 				t.Fatalf("q=%q: %d items, want %d (%v)", q, len(items), n, err)
 			}
 		})
 	}
 	t.Run("ErrBadCursor", func(t *testing.T) {
-		_, _, err := f.svc.List(f.a, store.ListParams{Cursor: "x"})
+		_, _, err := f.svc.List(f.a, db.ListParams{Cursor: "x"})
 		assertField(t, err, mypos.EINVALID, "cursor")
 	})
 }

@@ -4,7 +4,7 @@ import (
 	"context"
 
 	"mypos"
-	"mypos/store"
+	"mypos/db"
 )
 
 // Location is where a device stands: its company and its store ("" when
@@ -24,7 +24,7 @@ func (s *Service) Locate(ctx context.Context, deviceID string) (Location, error)
 	var row deviceRow
 	err := s.db.Conn(ctx).Where("id = ? AND revoked_at IS NULL", deviceID).Take(&row).Error
 	if err != nil {
-		return Location{}, store.NotFound(err, "No such device.")
+		return Location{}, db.NotFound(err, "No such device.")
 	}
 	loc := Location{CompanyID: row.CompanyID}
 	if row.StoreID != nil {

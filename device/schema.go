@@ -1,6 +1,6 @@
 package device
 
-import "mypos/store"
+import "mypos/db"
 
 // Schema is the device tables' migrations. Append only.
 //
@@ -11,8 +11,8 @@ import "mypos/store"
 // a code's first use, the secret sealed under a key derived from the
 // terminal's nonce, so a retry gets the same answer and the database alone
 // cannot reveal the secret.
-var Schema = store.Schema{Component: "device", Migrations: []store.Migration{
-	{Version: 1, Name: "devices and enrollment", Up: store.SQL(`
+var Schema = db.Schema{Component: "device", Migrations: []db.Migration{
+	{Version: 1, Name: "devices and enrollment", Up: db.SQL(`
 CREATE TABLE devices (
 	id {uuid} PRIMARY KEY,
 	company_id {uuid} NOT NULL,

@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"mypos/account"
-	"mypos/store/storetest"
+	"mypos/db/dbtest"
 )
 
 // mypos runs the binary to completion in a fresh directory and returns its
@@ -46,7 +46,7 @@ func oneLine(t *testing.T, code int, stderr, want string) {
 
 func TestCLI(t *testing.T) {
 	dbEnv := func(t *testing.T) []string {
-		cfg := storetest.Config(t)
+		cfg := dbtest.Config(t)
 		return []string{"MYPOS_DATABASE_URL=" + cfg.URL, "MYPOS_DATA_DIR=" + t.TempDir()}
 	}
 

@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"mypos/store/storetest"
+	"mypos/db/dbtest"
 )
 
 // binDir holds the binaries TestMain builds once for every test.
@@ -66,7 +66,7 @@ type server struct {
 // MYPOS_TEST_DATABASE_URL) and waits until it prints where it listens.
 func startServer(t *testing.T, env ...string) *server {
 	t.Helper()
-	db := storetest.Config(t)
+	db := dbtest.Config(t)
 	dir := t.TempDir()
 	cmd := exec.Command(filepath.Join(binDir, "mypos"), "serve")
 	cmd.Dir = dir // no configs/mypos.yaml here: the environment is the whole config

@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"mypos/store"
+	"mypos/db"
 )
 
 // Acknowledged revisions live in memory, in the sessions, and are written
@@ -33,15 +33,15 @@ func (deviceSync) TableName() string { return "device_sync" }
 
 // acks collects the revisions acknowledged since the last batch.
 type acks struct {
-	db  *store.DB
+	db  *db.DB
 	log *slog.Logger
 
 	mu    sync.Mutex
 	dirty map[string]deviceSync // by device
 }
 
-func newAcks(db *store.DB, log *slog.Logger) *acks {
-	return &acks{db: db, log: log, dirty: make(map[string]deviceSync)}
+func newAcks(database *db.DB, log *slog.Logger) *acks {
+	return &acks{db: database, log: log, dirty: make(map[string]deviceSync)}
 }
 
 // note records where a device's session stands now.

@@ -3,7 +3,7 @@ package fleet
 import (
 	"context"
 
-	"mypos/store"
+	"mypos/db"
 )
 
 // LoseNotifications has f listen for other nodes' commits as usual but drop
@@ -11,7 +11,7 @@ import (
 // down when they were sent). Call it before Start.
 func LoseNotifications(f *Fleet) {
 	listen := f.listen
-	f.listen = func(ctx context.Context, l store.Listener) error {
+	f.listen = func(ctx context.Context, l db.Listener) error {
 		l.Notify = func(string) {}
 		return listen(ctx, l)
 	}

@@ -16,8 +16,8 @@ import (
 
 	"mypos/broker"
 	"mypos/changelog"
+	"mypos/db"
 	"mypos/device"
-	"mypos/store"
 )
 
 // Locator finds where a device stands; package device implements it.
@@ -27,7 +27,7 @@ type Locator interface {
 
 // Config is what fleet needs from the process.
 type Config struct {
-	DB      *store.DB
+	DB      *db.DB
 	Changes *changelog.Log
 	Devices Locator
 	// Horizon is how long changes are kept; a device further behind takes
@@ -83,7 +83,7 @@ type Fleet struct {
 	acks     *acks
 	// listen is how the follower hears other nodes' commits: the
 	// database's notifications (a test loses them).
-	listen func(context.Context, store.Listener) error
+	listen func(context.Context, db.Listener) error
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup

@@ -15,18 +15,18 @@ import (
 	"mypos"
 	"mypos/broker"
 	"mypos/changelog"
+	"mypos/db"
+	"mypos/db/dbtest"
 	"mypos/device"
 	"mypos/fleet"
 	"mypos/protocol"
-	"mypos/store"
-	"mypos/store/storetest"
 )
 
 // env is fleet on the embedded broker over a real database, with devices
 // enrolled through the real device service.
 type env struct {
 	t       testing.TB
-	db      *store.DB
+	db      *db.DB
 	devices *device.Service
 	changes *changelog.Log
 	fleet   *fleet.Fleet
@@ -45,12 +45,12 @@ type envOption func(*env)
 
 func newEnv(t testing.TB, opts ...envOption) *env {
 	t.Helper()
-	db := storetest.Open(t, changelog.Schema, device.Schema, fleet.Schema)
-	e := &env{t: t, db: db, changes: changelog.New(db), rate: 200}
+	database := dbtest.Open(t, changelog.Schema, device.Schema, fleet.Schema)
+	e := &env{t: t, db: database, changes: changelog.New(database), rate: 200}
 	for _, o := range opts {
 		o(e)
 	}
-	e.devices = device.NewService(db, e.changes, device.Options{Stores: e.stores})
+	e.devices = device.NewService(database, e.changes, device.Options{Stores: e.stores})
 	id := mypos.NewID()
 	e.company = mypos.NewContextWithActor(context.Background(), mypos.Actor{Kind: mypos.KindCompany, ID: id, CompanyID: id})
 	e.start()

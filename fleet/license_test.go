@@ -15,21 +15,21 @@ import (
 	"mypos"
 	"mypos/account"
 	"mypos/changelog"
+	"mypos/db"
+	"mypos/db/dbtest"
 	"mypos/device"
 	"mypos/fleet"
 	"mypos/licensing"
 	"mypos/licensing/licensingtest"
 	"mypos/protocol"
-	"mypos/store"
-	"mypos/store/storetest"
 )
 
 // keyEnv is fleet on the embedded broker with the real licensing service
-// over a real database: an owner, a partner, its linked client company and
+// over a real db: an owner, a partner, its linked client company and
 // a company that is not its client. (The fleet_test env has no accounts.)
 type keyEnv struct {
 	t        *testing.T
-	db       *store.DB
+	db       *db.DB
 	accounts *account.Service
 	devices  *device.Service
 	lic      *licensing.Service
@@ -43,15 +43,15 @@ type keyEnv struct {
 
 func newKeyEnv(t *testing.T, keyEntries int) *keyEnv {
 	t.Helper()
-	db := storetest.Open(t, account.Schema, changelog.Schema, device.Schema, fleet.Schema, licensing.Schema)
-	changes := changelog.New(db)
-	e := &keyEnv{t: t, db: db, logs: &keyLogs{},
-		accounts: account.NewService(db, account.Options{HashCost: bcrypt.MinCost}),
-		devices:  device.NewService(db, changes, device.Options{})}
-	e.lic = licensing.NewService(db, changes, e.accounts, e.devices, licensing.Options{})
+	database := dbtest.Open(t, account.Schema, changelog.Schema, device.Schema, fleet.Schema, licensing.Schema)
+	changes := changelog.New(database)
+	e := &keyEnv{t: t, db: database, logs: &keyLogs{},
+		accounts: account.NewService(database, account.Options{HashCost: bcrypt.MinCost}),
+		devices:  device.NewService(database, changes, device.Options{})}
+	e.lic = licensing.NewService(database, changes, e.accounts, e.devices, licensing.Options{})
 	licensingtest.VerifyAfter(t, e.lic)
 	e.people()
-	e.serve(fleet.Config{DB: db, Changes: changes, Devices: e.devices, Licenses: e.lic, Node: "test",
+	e.serve(fleet.Config{DB: database, Changes: changes, Devices: e.devices, Licenses: e.lic, Node: "test",
 		Registerer: prometheus.NewRegistry(), Rate: 200, Burst: 200, KeyEntries: keyEntries,
 		Logger: slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	return e

@@ -5,7 +5,7 @@ import (
 	"errors"
 
 	"mypos/changelog"
-	"mypos/store"
+	"mypos/db"
 )
 
 // startSyncChores runs, until ctx ends, what the sync engine does beside
@@ -28,7 +28,7 @@ func (f *Fleet) startSyncChores(ctx context.Context) {
 // notifications (SQLite: one process) the poll is all there is, as it is
 // while the listening connection is down.
 func (fw *follower) listen(ctx context.Context) {
-	err := fw.f.listen(ctx, store.Listener{
+	err := fw.f.listen(ctx, db.Listener{
 		Channel:   changelog.Channel,
 		Notify:    fw.notified,
 		Listening: fw.listening,

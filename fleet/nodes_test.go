@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"mypos/changelog"
+	"mypos/db"
 	"mypos/fleet"
-	"mypos/store"
 )
 
 // node starts another cloud node on e's database, with its own fleet,
@@ -60,7 +60,7 @@ func reaches(t *testing.T, tl *till, rev int64) {
 // 2's listening connection was cut and made again.
 func TestOtherNodesNotify(t *testing.T) {
 	e := newEnv(t, withRate(10_000))
-	if e.db.Dialect() != store.Postgres {
+	if e.db.Dialect() != db.Postgres {
 		t.Skip("notifications are Postgres's: on SQLite one process serves")
 	}
 	n2 := e.node("test-2", pollEvery(time.Hour), nil)
@@ -94,7 +94,7 @@ func TestOtherNodesNotify(t *testing.T) {
 func TestOtherNodesPollCoversLost(t *testing.T) {
 	e := newEnv(t, withRate(10_000))
 	n2 := e.node("test-2", pollEvery(50*time.Millisecond), fleet.LoseNotifications)
-	if e.db.Dialect() == store.Postgres {
+	if e.db.Dialect() == db.Postgres {
 		eventually(t, "node 2 listens", func() bool { return n2.listens(t) == 1 })
 	}
 	tl := e.tillOn(t, n2, "Касса на втором узле")

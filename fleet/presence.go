@@ -8,8 +8,8 @@ import (
 
 	"gorm.io/gorm/clause"
 
+	"mypos/db"
 	"mypos/protocol"
-	"mypos/store"
 )
 
 // Presence is whether a device is connected and when it was last heard of.
@@ -30,7 +30,7 @@ func (Presence) TableName() string { return "device_presence" }
 // (well, within flushDelay) when a device comes or goes, every touchEvery
 // for devices that are merely seen.
 type presence struct {
-	db   *store.DB
+	db   *db.DB
 	node string
 	log  *slog.Logger
 
@@ -46,8 +46,8 @@ const (
 	touchEvery = 30 * time.Second
 )
 
-func newPresence(db *store.DB, node string, log *slog.Logger) *presence {
-	return &presence{db: db, node: node, log: log,
+func newPresence(database *db.DB, node string, log *slog.Logger) *presence {
+	return &presence{db: database, node: node, log: log,
 		devices: make(map[string]*Presence), dirty: make(map[string]bool), wake: make(chan struct{}, 1)}
 }
 

@@ -11,12 +11,12 @@ import (
 
 	"mypos"
 	"mypos/changelog"
+	"mypos/db/dbtest"
 	"mypos/device"
 	"mypos/fleet"
 	"mypos/protocol"
 	"mypos/sales"
 	"mypos/sales/salestest"
-	"mypos/store/storetest"
 )
 
 // receiptEnv is the fleet env with receipts stored by the real sales
@@ -36,7 +36,7 @@ type receiptEnv struct {
 // newReceiptEnv starts fleet with the ingester; tune adjusts its config.
 func newReceiptEnv(tb testing.TB, tune func(*fleet.Config)) *receiptEnv {
 	tb.Helper()
-	db := storetest.Open(tb, append(salestest.Schemas, fleet.Schema, sales.Schema)...)
+	db := dbtest.Open(tb, append(salestest.Schemas, fleet.Schema, sales.Schema)...)
 	e := &env{t: tb, db: db, changes: changelog.New(db)}
 	e.devices = device.NewService(db, e.changes, device.Options{Stores: anyStore{}})
 	r := &receiptEnv{env: e, sales: sales.NewService(db), world: salestest.NewWorld(tb, db, e.changes, e.devices)}

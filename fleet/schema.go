@@ -1,11 +1,11 @@
 package fleet
 
-import "mypos/store"
+import "mypos/db"
 
 // Schema is fleet's own tables: where each device was last seen, and the
 // revision it last acknowledged. Append only.
-var Schema = store.Schema{Component: "fleet", Migrations: []store.Migration{
-	{Version: 1, Name: "presence", Up: store.SQL(`
+var Schema = db.Schema{Component: "fleet", Migrations: []db.Migration{
+	{Version: 1, Name: "presence", Up: db.SQL(`
 CREATE TABLE device_presence (
 	device_id {uuid} PRIMARY KEY,
 	online BOOLEAN NOT NULL,
@@ -14,7 +14,7 @@ CREATE TABLE device_presence (
 	since {time} NOT NULL,
 	last_seen {time} NOT NULL
 )`)},
-	{Version: 2, Name: "acknowledged revisions", Up: store.SQL(`
+	{Version: 2, Name: "acknowledged revisions", Up: db.SQL(`
 CREATE TABLE device_sync (
 	device_id {uuid} PRIMARY KEY,
 	company_id {uuid} NOT NULL,

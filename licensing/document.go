@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"mypos"
-	"mypos/store"
+	"mypos/db"
 )
 
 // Document is one numbered, dated, append-only record of license facts
@@ -209,7 +209,7 @@ func (s *Service) applyFacts(ctx context.Context, d *draft, now time.Time) error
 	for _, row := range append(leaving, rest...) {
 		err := s.db.Conn(ctx).Model(row).Select("sealed", "partner_id", "company_id", "device_id",
 			"licensee_name", "licensee_inn", "licensee_email", "updated_at").Updates(row).Error
-		if store.IsDuplicate(err) {
+		if db.IsDuplicate(err) {
 			// Another license reached the device after this one's facts
 			// were read: the caller retries with the new facts.
 			return conflict("The device's license changed meanwhile: try again.")

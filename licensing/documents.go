@@ -7,13 +7,13 @@ import (
 	"gorm.io/gorm"
 
 	"mypos"
-	"mypos/store"
+	"mypos/db"
 )
 
 // DocumentFilter asks for a page of documents: of one type or any, created
 // on or after From and before To (either may be zero).
 type DocumentFilter struct {
-	store.ListParams
+	db.ListParams
 	Type     string
 	From, To time.Time
 }
@@ -71,7 +71,7 @@ func filter(q *gorm.DB, f DocumentFilter) (*gorm.DB, error) {
 // see its history: the owner, its holder. Owner, partner or company.
 // Returns EFORBIDDEN for anyone else, ENOTFOUND when the caller may not see
 // the license, EINVALID for bad list parameters.
-func (s *Service) History(ctx context.Context, licenseID string, p store.ListParams) ([]Document, string, error) {
+func (s *Service) History(ctx context.Context, licenseID string, p db.ListParams) ([]Document, string, error) {
 	actor, err := mypos.RequireActor(ctx, mypos.KindOwner, mypos.KindPartner, mypos.KindCompany)
 	if err != nil {
 		return nil, "", err
@@ -86,7 +86,7 @@ func (s *Service) History(ctx context.Context, licenseID string, p store.ListPar
 
 // page loads a page of documents in number order, with their lines — all
 // of them, or only one license's.
-func (s *Service) page(ctx context.Context, q *gorm.DB, p store.ListParams, licenseID string) ([]Document, string, error) {
+func (s *Service) page(ctx context.Context, q *gorm.DB, p db.ListParams, licenseID string) ([]Document, string, error) {
 	rows, next, err := byNumber(q, p)
 	if err != nil || len(rows) == 0 {
 		return []Document{}, next, err
@@ -114,17 +114,17 @@ func (s *Service) page(ctx context.Context, q *gorm.DB, p store.ListParams, lice
 	return out, next, nil
 }
 
-// byNumber is store.Paginate in number order: the cursor is the ID of the
+// byNumber is db.Paginate in number order: the cursor is the ID of the
 // last document of the previous page, and the next page starts after its
 // number. (IDs are drawn before a document is numbered, so under concurrent
 // writers their order may differ from the numbers'.)
-func byNumber(q *gorm.DB, p store.ListParams) ([]documentRow, string, error) {
+func byNumber(q *gorm.DB, p db.ListParams) ([]documentRow, string, error) {
 	if err := p.Validate(); err != nil {
 		return nil, "", err
 	}
 	limit := p.Limit
 	if limit == 0 {
-		limit = store.DefaultLimit
+		limit = db.DefaultLimit
 	}
 	if p.Cursor != "" {
 		q = q.Where("number > (SELECT number FROM license_documents WHERE id = ?)", p.Cursor)

@@ -9,11 +9,11 @@ import (
 	"mypos"
 	"mypos/account"
 	"mypos/changelog"
+	"mypos/db"
+	"mypos/db/dbtest"
 	"mypos/device"
 	"mypos/licensing"
 	"mypos/licensing/licensingtest"
-	"mypos/store"
-	"mypos/store/storetest"
 )
 
 // Valid INNs for fixtures.
@@ -26,7 +26,7 @@ const (
 // fixture is licensing over a real database, with the services it asks.
 // Every test ends with a replay of all documents (licensingtest.VerifyAfter).
 type fixture struct {
-	db       *store.DB
+	db       *db.DB
 	changes  *changelog.Log
 	accounts *account.Service
 	devices  *device.Service
@@ -37,10 +37,10 @@ type fixture struct {
 
 func newFixture(tb testing.TB) *fixture {
 	tb.Helper()
-	db := storetest.Open(tb, account.Schema, changelog.Schema, device.Schema, licensing.Schema)
-	f := &fixture{db: db, changes: changelog.New(db), accounts: account.NewService(db, account.Options{HashCost: bcrypt.MinCost})}
-	f.devices = device.NewService(db, f.changes, device.Options{})
-	f.lic = licensing.NewService(db, f.changes, f.accounts, f.devices, licensing.Options{})
+	database := dbtest.Open(tb, account.Schema, changelog.Schema, device.Schema, licensing.Schema)
+	f := &fixture{db: database, changes: changelog.New(database), accounts: account.NewService(database, account.Options{HashCost: bcrypt.MinCost})}
+	f.devices = device.NewService(database, f.changes, device.Options{})
+	f.lic = licensing.NewService(database, f.changes, f.accounts, f.devices, licensing.Options{})
 	o, err := f.accounts.CreateOwner(context.Background(), "owner@mypos.test", "owner-password")
 	if err != nil {
 		tb.Fatal(err)
@@ -215,4 +215,4 @@ func wantCode(tb testing.TB, err error, code string) {
 }
 
 // pageAll asks for the longest page a list gives.
-var pageAll = store.ListParams{Limit: store.MaxLimit}
+var pageAll = db.ListParams{Limit: db.MaxLimit}

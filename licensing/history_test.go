@@ -11,9 +11,9 @@ import (
 	"mypos"
 	"mypos/account"
 	"mypos/changelog"
+	"mypos/db/dbtest"
 	"mypos/device"
 	"mypos/licensing"
-	"mypos/store/storetest"
 )
 
 // HeldAt answers by the ledger's history, not by the facts now: a device
@@ -80,7 +80,7 @@ func TestHeldAt(t *testing.T) {
 // A database at version 1 upgrades to the lines indexed by device, and
 // the history of the documents written before answers as it did.
 func TestSchemaUpgradeHistoryByDevice(t *testing.T) {
-	db := storetest.Open(t, account.Schema, changelog.Schema, device.Schema)
+	db := dbtest.Open(t, account.Schema, changelog.Schema, device.Schema)
 	if err := db.MigrateTo(context.Background(), licensing.Schema, 1); err != nil {
 		t.Fatal(err)
 	}

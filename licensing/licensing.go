@@ -18,8 +18,8 @@ import (
 	"mypos"
 	"mypos/account"
 	"mypos/changelog"
+	"mypos/db"
 	"mypos/device"
-	"mypos/store"
 )
 
 // Document types.
@@ -52,7 +52,7 @@ type Options struct {
 // Service is the licensing domain. Its methods say who may call them and
 // which error codes they return.
 type Service struct {
-	db       *store.DB
+	db       *db.DB
 	changes  *changelog.Log
 	accounts *account.Service
 	devices  *device.Service
@@ -61,14 +61,14 @@ type Service struct {
 	writers sync.Mutex
 }
 
-// NewService returns licensing over db, appending device changes to log,
+// NewService returns licensing over database, appending device changes to log,
 // asking accounts about partners and links and devices about devices.
-func NewService(db *store.DB, log *changelog.Log, accounts *account.Service, devices *device.Service, opts Options) *Service {
+func NewService(database *db.DB, log *changelog.Log, accounts *account.Service, devices *device.Service, opts Options) *Service {
 	l := opts.Logger
 	if l == nil {
 		l = slog.New(slog.DiscardHandler)
 	}
-	return &Service{db: db, changes: log, accounts: accounts, devices: devices, log: l}
+	return &Service{db: database, changes: log, accounts: accounts, devices: devices, log: l}
 }
 
 // now is the clock of every write, at the precision both databases keep.

@@ -6,13 +6,13 @@ import (
 	"gorm.io/gorm"
 
 	"mypos"
-	"mypos/store"
+	"mypos/db"
 )
 
 // LicenseFilter asks for a page of licenses, of one state or any ("").
 // Query, when set, finds a license by its key.
 type LicenseFilter struct {
-	store.ListParams
+	db.ListParams
 	State string
 }
 
@@ -36,7 +36,7 @@ func (s *Service) Licenses(ctx context.Context, f LicenseFilter) ([]License, str
 		}
 		q = q.Where("key_norm = ?", bare)
 	}
-	rows, next, err := store.Paginate(q, f.ListParams, func(r *licenseRow) string { return r.ID })
+	rows, next, err := db.Paginate(q, f.ListParams, func(r *licenseRow) string { return r.ID })
 	if err != nil {
 		return nil, "", err
 	}
@@ -70,7 +70,7 @@ func (s *Service) find(ctx context.Context, actor mypos.Actor, id string) (*lice
 	}
 	var row licenseRow
 	if err := s.visible(ctx, actor).Where("id = ?", id).Take(&row).Error; err != nil {
-		return nil, store.NotFound(err, "No such license.")
+		return nil, db.NotFound(err, "No such license.")
 	}
 	return &row, nil
 }

@@ -1,6 +1,6 @@
 package licensing
 
-import "mypos/store"
+import "mypos/db"
 
 // Schema is the licensing tables' migrations. Append only.
 //
@@ -22,8 +22,8 @@ import "mypos/store"
 //
 // Version 2 indexes the lines by the devices they put a license on or took
 // it off, for the history of which device held a license when (HeldAt).
-var Schema = store.Schema{Component: "licensing", Migrations: []store.Migration{
-	{Version: 1, Name: "licenses and documents", Up: store.SQL(`
+var Schema = db.Schema{Component: "licensing", Migrations: []db.Migration{
+	{Version: 1, Name: "licenses and documents", Up: db.SQL(`
 CREATE TABLE licenses (
 	id {uuid} PRIMARY KEY,
 	key TEXT NOT NULL,
@@ -83,7 +83,7 @@ CREATE TABLE license_document_lines (
 )`,
 		`CREATE INDEX license_document_lines_license ON license_document_lines (license_id, document_id)`,
 	)},
-	{Version: 2, Name: "document lines by device", Up: store.SQL(
+	{Version: 2, Name: "document lines by device", Up: db.SQL(
 		`CREATE INDEX license_document_lines_to_device ON license_document_lines (to_device_id)`,
 		`CREATE INDEX license_document_lines_from_device ON license_document_lines (from_device_id)`,
 	)},

@@ -8,8 +8,8 @@ import (
 	"mypos"
 	"mypos/account"
 	"mypos/changelog"
+	"mypos/db"
 	"mypos/licensing"
-	"mypos/store"
 )
 
 // The forum thread's story, told to the services: the owner sells a partner
@@ -36,7 +36,7 @@ func TestSeedStory(t *testing.T) {
 
 	// The company finds the partner in the directory and asks to work with it.
 	company := f.company(t)
-	found, _, err := f.accounts.Directory(bg, store.ListParams{Query: "ромашка"})
+	found, _, err := f.accounts.Directory(bg, db.ListParams{Query: "ромашка"})
 	if err != nil || len(found) != 1 || found[0].City != "Тверь" {
 		t.Fatalf("directory: %+v, %v", found, err)
 	}

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"sort"
 
-	"mypos/store"
+	"mypos/db"
 )
 
 // Difference is one way the stored facts and the documents disagree.
@@ -66,7 +66,7 @@ func (r *replay) set(id string, cur *replayed, to Facts) {
 // committing meanwhile is either wholly in the picture or wholly out.
 func (s *Service) Verify(ctx context.Context) ([]Difference, error) {
 	var diffs []Difference
-	snapshot := s.db.Dialect() == store.Postgres && !store.InTransaction(ctx)
+	snapshot := s.db.Dialect() == db.Postgres && !db.InTransaction(ctx)
 	err := s.db.InTx(ctx, func(ctx context.Context) error {
 		if snapshot { // the first statement of a transaction of its own
 			if err := s.db.Conn(ctx).Exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").Error; err != nil {

@@ -9,10 +9,10 @@ import (
 
 	"mypos"
 	"mypos/changelog"
+	"mypos/db/dbtest"
 	"mypos/device"
 	"mypos/protocol"
 	"mypos/sales/salestest"
-	"mypos/store/storetest"
 )
 
 // checkedFixture is the ingester checking receipts against the real
@@ -27,7 +27,7 @@ type checkedFixture struct {
 
 func newCheckedFixture(t testing.TB, opts IngestOptions) *checkedFixture {
 	t.Helper()
-	db := storetest.Open(t, append(salestest.Schemas, Schema)...)
+	db := dbtest.Open(t, append(salestest.Schemas, Schema)...)
 	f := &checkedFixture{clock: testNow}
 	db.Now = func() time.Time { return f.clock }
 	changes := changelog.New(db)

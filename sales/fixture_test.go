@@ -6,15 +6,15 @@ import (
 	"time"
 
 	"mypos"
+	"mypos/db"
+	"mypos/db/dbtest"
 	"mypos/protocol"
 	"mypos/sales/salestest"
-	"mypos/store"
-	"mypos/store/storetest"
 )
 
 type fixture struct {
 	t   testing.TB
-	db  *store.DB
+	db  *db.DB
 	svc *Service
 	in  *Ingester
 }
@@ -24,10 +24,10 @@ type fixture struct {
 // standing at testNow.
 func newFixture(t testing.TB, opts IngestOptions) *fixture {
 	t.Helper()
-	db := storetest.Open(t, Schema)
-	db.Now = func() time.Time { return testNow }
-	svc := NewService(db)
-	f := &fixture{t: t, db: db, svc: svc, in: NewIngester(svc, Checks{}, opts)}
+	database := dbtest.Open(t, Schema)
+	database.Now = func() time.Time { return testNow }
+	svc := NewService(database)
+	f := &fixture{t: t, db: database, svc: svc, in: NewIngester(svc, Checks{}, opts)}
 	t.Cleanup(f.in.Close)
 	return f
 }

@@ -11,7 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"mypos"
-	"mypos/store"
+	"mypos/db"
 )
 
 // Filter asks for a page of a company's receipts, newest first. Every
@@ -41,7 +41,7 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Receipt, string, error)
 	}
 	limit := f.Limit
 	if limit == 0 {
-		limit = store.DefaultLimit
+		limit = db.DefaultLimit
 	}
 	var rows []Receipt
 	if err := q.Select(listColumns).Order("punched_at DESC, device_id DESC, id DESC").Limit(limit + 1).Find(&rows).Error; err != nil {
@@ -103,8 +103,8 @@ func (f Filter) validate() error {
 		return mypos.Invalid("device_id", "The device is not an ID.")
 	case len(f.CashierID) > 64:
 		return mypos.Invalid("cashier_id", "The cashier's ID has at most 64 characters.")
-	case f.Limit < 0 || f.Limit > store.MaxLimit:
-		return mypos.Invalid("limit", "The limit must be between 1 and %d.", store.MaxLimit)
+	case f.Limit < 0 || f.Limit > db.MaxLimit:
+		return mypos.Invalid("limit", "The limit must be between 1 and %d.", db.MaxLimit)
 	}
 	return nil
 }
@@ -153,7 +153,7 @@ func (s *Service) Get(ctx context.Context, id string) (*Detail, error) {
 	err = s.db.Conn(ctx).Model(&Receipt{}).Where("company_id = ? AND id = ?", companyID, strings.ToLower(id)).
 		Order("device_id").Take(&r).Error
 	if err != nil {
-		return nil, store.NotFound(err, notFound.Message)
+		return nil, db.NotFound(err, notFound.Message)
 	}
 	d := &Detail{Receipt: r.Receipt}
 	d.utc()

@@ -8,17 +8,17 @@ import (
 	"time"
 
 	"mypos"
+	"mypos/db"
 	"mypos/protocol"
-	"mypos/store"
 )
 
 // Service reads a company's receipts; an Ingester writes them.
 type Service struct {
-	db *store.DB
+	db *db.DB
 }
 
-// NewService returns the sales service over db.
-func NewService(db *store.DB) *Service { return &Service{db: db} }
+// NewService returns the sales service over database.
+func NewService(database *db.DB) *Service { return &Service{db: database} }
 
 // Receipt is a stored receipt as a list shows it: who punched it where and
 // when, and its sums in kopecks.

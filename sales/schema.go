@@ -1,6 +1,6 @@
 package sales
 
-import "mypos/store"
+import "mypos/db"
 
 // Schema is the sales tables' migrations. Append only.
 //
@@ -16,8 +16,8 @@ import "mypos/store"
 // body keeps the whole sale and its computed totals, as a receipt is shown.
 // Version 2 marks the receipts sold without a license (unlicensed), and
 // indexes them by device for the partner's board, which counts them.
-var Schema = store.Schema{Component: "sales", Migrations: []store.Migration{
-	{Version: 1, Name: "receipts", Up: store.SQL(`
+var Schema = db.Schema{Component: "sales", Migrations: []db.Migration{
+	{Version: 1, Name: "receipts", Up: db.SQL(`
 CREATE TABLE receipts (
 	device_id {uuid} NOT NULL,
 	id {uuid} NOT NULL,
@@ -44,7 +44,7 @@ CREATE TABLE receipts (
 		// One receipt by its ID, as the cabinet links it.
 		`CREATE INDEX receipts_company_id ON receipts (company_id, id)`,
 	)},
-	{Version: 2, Name: "unlicensed receipts", Up: store.SQL(
+	{Version: 2, Name: "unlicensed receipts", Up: db.SQL(
 		`ALTER TABLE receipts ADD COLUMN unlicensed BOOLEAN NOT NULL DEFAULT FALSE`,
 		`CREATE INDEX receipts_unlicensed ON receipts (device_id, day) WHERE unlicensed`,
 	)},

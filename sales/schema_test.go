@@ -6,15 +6,15 @@ import (
 	"time"
 
 	"mypos"
+	"mypos/db/dbtest"
 	"mypos/sales/salestest"
-	"mypos/store/storetest"
 )
 
 // A database at version 1 upgrades to marking unlicensed receipts: the
 // receipts stored before are licensed ones, listed and summed as before,
 // and new ones are stored with their mark.
 func TestSchemaUpgradeToUnlicensed(t *testing.T) {
-	db := storetest.Open(t)
+	db := dbtest.Open(t)
 	db.Now = func() time.Time { return testNow }
 	ctx := context.Background()
 	if err := db.MigrateTo(ctx, Schema, 1); err != nil {

@@ -9,8 +9,8 @@ import (
 	"unicode/utf8"
 
 	"mypos"
+	"mypos/db"
 	"mypos/protocol"
-	"mypos/store"
 )
 
 // Incoming is a receipt a till uploaded, and where its device stood: the
@@ -139,9 +139,9 @@ func (r *row) args(v []any) []any {
 }
 
 // rowsPerInsert bounds one statement. The pure-Go SQLite driver binds
-// parameters in time quadratic in their number (see store.InsertRows), so
+// parameters in time quadratic in their number (see db.InsertRows), so
 // it gets a couple of hundred; Postgres takes a whole batch in one trip.
-var rowsPerInsert = map[string]int{store.SQLite: 16, store.Postgres: 256}
+var rowsPerInsert = map[string]int{db.SQLite: 16, db.Postgres: 256}
 
 // insert writes rows in the transaction of ctx, or on the pool, and
 // returns the keys of those it stored.

@@ -11,15 +11,15 @@ import (
 	"mypos/account"
 	"mypos/backoffice"
 	"mypos/changelog"
+	"mypos/db"
 	"mypos/device"
 	"mypos/fleet"
 	"mypos/licensing"
 	"mypos/sales"
-	"mypos/store"
 )
 
 // schemas is every component's migrations, in dependency order.
-var schemas = []store.Schema{account.Schema, changelog.Schema, device.Schema, backoffice.Schema, fleet.Schema, licensing.Schema, sales.Schema}
+var schemas = []db.Schema{account.Schema, changelog.Schema, device.Schema, backoffice.Schema, fleet.Schema, licensing.Schema, sales.Schema}
 
 // hashCost is bcrypt's cost for passwords and PINs; 0 is the services'
 // default. Tests that run serve in their own process lower it, as every
@@ -28,7 +28,7 @@ var hashCost int
 
 // services is the domain layer over one open, migrated database.
 type services struct {
-	db       *store.DB
+	db       *db.DB
 	accounts *account.Service
 	changes  *changelog.Log
 	devices  *device.Service
@@ -43,27 +43,27 @@ type services struct {
 type lateStores struct{ *backoffice.Service }
 
 func openServices(ctx context.Context, cfg Config, log *slog.Logger) (*services, error) {
-	db, err := store.Open(ctx, store.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, Logger: log})
+	database, err := db.Open(ctx, db.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, Logger: log})
 	if err != nil {
 		return nil, err
 	}
-	if err := db.Migrate(ctx, schemas...); err != nil {
-		db.Close()
+	if err := database.Migrate(ctx, schemas...); err != nil {
+		database.Close()
 		return nil, err
 	}
-	changes := changelog.New(db)
+	changes := changelog.New(database)
 	stores := &lateStores{}
-	devices := device.NewService(db, changes, device.Options{Stores: stores, Logger: log})
-	stores.Service = backoffice.NewService(db, changes, devices, backoffice.Options{HashCost: hashCost})
-	accounts := account.NewService(db, account.Options{Logger: log, HashCost: hashCost})
+	devices := device.NewService(database, changes, device.Options{Stores: stores, Logger: log})
+	stores.Service = backoffice.NewService(database, changes, devices, backoffice.Options{HashCost: hashCost})
+	accounts := account.NewService(database, account.Options{Logger: log, HashCost: hashCost})
 	return &services{
-		db:       db,
+		db:       database,
 		accounts: accounts,
 		changes:  changes,
 		devices:  devices,
 		office:   stores.Service,
-		licenses: licensing.NewService(db, changes, accounts, devices, licensing.Options{Logger: log}),
-		sales:    sales.NewService(db),
+		licenses: licensing.NewService(database, changes, accounts, devices, licensing.Options{Logger: log}),
+		sales:    sales.NewService(database),
 	}, nil
 }
 

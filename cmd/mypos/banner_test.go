@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"mypos/store/storetest"
+	"mypos/db/dbtest"
 )
 
 // A URL's password is never printed: not in the banner, not in a log line,
@@ -16,7 +16,7 @@ func TestServeHidesURLPasswords(t *testing.T) {
 		"MYPOS_BROKER=external", "MYPOS_BROKER_URL=tcp://cloud:" + password + "@127.0.0.1:1883",
 		"MYPOS_LOG_LEVEL=debug",
 	}
-	if db := storetest.Config(t); db.URL != "" {
+	if db := dbtest.Config(t); db.URL != "" {
 		// The test server trusts local connections, so a password in the
 		// database URL is accepted and ignored: enough to show it is hidden.
 		u, err := url.Parse(db.URL)

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"mypos/account"
-	"mypos/store"
+	"mypos/db"
 )
 
 // /readyz says ready only while the database holds every schema at this
@@ -20,14 +20,14 @@ func TestReadyzChecksSchemaVersions(t *testing.T) {
 	if status, body := s.call("GET", "/readyz", "", nil); status != http.StatusOK {
 		t.Fatalf("readyz after start: %d %v", status, body)
 	}
-	db, err := store.Open(context.Background(), s.db)
+	database, err := db.Open(context.Background(), s.db)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	defer database.Close()
 	exec := func(sql string, args ...any) {
 		t.Helper()
-		if err := db.Conn(context.Background()).Exec(sql, args...).Error; err != nil {
+		if err := database.Conn(context.Background()).Exec(sql, args...).Error; err != nil {
 			t.Fatalf("%s: %v", sql, err)
 		}
 	}
@@ -38,7 +38,7 @@ func TestReadyzChecksSchemaVersions(t *testing.T) {
 	exec("DELETE FROM schema_migrations WHERE version = ?", newer)
 	s.waitReady()
 
-	dropEverything(t, db)
+	dropEverything(t, database)
 	s.waitNotReady("is at version 0, this binary needs")
 }
 
@@ -77,11 +77,11 @@ func (s *served) waitReady() {
 // dropEverything empties the database as a DROP DATABASE and CREATE
 // DATABASE would: Postgres gets its schema back empty, SQLite loses every
 // table.
-func dropEverything(t *testing.T, db *store.DB) {
+func dropEverything(t *testing.T, database *db.DB) {
 	t.Helper()
 	ctx := context.Background()
-	conn := db.Conn(ctx)
-	if db.Dialect() == store.Postgres {
+	conn := database.Conn(ctx)
+	if database.Dialect() == db.Postgres {
 		var schema string
 		if err := conn.Raw("SELECT current_schema()").Scan(&schema).Error; err != nil {
 			t.Fatal(err)
@@ -94,7 +94,7 @@ func dropEverything(t *testing.T, db *store.DB) {
 		}
 		return
 	}
-	sqlDB, err := db.SQL()
+	sqlDB, err := database.SQL()
 	if err != nil {
 		t.Fatal(err)
 	}

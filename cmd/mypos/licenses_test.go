@@ -8,13 +8,13 @@ import (
 
 	"mypos"
 	"mypos/account"
-	"mypos/store/storetest"
+	"mypos/db/dbtest"
 )
 
 // `mypos licenses verify` says how many licenses agree with their
 // documents, and prints each difference and exits 1 when some do not.
 func TestLicensesVerify(t *testing.T) {
-	db := storetest.Config(t)
+	db := dbtest.Config(t)
 	t.Setenv("MYPOS_DATABASE_URL", db.URL)
 	t.Setenv("MYPOS_DATA_DIR", db.DataDir)
 	verify := func() (int, string, string) {
@@ -23,7 +23,7 @@ func TestLicensesVerify(t *testing.T) {
 		return code, stdout.String(), stderr.String()
 	}
 	if code, out, errs := verify(); code != 0 || out != "0 licenses verified\n" {
-		t.Fatalf("empty database: exit %d, %q, %q", code, out, errs)
+		t.Fatalf("empty db: exit %d, %q, %q", code, out, errs)
 	}
 
 	ctx := context.Background()

@@ -15,8 +15,8 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
-	"mypos/store"
-	"mypos/store/storetest"
+	"mypos/db"
+	"mypos/db/dbtest"
 )
 
 // served is `mypos serve` running inside the test process on port 0 over a
@@ -26,8 +26,8 @@ type served struct {
 	out    *lockedBuffer // stdout: the banner
 	logs   *lockedBuffer // stderr: the log
 	banner map[string]string
-	URL    string       // the cabinet, e.g. http://127.0.0.1:41234
-	db     store.Config // the database it serves
+	URL    string    // the cabinet, e.g. http://127.0.0.1:41234
+	db     db.Config // the database it serves
 	client *http.Client
 	stop   func()
 }
@@ -39,11 +39,11 @@ type served struct {
 func startServe(t *testing.T, env ...string) *served {
 	t.Helper()
 	hashCost = bcrypt.MinCost // the race detector makes the real cost take seconds
-	db := storetest.Config(t)
-	db.DataDir = t.TempDir()
+	database := dbtest.Config(t)
+	database.DataDir = t.TempDir()
 	base := []string{
 		"MYPOS_HTTP_ADDR=127.0.0.1:0", "MYPOS_MQTT_ADDR=127.0.0.1:0", "MYPOS_METRICS_ADDR=127.0.0.1:0",
-		"MYPOS_DATA_DIR=" + db.DataDir, "MYPOS_DATABASE_URL=" + db.URL,
+		"MYPOS_DATA_DIR=" + database.DataDir, "MYPOS_DATABASE_URL=" + database.URL,
 		"MYPOS_OWNER_EMAIL=owner@mypos.test", "MYPOS_OWNER_PASSWORD=owner-password",
 	}
 	for _, kv := range append(base, env...) {
@@ -54,7 +54,7 @@ func startServe(t *testing.T, env ...string) *served {
 		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &served{t: t, db: db, out: &lockedBuffer{}, logs: &lockedBuffer{}, client: &http.Client{Timeout: 30 * time.Second}}
+	s := &served{t: t, db: database, out: &lockedBuffer{}, logs: &lockedBuffer{}, client: &http.Client{Timeout: 30 * time.Second}}
 	done := make(chan error, 1)
 	go func() { done <- serve(ctx, nil, s.out, s.logs) }()
 	var once sync.Once

@@ -12,17 +12,17 @@ import (
 	"mypos/account"
 	"mypos/backoffice"
 	"mypos/changelog"
+	"mypos/db"
 	"mypos/device"
 	"mypos/licensing"
-	"mypos/store"
 )
 
 // Schemas are what a World needs of its database, beside sales.Schema
 // (which this package cannot name: sales' own tests import it).
-var Schemas = []store.Schema{account.Schema, changelog.Schema, device.Schema, backoffice.Schema, licensing.Schema}
+var Schemas = []db.Schema{account.Schema, changelog.Schema, device.Schema, backoffice.Schema, licensing.Schema}
 
 // World is the real services an uploaded receipt is checked against, over
-// one database: backoffice's cashiers, goods and discounts, licensing's
+// one db: backoffice's cashiers, goods and discounts, licensing's
 // ledger, and the accounts behind them — an owner and a partner whose
 // client companies sell. Pass Office and Licensing as sales.Checks.
 type World struct {
@@ -35,12 +35,12 @@ type World struct {
 	companies atomic.Int32
 }
 
-// NewWorld builds the services over db, its changelog and devices.
-func NewWorld(tb testing.TB, db *store.DB, changes *changelog.Log, devices *device.Service) *World {
+// NewWorld builds the services over database, its changelog and devices.
+func NewWorld(tb testing.TB, database *db.DB, changes *changelog.Log, devices *device.Service) *World {
 	tb.Helper()
-	w := &World{Accounts: account.NewService(db, account.Options{HashCost: bcrypt.MinCost}), Devices: devices}
-	w.Office = backoffice.NewService(db, changes, devices, backoffice.Options{HashCost: bcrypt.MinCost})
-	w.Licensing = licensing.NewService(db, changes, w.Accounts, devices, licensing.Options{})
+	w := &World{Accounts: account.NewService(database, account.Options{HashCost: bcrypt.MinCost}), Devices: devices}
+	w.Office = backoffice.NewService(database, changes, devices, backoffice.Options{HashCost: bcrypt.MinCost})
+	w.Licensing = licensing.NewService(database, changes, w.Accounts, devices, licensing.Options{})
 	owner, err := w.Accounts.CreateOwner(context.Background(), "owner@mypos.test", "owner-password")
 	if err != nil {
 		tb.Fatal(err)

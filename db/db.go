@@ -1,7 +1,7 @@
-// Package store opens the database — SQLite by default, Postgres in
+// Package db opens the database — SQLite by default, Postgres in
 // production — and carries transactions through contexts, so a use case that
 // spans two domain packages commits once.
-package store
+package db
 
 import (
 	"context"
@@ -67,7 +67,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		Logger:                 newLogger(cfg.Logger),
 	})
 	if err != nil {
-		return nil, fmt.Errorf("open %s database: %w", dialect, err)
+		return nil, fmt.Errorf("open %s db: %w", dialect, err)
 	}
 	sqlDB, err := g.DB()
 	if err != nil {
@@ -77,7 +77,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	if err := sqlDB.PingContext(ctx); err != nil {
 		sqlDB.Close()
-		return nil, fmt.Errorf("connect to %s database: %w", dialect, err)
+		return nil, fmt.Errorf("connect to %s db: %w", dialect, err)
 	}
 	db.gorm = g
 	return db, nil
@@ -130,7 +130,7 @@ func maxOpen(n int, dialect string) int {
 	}
 }
 
-// Dialect names the database: SQLite or Postgres.
+// Dialect names the db: SQLite or Postgres.
 func (db *DB) Dialect() string { return db.dialect }
 
 // Ping checks that the database answers.

@@ -1,26 +1,26 @@
-package store_test
+package db_test
 
 import (
 	"context"
 	"fmt"
 	"testing"
 
-	"mypos/store"
-	"mypos/store/storetest"
+	"mypos/db"
+	"mypos/db/dbtest"
 )
 
-var bulkSchema = store.Schema{Component: "bulktest", Migrations: []store.Migration{
-	{Version: 1, Name: "t", Up: store.SQL(`CREATE TABLE bulk_t (id INTEGER PRIMARY KEY, name TEXT, note TEXT)`)},
+var bulkSchema = db.Schema{Component: "bulktest", Migrations: []db.Migration{
+	{Version: 1, Name: "t", Up: db.SQL(`CREATE TABLE bulk_t (id INTEGER PRIMARY KEY, name TEXT, note TEXT)`)},
 }}
 
 // InsertRows writes every row across full and partial chunks, reusing its
 // prepared statement, and an upsert tail applies; a duplicate reads as one.
 func TestInsertRows(t *testing.T) {
-	db := storetest.Open(t, bulkSchema)
+	database := dbtest.Open(t, bulkSchema)
 	ctx := context.Background()
 	const n = 1001 // several full chunks and a partial one
 	insert := func(ctx context.Context, tail, name string) error {
-		return db.InsertRows(ctx, "INSERT INTO bulk_t (id, name, note)", tail, 3, n, func(i int, v []any) []any {
+		return database.InsertRows(ctx, "INSERT INTO bulk_t (id, name, note)", tail, 3, n, func(i int, v []any) []any {
 			var note *string
 			if i%2 == 0 {
 				s := fmt.Sprint("n", i)
@@ -29,7 +29,7 @@ func TestInsertRows(t *testing.T) {
 			return append(v, i, name, note)
 		})
 	}
-	err := db.InTx(ctx, func(ctx context.Context) error { return insert(ctx, "", "a") })
+	err := database.InTx(ctx, func(ctx context.Context) error { return insert(ctx, "", "a") })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,14 +37,14 @@ func TestInsertRows(t *testing.T) {
 		t.Fatalf("upsert outside a transaction: %v", err)
 	}
 	var count, named, noted int64
-	db.Conn(ctx).Table("bulk_t").Count(&count)
-	db.Conn(ctx).Table("bulk_t").Where("name = 'b'").Count(&named)
-	db.Conn(ctx).Table("bulk_t").Where("note IS NOT NULL").Count(&noted)
+	database.Conn(ctx).Table("bulk_t").Count(&count)
+	database.Conn(ctx).Table("bulk_t").Where("name = 'b'").Count(&named)
+	database.Conn(ctx).Table("bulk_t").Where("note IS NOT NULL").Count(&noted)
 	if count != n || named != n || noted != (n+1)/2 {
 		t.Fatalf("%d rows, %d renamed, %d with notes", count, named, noted)
 	}
-	err = db.InTx(ctx, func(ctx context.Context) error { return insert(ctx, "", "c") })
-	if !store.IsDuplicate(err) {
+	err = database.InTx(ctx, func(ctx context.Context) error { return insert(ctx, "", "c") })
+	if !db.IsDuplicate(err) {
 		t.Fatalf("a duplicate key: %v", err)
 	}
 }

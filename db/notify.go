@@ -1,4 +1,4 @@
-package store
+package db
 
 import (
 	"context"
@@ -56,7 +56,7 @@ const (
 // ctx ends.
 func (db *DB) Listen(ctx context.Context, l Listener) error {
 	if db.dialect != Postgres {
-		return fmt.Errorf("store: notifications on %s: %w", db.dialect, errors.ErrUnsupported)
+		return fmt.Errorf("db: notifications on %s: %w", db.dialect, errors.ErrUnsupported)
 	}
 	wait := listenRetryMin
 	for {

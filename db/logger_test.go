@@ -1,4 +1,4 @@
-package store_test
+package db_test
 
 import (
 	"bytes"
@@ -8,8 +8,8 @@ import (
 	"sync"
 	"testing"
 
-	"mypos/store"
-	"mypos/store/storetest"
+	"mypos/db"
+	"mypos/db/dbtest"
 )
 
 // A unique violation is an answer the caller expects (it becomes a 409),
@@ -17,32 +17,32 @@ import (
 // failed statement is still logged, without its values.
 func TestLoggerQuietOnDuplicates(t *testing.T) {
 	logs := &lockedBuffer{}
-	cfg := storetest.Config(t)
+	cfg := dbtest.Config(t)
 	cfg.Logger = slog.New(slog.NewTextHandler(logs, nil))
 	ctx := context.Background()
-	db, err := store.Open(ctx, cfg)
+	database, err := db.Open(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx, notes); err != nil {
+	t.Cleanup(func() { database.Close() })
+	if err := database.Migrate(ctx, notes); err != nil {
 		t.Fatal(err)
 	}
 	const secret = "a-value-never-logged"
 	insert := func() error {
-		return db.Conn(ctx).Exec("INSERT INTO notes (id, body) VALUES (?, ?)", "n1", secret).Error
+		return database.Conn(ctx).Exec("INSERT INTO notes (id, body) VALUES (?, ?)", "n1", secret).Error
 	}
 	if err := insert(); err != nil {
 		t.Fatal(err)
 	}
-	if err := insert(); !store.IsDuplicate(err) {
+	if err := insert(); !db.IsDuplicate(err) {
 		t.Fatalf("the second insert: %v, want a duplicate", err)
 	}
 	if got := logs.String(); got != "" {
 		t.Fatalf("a duplicate was logged:\n%s", got)
 	}
 
-	if err := db.Conn(ctx).Exec("INSERT INTO no_such_table (id) VALUES (?)", secret).Error; err == nil {
+	if err := database.Conn(ctx).Exec("INSERT INTO no_such_table (id) VALUES (?)", secret).Error; err == nil {
 		t.Fatal("an insert into no table succeeded")
 	}
 	got := logs.String()

@@ -1,7 +1,7 @@
-// Package storetest gives each test a fresh, empty database: SQLite in the
+// Package dbtest gives each test a fresh, empty db: SQLite in the
 // test's temporary directory by default, or a new Postgres schema when
 // MYPOS_TEST_DATABASE_URL is set. CI runs the whole suite both ways.
-package storetest
+package dbtest
 
 import (
 	"context"
@@ -15,7 +15,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 
-	"mypos/store"
+	"mypos/db"
 )
 
 // EnvURL names the variable that switches tests to Postgres.
@@ -23,29 +23,29 @@ const EnvURL = "MYPOS_TEST_DATABASE_URL"
 
 // Open returns a fresh database migrated with the schemas. It is closed
 // (and on Postgres its schema dropped) when the test ends.
-func Open(tb testing.TB, schemas ...store.Schema) *store.DB {
+func Open(tb testing.TB, schemas ...db.Schema) *db.DB {
 	tb.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, Config(tb))
+	database, err := db.Open(ctx, Config(tb))
 	if err != nil {
-		tb.Fatalf("open test database: %v", err)
+		tb.Fatalf("open test db: %v", err)
 	}
-	tb.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx, schemas...); err != nil {
-		tb.Fatalf("migrate test database: %v", err)
+	tb.Cleanup(func() { database.Close() })
+	if err := database.Migrate(ctx, schemas...); err != nil {
+		tb.Fatalf("migrate test db: %v", err)
 	}
-	return db
+	return database
 }
 
 // Config returns the configuration of a fresh, empty database for the test,
 // for tests that start a whole server on it.
-func Config(tb testing.TB) store.Config {
+func Config(tb testing.TB) db.Config {
 	tb.Helper()
 	base := os.Getenv(EnvURL)
 	if base == "" {
-		return store.Config{DataDir: tb.TempDir()}
+		return db.Config{DataDir: tb.TempDir()}
 	}
-	return store.Config{URL: freshSchema(tb, base), MaxOpenConns: 4}
+	return db.Config{URL: freshSchema(tb, base), MaxOpenConns: 4}
 }
 
 // freshSchema creates a schema of its own for the test and returns a URL

@@ -1,4 +1,4 @@
-package store_test
+package db_test
 
 import (
 	"context"
@@ -10,19 +10,19 @@ import (
 	"testing"
 	"time"
 
-	"mypos/store"
-	"mypos/store/storetest"
+	"mypos/db"
+	"mypos/db/dbtest"
 )
 
-// listening runs db.Listen on channel until the test ends and returns what
+// listening runs database.Listen on channel until the test ends and returns what
 // it hears and a signal for each (re)connection.
-func listening(t *testing.T, db *store.DB, channel string) (<-chan string, <-chan struct{}) {
+func listening(t *testing.T, database *db.DB, channel string) (<-chan string, <-chan struct{}) {
 	t.Helper()
 	heard, up := make(chan string, 16), make(chan struct{}, 16)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- db.Listen(ctx, store.Listener{Channel: channel,
+		done <- database.Listen(ctx, db.Listener{Channel: channel,
 			Notify:    func(p string) { heard <- p },
 			Listening: func() { up <- struct{}{} }})
 	}()
@@ -42,10 +42,10 @@ func listening(t *testing.T, db *store.DB, channel string) (<-chan string, <-cha
 	return heard, up
 }
 
-func notifyIn(t *testing.T, db *store.DB, channel, payload string, fail error) {
+func notifyIn(t *testing.T, database *db.DB, channel, payload string, fail error) {
 	t.Helper()
-	err := db.InTx(context.Background(), func(ctx context.Context) error {
-		if err := db.Notify(ctx, channel, payload); err != nil {
+	err := database.InTx(context.Background(), func(ctx context.Context) error {
+		if err := database.Notify(ctx, channel, payload); err != nil {
 			return err
 		}
 		return fail
@@ -57,10 +57,10 @@ func notifyIn(t *testing.T, db *store.DB, channel, payload string, fail error) {
 
 // openInSchema opens the test database in a schema of its own, dropped
 // when the test ends.
-func openInSchema(t *testing.T, schema string) *store.DB {
+func openInSchema(t *testing.T, schema string) *db.DB {
 	t.Helper()
-	base := os.Getenv(storetest.EnvURL)
-	admin, err := store.Open(context.Background(), store.Config{URL: base})
+	base := os.Getenv(dbtest.EnvURL)
+	admin, err := db.Open(context.Background(), db.Config{URL: base})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +69,7 @@ func openInSchema(t *testing.T, schema string) *store.DB {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		if admin, err := store.Open(context.Background(), store.Config{URL: base}); err == nil {
+		if admin, err := db.Open(context.Background(), db.Config{URL: base}); err == nil {
 			admin.Conn(context.Background()).Exec(`DROP SCHEMA "` + schema + `" CASCADE`)
 			admin.Close()
 		}
@@ -81,12 +81,12 @@ func openInSchema(t *testing.T, schema string) *store.DB {
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	db, err := store.Open(context.Background(), store.Config{URL: u.String()})
+	database, err := db.Open(context.Background(), db.Config{URL: u.String()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { db.Close() })
-	return db
+	t.Cleanup(func() { database.Close() })
+	return database
 }
 
 func recv(t *testing.T, ch <-chan string) string {
@@ -101,25 +101,25 @@ func recv(t *testing.T, ch <-chan string) string {
 }
 
 func TestNotify(t *testing.T) {
-	db := storetest.Open(t)
-	if db.Dialect() != store.Postgres {
+	database := dbtest.Open(t)
+	if database.Dialect() != db.Postgres {
 		t.Run("SQLiteHasNone", func(t *testing.T) {
-			err := db.Listen(context.Background(), store.Listener{Channel: "c", Notify: func(string) {}})
+			err := database.Listen(context.Background(), db.Listener{Channel: "c", Notify: func(string) {}})
 			if !errors.Is(err, errors.ErrUnsupported) {
 				t.Fatalf("Listen on SQLite: %v, want ErrUnsupported", err)
 			}
-			notifyIn(t, db, "c", "p", nil)
+			notifyIn(t, database, "c", "p", nil)
 		})
 		return
 	}
-	heard, up := listening(t, db, "changes")
+	heard, up := listening(t, database, "changes")
 	// Another installation in another schema of the same database.
-	other := storetest.Open(t)
+	other := dbtest.Open(t)
 	otherHeard, _ := listening(t, other, "changes")
 
 	t.Run("OnCommitOnly", func(t *testing.T) {
-		notifyIn(t, db, "changes", "rolled back", errors.New("rollback"))
-		notifyIn(t, db, "changes", "committed", nil)
+		notifyIn(t, database, "changes", "rolled back", errors.New("rollback"))
+		notifyIn(t, database, "changes", "committed", nil)
 		if got := recv(t, heard); got != "committed" {
 			t.Fatalf("heard %q first, want the committed one", got)
 		}
@@ -130,7 +130,7 @@ func TestNotify(t *testing.T) {
 		if got := recv(t, otherHeard); got != "other" {
 			t.Fatalf("the other schema heard %q", got)
 		}
-		notifyIn(t, db, "changes", "mine", nil)
+		notifyIn(t, database, "changes", "mine", nil)
 		if got := recv(t, heard); got != "mine" {
 			t.Fatalf("heard %q, want only this schema's", got)
 		}
@@ -150,10 +150,10 @@ func TestNotify(t *testing.T) {
 	// The server ends the listening connection: Listen connects again.
 	t.Run("Reconnects", func(t *testing.T) {
 		var schema string
-		if err := db.Conn(context.Background()).Raw(`SELECT current_schema()`).Row().Scan(&schema); err != nil {
+		if err := database.Conn(context.Background()).Raw(`SELECT current_schema()`).Row().Scan(&schema); err != nil {
 			t.Fatal(err)
 		}
-		err := db.Conn(context.Background()).Exec(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+		err := database.Conn(context.Background()).Exec(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
 			WHERE query = ?`, `LISTEN "`+schema+`.changes"`).Error
 		if err != nil {
 			t.Fatal(err)
@@ -163,7 +163,7 @@ func TestNotify(t *testing.T) {
 		case <-time.After(10 * time.Second):
 			t.Fatal("not listening again within 10 s")
 		}
-		notifyIn(t, db, "changes", "again", nil)
+		notifyIn(t, database, "changes", "again", nil)
 		if got := recv(t, heard); got != "again" {
 			t.Fatalf("heard %q after the reconnection", got)
 		}
