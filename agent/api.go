@@ -23,11 +23,11 @@ const DefaultListen = "127.0.0.1:8181"
 const syncWait = 10 * time.Second
 
 // api is the local HTTP API for the POS front (DESIGN §6, §7). It reads
-// the store directly (bbolt readers never block the writer) and asks the
+// the local database directly (bbolt readers never block the writer) and asks the
 // apply worker for anything that changes state.
 type api struct {
 	worker   *worker
-	store    *Store
+	local    *Local
 	log      *slog.Logger
 	deviceID string
 	token    string

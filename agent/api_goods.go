@@ -20,7 +20,7 @@ func (a *api) goods(w http.ResponseWriter, r *http.Request) {
 		barcode := q.Get("barcode")
 		keep = append(keep, func(f fields) bool { return listHas(f["barcodes"], barcode) })
 	}
-	bodies, prices, err := a.store.goodsWithPrices()
+	bodies, prices, err := a.local.goodsWithPrices()
 	if err != nil {
 		a.internal(w, err)
 		return

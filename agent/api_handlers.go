@@ -37,17 +37,17 @@ type list struct {
 }
 
 func (a *api) status(w http.ResponseWriter, r *http.Request) {
-	rev, err := a.store.Rev()
+	rev, err := a.local.Rev()
 	if err != nil {
 		a.internal(w, err)
 		return
 	}
-	lic, err := a.store.List(kindLicense)
+	lic, err := a.local.List(kindLicense)
 	if err != nil {
 		a.internal(w, err)
 		return
 	}
-	counts, err := a.store.ReceiptCounts()
+	counts, err := a.local.ReceiptCounts()
 	if err != nil {
 		a.internal(w, err)
 		return
@@ -74,7 +74,7 @@ func (a *api) entities(w http.ResponseWriter, r *http.Request) {
 // serveKind answers the bodies of a kind that every filter keeps, without
 // their hidden fields.
 func (a *api) serveKind(w http.ResponseWriter, kind string, keep []func(fields) bool, edit func(fields)) {
-	bodies, err := a.store.List(kind)
+	bodies, err := a.local.List(kind)
 	if err != nil {
 		a.internal(w, err)
 		return

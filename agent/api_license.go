@@ -38,7 +38,7 @@ var refusalStatus = map[string]int{
 // with nothing sent (the check character, protocol.NormalizeLicenseKey);
 // offline the till says so at once; otherwise the key goes to the cloud
 // and the answer — activated, or refused with the cloud's code — comes
-// back within licenseWait. An activation is answered once the store holds
+// back within licenseWait. An activation is answered once the local database holds
 // the license (or the wait is over), so GET /v1/status shows it next.
 func (a *api) license(w http.ResponseWriter, r *http.Request) {
 	var req struct {

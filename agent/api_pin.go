@@ -58,7 +58,7 @@ func (a *api) checkPIN(w http.ResponseWriter, r *http.Request) {
 
 // cashierPIN reads a cashier's PIN hash and whether it is switched on.
 func (a *api) cashierPIN(id string) (hash string, active, found bool, err error) {
-	body, err := a.store.Get(kindCashier, id)
+	body, err := a.local.Get(kindCashier, id)
 	if err != nil || body == nil {
 		return "", false, false, err
 	}

@@ -89,7 +89,7 @@ func (a *api) receipts(w http.ResponseWriter, r *http.Request) {
 		}
 		limit = n
 	}
-	list, err := a.store.Receipts(state, limit)
+	list, err := a.local.Receipts(state, limit)
 	if err != nil {
 		a.internal(w, err)
 		return

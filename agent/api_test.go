@@ -17,14 +17,14 @@ import (
 )
 
 // testAPI is the local API served on a free loopback port over a harness's
-// store, with the worker running on its own goroutine.
+// local database, with the worker running on its own goroutine.
 type testAPI struct {
 	*harness
 	api  *api
 	addr string
 }
 
-// startAPI serves the API after seed has written the store.
+// startAPI serves the API after seed has written the local database.
 func startAPI(t *testing.T, seed ...protocol.Item) *testAPI {
 	t.Helper()
 	return startAPIWaiting(t, 2*time.Second, seed...)
@@ -35,7 +35,7 @@ func startAPI(t *testing.T, seed ...protocol.Item) *testAPI {
 func startAPIWaiting(t *testing.T, wait time.Duration, seed ...protocol.Item) *testAPI {
 	t.Helper()
 	h := newHarness(t)
-	if err := h.store.applyChanges(seed, 5); err != nil {
+	if err := h.local.applyChanges(seed, 5); err != nil {
 		t.Fatal(err)
 	}
 	h.w.rev = 5
@@ -47,7 +47,7 @@ func startAPIWaiting(t *testing.T, wait time.Duration, seed ...protocol.Item) *t
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := &api{worker: h.w, store: h.store, log: h.w.log, deviceID: testDevice, token: token,
+	a := &api{worker: h.w, local: h.local, log: h.w.log, deviceID: testDevice, token: token,
 		hosts: allowedHosts(ln), syncWait: wait, licenseWait: wait, pins: newPINGuard()}
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup

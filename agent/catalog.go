@@ -29,7 +29,7 @@ type catalog struct {
 
 func newCatalog(tx *bolt.Tx) *catalog { return &catalog{ents: tx.Bucket(bucketEntities)} }
 
-// get returns the body of kind/id, nil when the store has none.
+// get returns the body of kind/id, nil when the local database has none.
 func (c *catalog) get(kind, id string) []byte {
 	b := c.ents.Bucket([]byte(kind))
 	if b == nil {
@@ -79,7 +79,7 @@ func (c *catalog) licensed() bool {
 	return k != nil
 }
 
-// goodsID finds the goods a line names; "" when the store has none.
+// goodsID finds the goods a line names; "" when the local database has none.
 func (c *catalog) goodsID(l SaleLineRequest) string {
 	switch {
 	case l.GoodsID != "":
@@ -138,7 +138,7 @@ type goodsFacts struct {
 	Active  *bool   `json:"active"`
 }
 
-// goods reads a goods the store holds, with its price for this till.
+// goods reads a goods the local database holds, with its price for this till.
 func (c *catalog) goods(id string) (*goodsFacts, error) {
 	var g goodsFacts
 	if err := json.Unmarshal(c.get(kindGoods, id), &g); err != nil {

@@ -10,7 +10,7 @@ import (
 )
 
 // discountFor returns the discount id for goods g on a sale at at, or a
-// bad_discount refusal: the store has no such discount (it is not for
+// bad_discount refusal: the local database has no such discount (it is not for
 // this till's store), or it does not apply to g, or not now.
 func (c *catalog) discountFor(id string, g *goodsFacts, at time.Time, line int) (*protocol.Discount, error) {
 	bad := func(format string, args ...any) error {

@@ -1,7 +1,7 @@
 // Package agent is the terminal side of MyPOS: it enrolls a till with the
 // cloud, keeps it connected over MQTT, holds an offline copy of everything
 // the till may see, and serves it to the POS front on a local HTTP API,
-// through which the till sells: receipts are priced from the store, kept on
+// through which the till sells: receipts are priced from the local database, kept on
 // disk and uploaded. It imports only the standard library, paho, bbolt,
 // x/crypto/bcrypt (for PINs) and mypos/protocol — never a server package —
 // so the till's binary carries nothing of the cloud but the wire contract.
@@ -15,10 +15,10 @@
 //	mqtt-url      the broker the cloud named at enrollment
 //	enroll-nonce  the nonce of an enrollment in progress, kept for retries
 //	api-token     the local API's bearer token (256 random bits, made by run)
-//	agent.db      the store (bbolt): the entities, the revision, a sync's staged
+//	agent.db      the local database (bbolt): the entities, the revision, a sync's staged
 //	              pages with the cursor to resume it from, and the till's receipts
 //
-// The store (store.go) keeps one bucket per entity kind, keyed by ID, with
+// The local database (local.go) keeps one bucket per entity kind, keyed by ID, with
 // the body the cloud sent, so a new kind needs no agent change. One apply
 // worker (worker*.go) writes it: paho's handler only decodes and enqueues,
 // and the worker applies pushes and sync pages by the rules of DESIGN §5.
@@ -28,7 +28,7 @@
 //	run.go, run_ready.go,           the connection: dial, set up, reconnect;
 //	session.go, broker.go             where the local API serves
 //	inbox.go, worker*.go            the apply worker: pushes, syncs, commands
-//	store.go, store_write.go        the store: entities, revision, staging
+//	local.go, local_write.go        the local database: entities, revision, staging
 //	license.go                      key entry through the worker
 //	api*.go                         the local API (api.go lists every route)
 //	api_goods.go, api_pin.go        goods at this till's prices; check-pin

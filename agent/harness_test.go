@@ -15,7 +15,7 @@ import (
 type harness struct {
 	t     *testing.T
 	dir   string
-	store *Store
+	local *Local
 	w     *worker
 	sent  []protocol.Message
 	logs  *syncBuffer
@@ -27,12 +27,12 @@ func newHarness(t *testing.T) *harness {
 	return openHarness(t, t.TempDir())
 }
 
-// openHarness opens the store in dir: a till (re)starting on its data.
+// openHarness opens the local database in dir: a till (re)starting on its data.
 func openHarness(t *testing.T, dir string) *harness {
 	t.Helper()
 	h := &harness{t: t, dir: dir, logs: &syncBuffer{}, clock: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
-	h.store = mustStore(t, dir)
-	w, err := newWorker(h.store, slog.New(slog.NewTextHandler(h.logs, nil)), "mypos-agent/test")
+	h.local = mustLocal(t, dir)
+	w, err := newWorker(h.local, slog.New(slog.NewTextHandler(h.logs, nil)), "mypos-agent/test")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,9 +41,9 @@ func openHarness(t *testing.T, dir string) *harness {
 	return h
 }
 
-func mustStore(t *testing.T, dir string) *Store {
+func mustLocal(t *testing.T, dir string) *Local {
 	t.Helper()
-	s, err := OpenStore(dir)
+	s, err := OpenLocal(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,12 +118,12 @@ func (h *harness) sync(s *protocol.Sync, to int64, reset bool, items ...protocol
 
 func (h *harness) rev() int64 {
 	h.t.Helper()
-	rev, err := h.store.Rev()
+	rev, err := h.local.Rev()
 	if err != nil {
 		h.t.Fatal(err)
 	}
 	if rev != h.w.rev {
-		h.t.Fatalf("the store is at %d, the worker thinks %d", rev, h.w.rev)
+		h.t.Fatalf("the local database is at %d, the worker thinks %d", rev, h.w.rev)
 	}
 	return rev
 }
@@ -131,7 +131,7 @@ func (h *harness) rev() int64 {
 // bodies returns a kind's entities by ID.
 func (h *harness) bodies(kind string) map[string]string {
 	h.t.Helper()
-	list, err := h.store.List(kind)
+	list, err := h.local.List(kind)
 	if err != nil {
 		h.t.Fatal(err)
 	}

@@ -89,7 +89,7 @@ func enrolledAs(dir string) (string, error) {
 
 // saveIdentity stores a new identity. The device ID goes last so that a
 // crash part-way leaves no file that claims a complete identity. The nonce
-// has done its job and goes. The store may still hold an earlier device's
+// has done its job and goes. The local database may still hold an earlier device's
 // data: run empties it when it finds another device's ID in it (Store.bind).
 func saveIdentity(dir string, id *Identity) error {
 	if err := removeValue(dir, fileDeviceID); err != nil {

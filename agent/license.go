@@ -24,7 +24,7 @@ type keyEntry struct {
 
 // keyResult is the cloud's answer to a key entry, for the local API: its
 // reply, or why there is none. After an activation, synced tells when the
-// sync that brings the license to the store is done.
+// sync that brings the license to the local database is done.
 type keyResult struct {
 	reply  *protocol.LicenseReply
 	synced <-chan synced
@@ -48,7 +48,7 @@ func (w *worker) enterKey(key string, reply chan<- keyResult) {
 }
 
 // onLicenseReply hands the cloud's answer to whoever typed the key. An
-// activation also wants a sync, so the store — and GET /v1/status — hold
+// activation also wants a sync, so the local database — and GET /v1/status — hold
 // the license as soon as the reply is answered, not only once the push
 // comes; the caller may wait for that sync.
 func (w *worker) onLicenseReply(r *protocol.LicenseReply) {

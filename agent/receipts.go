@@ -89,7 +89,7 @@ func badRequest(format string, args ...any) *refusal {
 	return deny(http.StatusBadRequest, "bad_request", format, args...)
 }
 
-// check refuses a request whose fields are wrong whatever the store
+// check refuses a request whose fields are wrong whatever the local database
 // holds; it lower-cases the ID, so a retry in either case is the same
 // receipt.
 func (req *SaleRequest) check() error {
@@ -149,7 +149,7 @@ type sold struct {
 }
 
 // sell registers a sale (see Store.addReceipt) and, online, sends it at
-// once. Called on the worker's goroutine: the worker is the store's one
+// once. Called on the worker's goroutine: the worker is the local database's one
 // writer, so the catalog a sale is priced from cannot change under it.
 func (w *worker) sell(req *SaleRequest) sold {
 	id := req.ID
@@ -157,7 +157,7 @@ func (w *worker) sell(req *SaleRequest) sold {
 		id = protocol.NewID()
 	}
 	at := w.now().Local().Truncate(time.Millisecond)
-	rec, created, err := w.store.addReceipt(id, req.fingerprint(), func(c *catalog, number int64) (*receiptRecord, error) {
+	rec, created, err := w.local.addReceipt(id, req.fingerprint(), func(c *catalog, number int64) (*receiptRecord, error) {
 		return buildReceipt(c, req, id, number, at)
 	})
 	if err != nil {

@@ -13,7 +13,7 @@ import (
 
 // buildReceipt makes the sale a request asks for from the catalog, or
 // refuses it: no license on this till (403 license_required), a cashier
-// not allowed here (422 unknown_cashier), goods or discounts the store
+// not allowed here (422 unknown_cashier), goods or discounts the local database
 // does not hold or that do not apply (422 unknown_goods, bad_goods,
 // bad_discount), a total that is not what the front displayed (422
 // total_mismatch), a sale over protocol.MaxReceiptAmount (422 over_limit),
@@ -44,7 +44,7 @@ func buildReceipt(c *catalog, req *SaleRequest, id string, number int64, at time
 	return &receiptRecord{Receipt: Receipt{Sale: sale, Totals: totals, State: ReceiptQueued, StateAt: at}}, nil
 }
 
-// checkCashier refuses a cashier the store does not hold — the cloud
+// checkCashier refuses a cashier the local database does not hold — the cloud
 // sends a till only the cashiers allowed on it — or one switched off.
 func checkCashier(c *catalog, id string) error {
 	body := c.get(kindCashier, id)
@@ -60,7 +60,7 @@ func checkCashier(c *catalog, id string) error {
 	return nil
 }
 
-// saleLine prices one line from the store: the goods' name, unit, VAT and
+// saleLine prices one line from the local database: the goods' name, unit, VAT and
 // price (its store price when there is one), and its discount.
 func saleLine(c *catalog, l SaleLineRequest, at time.Time, n int) (protocol.SaleLine, error) {
 	id := c.goodsID(l)
@@ -127,7 +127,7 @@ func computeSale(sale *protocol.Sale, stated *int64) (protocol.Totals, error) {
 }
 
 // lineRefusal says what is wrong with a line: its quantity or a sum is
-// the front's to fix (400); a price, unit or VAT rate the store holds is
+// the front's to fix (400); a price, unit or VAT rate the local database holds is
 // the catalog's (422 bad_goods); a discount's value, the discount's; a
 // receipt over the limit of one receipt is to be split (422 over_limit).
 func lineRefusal(sale *protocol.Sale, err error) error {

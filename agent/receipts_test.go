@@ -20,7 +20,7 @@ func item(kind, id, body string) protocol.Item {
 }
 
 // shop is a licensed till's catalog: a cashier and one switched off; a
-// group tree dairy ⊃ milk; bread (pieces, 50.00, sold here at the store
+// group tree dairy ⊃ milk; bread (pieces, 50.00, sold here at the local database
 // price 45.00), cheese (weighed, 1000.00 a kg, in milk), a goods switched
 // off; discounts for everything, for dairy (a store's copy), for bread
 // only, one switched off, one in hours the test clock is never in.
@@ -62,8 +62,8 @@ func (ta *testAPI) sell(body string) (int, map[string]any) {
 	return status, out
 }
 
-// stored returns every receipt the store holds, newest first.
-func stored(t *testing.T, s *Store) []Receipt {
+// stored returns every receipt the local database holds, newest first.
+func stored(t *testing.T, s *Local) []Receipt {
 	t.Helper()
 	list, err := s.Receipts("", maxReceiptList)
 	if err != nil {
@@ -113,7 +113,7 @@ func TestSellRefusals(t *testing.T) {
 			if status != tt.status || body["code"] != tt.code || !strings.Contains(msg, tt.want) {
 				t.Fatalf("%d %v, want %d %s saying %q", status, body, tt.status, tt.code, tt.want)
 			}
-			if list := stored(t, ta.store); len(list) != 0 {
+			if list := stored(t, ta.local); len(list) != 0 {
 				t.Fatalf("a refused sale stored %d receipts", len(list))
 			}
 		})
@@ -131,7 +131,7 @@ func TestSellErrLicenseRequired(t *testing.T) {
 	if status != http.StatusForbidden || body["code"] != "license_required" {
 		t.Fatalf("%d %v, want 403 license_required", status, body)
 	}
-	if list := stored(t, ta.store); len(list) != 0 {
+	if list := stored(t, ta.local); len(list) != 0 {
 		t.Fatalf("an unlicensed till stored %d receipts", len(list))
 	}
 }
@@ -170,7 +170,7 @@ func TestSellOK(t *testing.T) {
 	if _, err := protocol.CheckSale(&s); err != nil {
 		t.Fatalf("the stored sale fails the cloud's check: %v", err)
 	}
-	if list := stored(t, ta.store); len(list) != 1 || list[0].Sale.ID != s.ID || list[0].State != ReceiptQueued {
+	if list := stored(t, ta.local); len(list) != 1 || list[0].Sale.ID != s.ID || list[0].State != ReceiptQueued {
 		t.Fatalf("stored %+v, want the receipt, queued", list)
 	}
 	status, body = ta.sell(`{"cashier_id":"anna","payment":"cash","lines":[{"goods_id":"bread","quantity":1000,"discount_id":"bread1"},{"goods_id":"cheese","quantity":500,"discount_id":"all5"}]}`)
@@ -206,7 +206,7 @@ func TestSellIdempotent(t *testing.T) {
 	if status != http.StatusConflict || other["code"] != "conflict" {
 		t.Fatalf("another sale under the same id: %d %v, want 409 conflict", status, other)
 	}
-	if list := stored(t, ta.store); len(list) != 1 || list[0].Sale.ID != id || list[0].Sale.Number != 1 {
+	if list := stored(t, ta.local); len(list) != 1 || list[0].Sale.ID != id || list[0].Sale.Number != 1 {
 		t.Fatalf("stored %+v, want the one receipt %s", list, id)
 	}
 }
@@ -219,7 +219,7 @@ func TestReceiptsListAndStatus(t *testing.T) {
 		}
 	}
 	// The cloud rejects receipt 2 for good.
-	second := stored(t, ta.store)[1].Sale.ID
+	second := stored(t, ta.local)[1].Sale.ID
 	done := make(chan bool, 1)
 	ta.w.do(func() { done <- ta.w.settle(second, ReceiptRejected, "bad_field", "no such cashier") })
 	if !<-done {

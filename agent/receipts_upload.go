@@ -25,7 +25,7 @@ const (
 var finalCodes = map[string]bool{protocol.CodeBadField: true, protocol.CodeMalformed: true}
 
 // uploads is the worker's side of the receipt queue: what is on its way
-// and when the next send may go. The queue itself is in the store.
+// and when the next send may go. The queue itself is in the local database.
 type uploads struct {
 	inFlight  map[string]flight // by receipt ID
 	flying    map[uint64]bool   // the same, by place in the queue
@@ -75,7 +75,7 @@ func (w *worker) pumpReceipts() {
 	if w.send == nil || free <= 0 || w.now().Before(u.notBefore) {
 		return
 	}
-	recs, err := w.store.queuedReceipts(free, func(seq uint64) bool { return u.flying[seq] })
+	recs, err := w.local.queuedReceipts(free, func(seq uint64) bool { return u.flying[seq] })
 	if err != nil {
 		w.log.Error("read the receipt queue", "error", err)
 		return
@@ -126,7 +126,7 @@ func (w *worker) landAcks() {
 	if len(u.landed) == 0 {
 		return
 	}
-	n, err := w.store.settleAcked(u.landed, w.now())
+	n, err := w.local.settleAcked(u.landed, w.now())
 	if err != nil {
 		w.log.Error("receipt states not saved", "receipts", len(u.landed), "error", err)
 	}
@@ -171,9 +171,9 @@ func (w *worker) receiptRefused(e *protocol.Error) bool {
 }
 
 // settle records the cloud's answer; false when the receipt was not
-// queued (a repeated or late answer) or the store failed.
+// queued (a repeated or late answer) or the local database failed.
 func (w *worker) settle(id, state, code, message string) bool {
-	ok, err := w.store.settleReceipt(id, state, code, message, w.now())
+	ok, err := w.local.settleReceipt(id, state, code, message, w.now())
 	switch {
 	case err != nil:
 		w.log.Error("receipt state not saved", "id", id, "state", state, "error", err)
@@ -196,7 +196,7 @@ func (w *worker) syncIfDrained() {
 	if !u.acked || len(u.inFlight) > 0 {
 		return
 	}
-	n, err := w.store.ReceiptCounts()
+	n, err := w.local.ReceiptCounts()
 	if err != nil || n.Queued > 0 {
 		return
 	}

@@ -11,11 +11,11 @@ import (
 	"mypos/protocol"
 )
 
-// shopHarness is a harness whose store holds the shop's catalog.
+// shopHarness is a harness whose local database holds the shop's catalog.
 func shopHarness(t *testing.T) *harness {
 	t.Helper()
 	h := newHarness(t)
-	if err := h.store.applyChanges(shop(), 5); err != nil {
+	if err := h.local.applyChanges(shop(), 5); err != nil {
 		t.Fatal(err)
 	}
 	h.w.rev = 5
@@ -85,7 +85,7 @@ func (h *harness) ack(id string) {
 func (h *harness) state(id string) Receipt {
 	h.t.Helper()
 	var rec *receiptRecord
-	err := h.store.db.View(func(tx *bolt.Tx) error {
+	err := h.local.db.View(func(tx *bolt.Tx) error {
 		rb := tx.Bucket(bucketReceipts)
 		key := rb.Bucket(bucketIDs).Get([]byte(id))
 		if key == nil {
@@ -273,7 +273,7 @@ func TestReceiptSurvivesRestart(t *testing.T) {
 	ids := h.ring(2)
 	h.uploads()
 	h.ack(ids[0])
-	h.store.Close() // the crash: ids[1] was in flight
+	h.local.Close() // the crash: ids[1] was in flight
 
 	h = openHarness(t, h.dir)
 	h.connect()
@@ -298,8 +298,8 @@ func TestReceiptsOutliveTheCloudsView(t *testing.T) {
 	h.uploads()
 	h.down(&protocol.Command{Name: "reset"})
 	h.sync(sentOne[*protocol.Sync](h), 9, true)
-	h.store.bind(testDevice)
-	if wiped, err := h.store.bind("another-device"); !wiped || err != nil {
+	h.local.bind(testDevice)
+	if wiped, err := h.local.bind("another-device"); !wiped || err != nil {
 		t.Fatalf("bind: %v %v", wiped, err)
 	}
 	if r := h.state(ids[0]); r.State != ReceiptQueued {
@@ -320,14 +320,14 @@ func TestPruneAcked(t *testing.T) {
 	h.ack(ids[2])
 	sentOne[*protocol.Sync](h) // drained
 	var left []string
-	for _, r := range stored(t, h.store) {
+	for _, r := range stored(t, h.local) {
 		left = append(left, r.Sale.ID)
 	}
 	if !same(left, []string{ids[2], ids[1]}) {
 		t.Fatalf("kept %v, want the fresh ack and the rejected one", left)
 	}
 	// The pruned receipt's ID is forgotten with it.
-	h.store.db.View(func(tx *bolt.Tx) error {
+	h.local.db.View(func(tx *bolt.Tx) error {
 		if tx.Bucket(bucketReceipts).Bucket(bucketIDs).Get([]byte(ids[0])) != nil {
 			t.Fatal("the pruned receipt's ID is still indexed")
 		}
@@ -335,7 +335,7 @@ func TestPruneAcked(t *testing.T) {
 	})
 
 	// Past keptAcked, the oldest go first.
-	err := h.store.db.Update(func(tx *bolt.Tx) error {
+	err := h.local.db.Update(func(tx *bolt.Tx) error {
 		rb := tx.Bucket(bucketReceipts)
 		for i := range keptAcked + 5 {
 			rec := &receiptRecord{Receipt: Receipt{Sale: protocol.Sale{ID: fmt.Sprintf("bulk-%05d", i)}, State: ReceiptAcked, StateAt: h.clock}}
@@ -351,14 +351,14 @@ func TestPruneAcked(t *testing.T) {
 	last := h.ring(1)
 	h.uploads()
 	h.ack(last[0])
-	acked, err := h.store.Receipts(ReceiptAcked, maxReceiptList)
+	acked, err := h.local.Receipts(ReceiptAcked, maxReceiptList)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if acked[0].Sale.ID != last[0] {
 		t.Fatalf("newest acked %s, want %s", acked[0].Sale.ID, last[0])
 	}
-	h.store.db.View(func(tx *bolt.Tx) error {
+	h.local.db.View(func(tx *bolt.Tx) error {
 		rb := tx.Bucket(bucketReceipts)
 		if n := rb.Bucket(stateBuckets[ReceiptAcked]).Stats().KeyN; n != keptAcked {
 			t.Fatalf("%d acked receipts kept, want %d", n, keptAcked)

@@ -54,7 +54,7 @@ func (c RunConfig) withDefaults() RunConfig {
 	return c
 }
 
-// runner is one Run: the identity, where it connects, the store, the
+// runner is one Run: the identity, where it connects, the local database, the
 // apply worker that serves every connection, and the local API.
 type runner struct {
 	cfg    RunConfig
@@ -62,7 +62,7 @@ type runner struct {
 	id     *Identity
 	server string      // paho's broker URL
 	tls    *tls.Config // nil for plain brokers
-	store  *Store
+	local  *Local
 	worker *worker
 	api    *api
 }
@@ -70,18 +70,18 @@ type runner struct {
 // Run keeps the terminal connected to the cloud until ctx ends: it
 // connects, subscribes to its downlink, announces itself online, says
 // hello and syncs (through the apply worker, which applies what the cloud
-// sends to the store), serves the local API, and reconnects with jittered
+// sends to the local database), serves the local API, and reconnects with jittered
 // backoff whenever the connection fails or is refused. When ctx ends it
 // publishes its state offline, disconnects and returns nil. It returns an
 // error only when it cannot start: no identity (wrapping ErrNotEnrolled),
-// an unsupported broker URL, an unreadable CA file, a store held by
+// an unsupported broker URL, an unreadable CA file, a local database held by
 // another process (wrapping ErrStoreBusy), or an API address it cannot bind.
 func Run(ctx context.Context, cfg RunConfig) error {
 	r, err := newRunner(cfg.withDefaults())
 	if err != nil {
 		return err
 	}
-	defer r.store.Close()
+	defer r.local.Close()
 	ln, err := r.openAPI()
 	if err != nil {
 		return err
@@ -119,30 +119,30 @@ func newRunner(cfg RunConfig) (*runner, error) {
 	} else if cfg.CAFile != "" {
 		return nil, fmt.Errorf("a CA file was given, but the broker %s does not use TLS", id.MQTTURL)
 	}
-	if err := r.openStore(); err != nil {
+	if err := r.openLocal(); err != nil {
 		return nil, err
 	}
 	return r, nil
 }
 
-// openStore opens the store for this device and the worker that owns it.
-func (r *runner) openStore() error {
-	store, err := OpenStore(r.cfg.DataDir)
+// openLocal opens the local database for this device and the worker that owns it.
+func (r *runner) openLocal() error {
+	local, err := OpenLocal(r.cfg.DataDir)
 	if err != nil {
 		return err
 	}
-	wiped, err := store.bind(r.id.DeviceID)
+	wiped, err := local.bind(r.id.DeviceID)
 	if err == nil {
-		r.worker, err = newWorker(store, r.log, "mypos-agent/"+r.cfg.Version)
+		r.worker, err = newWorker(local, r.log, "mypos-agent/"+r.cfg.Version)
 	}
 	if err != nil {
-		store.Close()
-		return fmt.Errorf("the store: %w", err)
+		local.Close()
+		return fmt.Errorf("the local database: %w", err)
 	}
 	if wiped {
-		r.log.Warn("the store held another device's data: emptied, a full sync follows")
+		r.log.Warn("the local database held another device's data: emptied, a full sync follows")
 	}
-	r.store = store
+	r.local = local
 	return nil
 }
 
@@ -156,7 +156,7 @@ func (r *runner) openAPI() (net.Listener, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.api = &api{worker: r.worker, store: r.store, log: r.log, deviceID: r.id.DeviceID,
+	r.api = &api{worker: r.worker, local: r.local, log: r.log, deviceID: r.id.DeviceID,
 		token: token, hosts: allowedHosts(ln), syncWait: syncWait, licenseWait: licenseWait, pins: newPINGuard()}
 	return ln, nil
 }
@@ -194,7 +194,7 @@ func (r *runner) loop(ctx context.Context) {
 // said goodbye).
 func (r *runner) hold(ctx context.Context, s *session, bo *backoff) bool {
 	since := time.Now()
-	rev, _ := r.store.Rev() // for the log only
+	rev, _ := r.local.Rev() // for the log only
 	r.log.Info("connected", "identity", r.id, "broker", r.server, "rev", rev)
 	select {
 	case <-ctx.Done():

@@ -57,7 +57,7 @@ func TestRun(t *testing.T) {
 		}
 	})
 	// With no broker to reach, Run keeps retrying with backoff — serving
-	// the local API meanwhile, and holding the store against a second
+	// the local API meanwhile, and holding the local database against a second
 	// process — and returns promptly once told to stop.
 	t.Run("RetriesUntilStopped", func(t *testing.T) {
 		dir, id := t.TempDir(), testIdentity()
@@ -80,7 +80,7 @@ func TestRun(t *testing.T) {
 		if err != nil || time.Since(stopped) > time.Second {
 			t.Fatalf("Run=%v %s after it was stopped, want nil at once", err, time.Since(stopped))
 		}
-		if err := <-second; !errors.Is(err, ErrStoreBusy) {
+		if err := <-second; !errors.Is(err, ErrLocalBusy) {
 			t.Fatalf("a second Run on the same data: %v, want ErrStoreBusy", err)
 		}
 		if n := strings.Count(logs.String(), `msg="connect failed"`); n < 3 {
@@ -110,8 +110,8 @@ func TestRun(t *testing.T) {
 				t.Fatalf("listen %s: %v, want a refusal naming the setting", addr, err)
 			}
 		}
-		// The store was closed on the way out: it opens again.
-		mustStore(t, dir)
+		// The local database was closed on the way out: it opens again.
+		mustLocal(t, dir)
 	})
 }
 

@@ -81,7 +81,7 @@ func (r *runner) options(s *session) *paho.ClientOptions {
 // setUp does what every new connection needs, in order: receive the
 // downlink before anything can be sent there, then say online. The hello
 // and the sync follow from the apply worker (worker.connected), so they
-// carry the revision the store really holds.
+// carry the revision the local database really holds.
 func (r *runner) setUp(ctx context.Context, s *session) error {
 	down := r.topic(protocol.LeafDown)
 	tok := s.client.Subscribe(down, qos, r.worker.inbox.handle)

@@ -20,13 +20,13 @@ const tickEvery = 250 * time.Millisecond
 // downlink, and waiting on one from the other could deadlock.
 type sender func(protocol.Message) error
 
-// worker is the apply worker: the one goroutine that writes the store. It
+// worker is the apply worker: the one goroutine that writes the local database. It
 // takes the cloud's messages from the inbox and the runner's and the local
 // API's requests as tasks, so every rule of DESIGN §5 runs in one place, in
 // order, with no locks. Its methods other than run and do are called only
 // on its goroutine (or by a test, which then is that goroutine).
 type worker struct {
-	store *Store
+	local *Local
 	log   *slog.Logger
 	inbox *inbox
 	tasks chan func()
@@ -35,7 +35,7 @@ type worker struct {
 
 	online atomic.Bool // read by the local API
 	send   sender      // nil while offline
-	rev    int64       // the store's revision; only the worker changes it
+	rev    int64       // the local database's revision; only the worker changes it
 
 	sync      *syncRun        // the sync in flight, nil when none
 	pending   bool            // a sync is wanted but not started yet
@@ -49,13 +49,13 @@ type worker struct {
 	uploads *uploads             // the receipts on their way to the cloud
 }
 
-func newWorker(store *Store, log *slog.Logger, agentName string) (*worker, error) {
-	rev, err := store.Rev()
+func newWorker(local *Local, log *slog.Logger, agentName string) (*worker, error) {
+	rev, err := local.Rev()
 	if err != nil {
 		return nil, err
 	}
 	return &worker{
-		store: store, log: log, inbox: newInbox(), tasks: make(chan func()), now: time.Now,
+		local: local, log: log, inbox: newInbox(), tasks: make(chan func()), now: time.Now,
 		agent: agentName, rev: rev, retry: newBackoff(time.Second, 30*time.Second),
 		keys: make(map[string]*keyEntry), uploads: newUploads(),
 	}, nil
@@ -213,7 +213,7 @@ func (w *worker) onError(e *protocol.Error) {
 	}
 }
 
-// checkItems refuses a batch the store cannot hold faithfully: an upsert
+// checkItems refuses a batch the local database cannot hold faithfully: an upsert
 // must carry a JSON object. Refusing the whole batch keeps the till at a
 // revision it really holds.
 func checkItems(items []protocol.Item) error {

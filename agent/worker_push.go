@@ -26,7 +26,7 @@ func (w *worker) apply(c *protocol.Changes) {
 		w.log.Error("push refused", "from", c.From, "to", c.To, "error", err)
 		return
 	}
-	if err := w.store.applyChanges(c.Items, c.To); err != nil {
+	if err := w.local.applyChanges(c.Items, c.To); err != nil {
 		w.log.Error("push not applied", "from", c.From, "to", c.To, "error", err)
 		return
 	}

@@ -79,7 +79,7 @@ func (w *worker) startIfDue() {
 	w.sync, w.waiters, w.pending, w.wantReset, w.fresh = s, nil, false, false, false
 	var cursor string
 	var err error
-	if s.since, cursor, err = w.store.openStaging(s.id, since, fresh); err != nil {
+	if s.since, cursor, err = w.local.openStaging(s.id, since, fresh); err != nil {
 		w.failSync(err)
 		return
 	}
@@ -131,12 +131,12 @@ func (w *worker) stagePage(s *syncRun, p *protocol.SyncReply) error {
 	if err := checkItems(p.Items); err != nil {
 		return err
 	}
-	return w.store.stage(s.id, p)
+	return w.local.stage(s.id, p)
 }
 
 // commitSync makes the staged pages the till's view at revision to.
 func (w *worker) commitSync(s *syncRun, to int64) {
-	c, err := w.store.commit(s.id, to)
+	c, err := w.local.commit(s.id, to)
 	if err != nil {
 		w.failSync(err)
 		return

@@ -12,9 +12,9 @@ import (
 
 func TestConnectSaysHelloThenSyncs(t *testing.T) {
 	h := newHarness(t)
-	h.store.applyChanges([]protocol.Item{upsert("cashier", "c1", `"name":"Анна"`)}, 7)
-	h.store.Close()
-	h = openHarness(t, h.dir) // a restart: the revision comes from the store
+	h.local.applyChanges([]protocol.Item{upsert("cashier", "c1", `"name":"Анна"`)}, 7)
+	h.local.Close()
+	h = openHarness(t, h.dir) // a restart: the revision comes from the local database
 	h.w.connected(func(m protocol.Message) error { h.sent = append(h.sent, m); return nil })
 	sent := h.take()
 	if len(sent) != 2 {
@@ -61,7 +61,7 @@ func TestPushRules(t *testing.T) {
 		h.down(push(2, 6, del("goods", "g1")))
 		h.sentNothing()
 		if g := h.bodies("goods"); h.rev() != 10 || !strings.Contains(g["g1"], `"price":100`) {
-			t.Fatalf("rev %d, goods %v: an old push changed the store", h.rev(), g)
+			t.Fatalf("rev %d, goods %v: an old push changed the local database", h.rev(), g)
 		}
 	})
 	t.Run("SyncWhenFromAboveRev", func(t *testing.T) {
@@ -175,7 +175,7 @@ func TestSyncResumesAfterACrash(t *testing.T) {
 	if next := sentOne[*protocol.Sync](h); next.Cursor != "p2" {
 		t.Fatalf("asked %+v, want page p2", next)
 	}
-	h.store.Close() // the crash, page p2 unanswered
+	h.local.Close() // the crash, page p2 unanswered
 
 	h = openHarness(t, h.dir)
 	if h.rev() != 3 || len(h.bodies("goods")) != 1 || h.bodies("goods")["g1"] == "" {
@@ -287,7 +287,7 @@ func TestSyncStartsOver(t *testing.T) {
 		h.down(&protocol.SyncReply{Header: protocol.Header{ID: reset.ID}, To: 12, Reset: true, Items: []protocol.Item{
 			upsert("goods", "r1", `"price":1`)}, Next: "s|12|goods/r1"})
 		h.take()
-		h.store.Close() // a crash: the reset is wanted by no one in memory now
+		h.local.Close() // a crash: the reset is wanted by no one in memory now
 		h = openHarness(t, h.dir)
 		again := h.online()
 		if h.rev() != 4 || again.Since != 0 || again.Cursor != "s|12|goods/r1" {
@@ -325,7 +325,7 @@ func TestItemsGenericPerKind(t *testing.T) {
 	if h.rev() != 3 || len(h.bodies("loyalty_card")) != 0 || len(h.bodies("goods")) != 1 {
 		t.Fatal("a delete reached another kind, or did not apply")
 	}
-	if list, err := h.store.List("no_such_kind"); err != nil || len(list) != 0 {
+	if list, err := h.local.List("no_such_kind"); err != nil || len(list) != 0 {
 		t.Fatalf("an unknown kind: %v %v, want none", list, err)
 	}
 }

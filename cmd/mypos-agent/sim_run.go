@@ -21,7 +21,7 @@ const (
 	simReadyWait = 2 * time.Minute
 )
 
-// runTills runs every till's agent in this process — its own store, MQTT
+// runTills runs every till's agent in this process — its own local database, MQTT
 // connection and local API on a port of its own — until stop is called,
 // which ends them all and waits. Agents log warnings and errors only,
 // each line naming its till. broker, when set, replaces the enrolled

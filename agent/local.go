@@ -19,7 +19,7 @@ const fileStore = "agent.db"
 // on the same data directory gets a clear error instead of hanging.
 const storeLockTimeout = time.Second
 
-// The store's layout (see the package comment):
+// The local database's layout (see the package comment):
 //
 //	meta                  rev → the company revision held; device → whose data this is
 //	entities/{kind}       {id} → the entity's last body (JSON), one bucket per kind
@@ -47,33 +47,33 @@ var (
 	keyNext   = []byte("next")
 )
 
-// Store is the till's offline copy of the cloud's view — every entity it
+// Local is the till's offline copy of the cloud's view — every entity it
 // may see, the revision that view is at, and the pages of a sync in
 // progress — and the till's receipts. Reads may come from any goroutine;
 // writes come from the apply worker alone, so the rules of DESIGN §5 are
 // applied in one place.
-type Store struct {
+type Local struct {
 	db *bolt.DB
 }
 
-// ErrStoreBusy says another process holds the store open.
-var ErrStoreBusy = errors.New("the agent's store is in use by another process")
+// ErrLocalBusy says another process holds the local database open.
+var ErrLocalBusy = errors.New("the agent's local database is in use by another process")
 
-// OpenStore opens (creating when absent) the store in the data directory.
+// OpenLocal opens (creating when absent) the local database in the data directory.
 // Returns an error wrapping ErrStoreBusy when another mypos-agent holds it.
-func OpenStore(dir string) (*Store, error) {
+func OpenLocal(dir string) (*Local, error) {
 	path := filepath.Join(dir, fileStore)
 	db, err := bolt.Open(path, privateFile, &bolt.Options{Timeout: storeLockTimeout})
 	if errors.Is(err, berrors.ErrTimeout) {
-		return nil, fmt.Errorf("%w: %s (is another mypos-agent running on this data directory?)", ErrStoreBusy, path)
+		return nil, fmt.Errorf("%w: %s (is another mypos-agent running on this data directory?)", ErrLocalBusy, path)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("open the store %s: %w", path, err)
+		return nil, fmt.Errorf("open the local database %s: %w", path, err)
 	}
-	s := &Store{db: db}
+	s := &Local{db: db}
 	if err := db.Update(func(tx *bolt.Tx) error { return errors.Join(createBuckets(tx), createReceiptBuckets(tx)) }); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("set up the store %s: %w", path, err)
+		return nil, fmt.Errorf("set up the local database %s: %w", path, err)
 	}
 	return s, nil
 }
@@ -87,14 +87,14 @@ func createBuckets(tx *bolt.Tx) error {
 	return nil
 }
 
-// Close closes the store.
-func (s *Store) Close() error { return s.db.Close() }
+// Close closes the local database.
+func (s *Local) Close() error { return s.db.Close() }
 
-// bind makes the store hold deviceID's data. A store written for another
+// bind makes the local database hold deviceID's data. A local database written for another
 // device — the till was enrolled again as a new device — is emptied: its
 // revision is a cursor into the old device's view, not the new one's.
-// It reports whether the store was emptied.
-func (s *Store) bind(deviceID string) (wiped bool, err error) {
+// It reports whether the local database was emptied.
+func (s *Local) bind(deviceID string) (wiped bool, err error) {
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bucketMeta)
 		old := string(meta.Get(keyDevice))
@@ -122,9 +122,9 @@ func emptyAll(tx *bolt.Tx) error {
 	return createBuckets(tx)
 }
 
-// Rev returns the company revision the store holds: 0 when none yet,
+// Rev returns the company revision the local database holds: 0 when none yet,
 // which makes the cloud send a full snapshot — always safe.
-func (s *Store) Rev() (int64, error) {
+func (s *Local) Rev() (int64, error) {
 	var rev int64
 	err := s.db.View(func(tx *bolt.Tx) error {
 		var err error
@@ -141,7 +141,7 @@ func readRev(tx *bolt.Tx) (int64, error) {
 	}
 	rev, err := strconv.ParseInt(string(v), 10, 64)
 	if err != nil || rev < 0 {
-		return 0, fmt.Errorf("the store's revision is %q, not a revision", v)
+		return 0, fmt.Errorf("the local database's revision is %q, not a revision", v)
 	}
 	return rev, nil
 }
@@ -151,8 +151,8 @@ func putRev(tx *bolt.Tx, rev int64) error {
 }
 
 // List returns the bodies of every entity of a kind, in ID order; none
-// when the store holds no entity of that kind.
-func (s *Store) List(kind string) ([]json.RawMessage, error) {
+// when the local database holds no entity of that kind.
+func (s *Local) List(kind string) ([]json.RawMessage, error) {
 	var list []json.RawMessage
 	err := s.db.View(func(tx *bolt.Tx) error {
 		list = newCatalog(tx).list(kind)
@@ -161,8 +161,8 @@ func (s *Store) List(kind string) ([]json.RawMessage, error) {
 	return list, err
 }
 
-// Get returns the body of one entity, nil when the store has none.
-func (s *Store) Get(kind, id string) (json.RawMessage, error) {
+// Get returns the body of one entity, nil when the local database has none.
+func (s *Local) Get(kind, id string) (json.RawMessage, error) {
 	var body json.RawMessage
 	err := s.db.View(func(tx *bolt.Tx) error {
 		if v := newCatalog(tx).get(kind, id); v != nil {
@@ -176,7 +176,7 @@ func (s *Store) Get(kind, id string) (json.RawMessage, error) {
 // goodsWithPrices returns every goods body and the store prices by goods
 // ID, read together so a push between cannot pair a goods with a price it
 // never had.
-func (s *Store) goodsWithPrices() (goods []json.RawMessage, prices map[string]json.RawMessage, err error) {
+func (s *Local) goodsWithPrices() (goods []json.RawMessage, prices map[string]json.RawMessage, err error) {
 	prices = map[string]json.RawMessage{}
 	err = s.db.View(func(tx *bolt.Tx) error {
 		c := newCatalog(tx)

@@ -11,25 +11,25 @@ import (
 func TestOpenStore(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
 		dir := t.TempDir()
-		s := mustStore(t, dir)
+		s := mustLocal(t, dir)
 		if rev, err := s.Rev(); rev != 0 || err != nil {
-			t.Fatalf("a new store: rev %d %v, want 0", rev, err)
+			t.Fatalf("a new local database: rev %d %v, want 0", rev, err)
 		}
 		mustMode(t, filepath.Join(dir, fileStore), 0o600)
 	})
-	t.Run("ErrStoreBusy", func(t *testing.T) {
+	t.Run("ErrLocalBusy", func(t *testing.T) {
 		dir := t.TempDir()
-		mustStore(t, dir)
-		if _, err := OpenStore(dir); !errors.Is(err, ErrStoreBusy) {
+		mustLocal(t, dir)
+		if _, err := OpenLocal(dir); !errors.Is(err, ErrLocalBusy) {
 			t.Fatalf("a second open: %v, want ErrStoreBusy", err)
 		}
 	})
 }
 
-// A store written for one device is emptied when another device's
+// A local database written for one device is emptied when another device's
 // identity runs on it (the till was enrolled again as a new device).
 func TestStoreBind(t *testing.T) {
-	s := mustStore(t, t.TempDir())
+	s := mustLocal(t, t.TempDir())
 	if wiped, err := s.bind("dev-a"); wiped || err != nil {
 		t.Fatalf("first bind: wiped=%v %v", wiped, err)
 	}
@@ -42,11 +42,11 @@ func TestStoreBind(t *testing.T) {
 		t.Fatalf("rev %d, want 9 kept", rev)
 	}
 	if wiped, err := s.bind("dev-b"); !wiped || err != nil {
-		t.Fatalf("another device: wiped=%v %v, want the store emptied", wiped, err)
+		t.Fatalf("another device: wiped=%v %v, want the local database emptied", wiped, err)
 	}
 	list, _ := s.List("cashier")
 	if rev, _ := s.Rev(); rev != 0 || len(list) != 0 {
-		t.Fatalf("after rebinding: rev %d, %d cashiers; want an empty store", rev, len(list))
+		t.Fatalf("after rebinding: rev %d, %d cashiers; want an empty local database", rev, len(list))
 	}
 	if _, err := s.commit("sync-1", 10); !errors.Is(err, errStaleStaging) {
 		t.Fatalf("commit of the old device's staging: %v, want errStaleStaging", err)

@@ -56,7 +56,7 @@ func createReceiptBuckets(tx *bolt.Tx) error {
 // stored under id is returned (created false) when fingerprint matches —
 // the front's retry — and refused with 409 conflict otherwise. build's
 // error rolls everything back.
-func (s *Store) addReceipt(id, fingerprint string, build func(*catalog, int64) (*receiptRecord, error)) (rec *receiptRecord, created bool, err error) {
+func (s *Local) addReceipt(id, fingerprint string, build func(*catalog, int64) (*receiptRecord, error)) (rec *receiptRecord, created bool, err error) {
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		rb := tx.Bucket(bucketReceipts)
 		if seq := rb.Bucket(bucketIDs).Get([]byte(id)); seq != nil {
@@ -178,9 +178,9 @@ func seqKey(seq uint64) []byte { return binary.BigEndian.AppendUint64(nil, seq) 
 
 // settleReceipt moves a queued receipt to acked or rejected (with the
 // cloud's code and message) at now, and prunes old acked receipts in the
-// same transaction. It reports false, changing nothing, when the store
+// same transaction. It reports false, changing nothing, when the local database
 // holds no queued receipt id: an answer repeated or come too late.
-func (s *Store) settleReceipt(id, state, code, message string, now time.Time) (settled bool, err error) {
+func (s *Local) settleReceipt(id, state, code, message string, now time.Time) (settled bool, err error) {
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		rb := tx.Bucket(bucketReceipts)
 		settled, err = settleIn(rb, id, state, code, message, now)
@@ -194,7 +194,7 @@ func (s *Store) settleReceipt(id, state, code, message string, now time.Time) (s
 
 // settleAcked marks a burst of queued receipts acked in one transaction
 // and says how many were queued.
-func (s *Store) settleAcked(ids []string, now time.Time) (n int, err error) {
+func (s *Local) settleAcked(ids []string, now time.Time) (n int, err error) {
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		rb := tx.Bucket(bucketReceipts)
 		for _, id := range ids {
@@ -263,7 +263,7 @@ func forgetReceipt(rb *bolt.Bucket, key []byte) error {
 
 // queuedReceipts returns up to n queued receipts in sequence order,
 // skipping those skip says are already on their way.
-func (s *Store) queuedReceipts(n int, skip func(seq uint64) bool) ([]*receiptRecord, error) {
+func (s *Local) queuedReceipts(n int, skip func(seq uint64) bool) ([]*receiptRecord, error) {
 	var out []*receiptRecord
 	err := s.db.View(func(tx *bolt.Tx) error {
 		rb := tx.Bucket(bucketReceipts)
@@ -285,7 +285,7 @@ func (s *Store) queuedReceipts(n int, skip func(seq uint64) bool) ([]*receiptRec
 
 // Receipts returns up to limit receipts, newest first: all of them when
 // state is "", else those in that state.
-func (s *Store) Receipts(state string, limit int) ([]Receipt, error) {
+func (s *Local) Receipts(state string, limit int) ([]Receipt, error) {
 	out := []Receipt{}
 	err := s.db.View(func(tx *bolt.Tx) error {
 		rb := tx.Bucket(bucketReceipts)
@@ -314,7 +314,7 @@ type ReceiptCounts struct {
 }
 
 // ReceiptCounts counts the queued and rejected receipts.
-func (s *Store) ReceiptCounts() (ReceiptCounts, error) {
+func (s *Local) ReceiptCounts() (ReceiptCounts, error) {
 	var n ReceiptCounts
 	err := s.db.View(func(tx *bolt.Tx) error {
 		rb := tx.Bucket(bucketReceipts)

@@ -24,7 +24,7 @@ var errStaleStaging = errors.New("the staging area belongs to another sync")
 
 // applyChanges applies a pushed batch and moves the revision to to, in one
 // transaction: a crash leaves the batch wholly applied or not at all.
-func (s *Store) applyChanges(items []protocol.Item, to int64) error {
+func (s *Local) applyChanges(items []protocol.Item, to int64) error {
 	return s.db.Update(func(tx *bolt.Tx) error {
 		ents := tx.Bucket(bucketEntities)
 		for _, it := range items {
@@ -63,7 +63,7 @@ func applyItem(ents *bolt.Bucket, it protocol.Item) error {
 // a full snapshot's (from 0), which replaces whatever the till holds and
 // so completes any sync. Otherwise, or when fresh, what was staged is
 // discarded and the sync starts at since without a cursor.
-func (s *Store) openStaging(id string, since int64, fresh bool) (from int64, cursor string, err error) {
+func (s *Local) openStaging(id string, since int64, fresh bool) (from int64, cursor string, err error) {
 	from = since
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		st := tx.Bucket(bucketStaging)
@@ -98,7 +98,7 @@ func beginStaging(tx *bolt.Tx, id string, since int64) error {
 // of the page after it, where a cut sync resumes. The first page decides
 // whether the sync is a snapshot; a later page that says otherwise is
 // refused.
-func (s *Store) stage(id string, page *protocol.SyncReply) error {
+func (s *Local) stage(id string, page *protocol.SyncReply) error {
 	return s.db.Update(func(tx *bolt.Tx) error {
 		st, err := stagingOf(tx, id)
 		if err != nil {
@@ -157,7 +157,7 @@ type committed struct {
 // commit applies sync id's staged pages and moves the revision to to, in
 // one transaction: a snapshot (reset) replaces every entity, other syncs
 // apply their items in the order they came. The staging area is emptied.
-func (s *Store) commit(id string, to int64) (c committed, err error) {
+func (s *Local) commit(id string, to int64) (c committed, err error) {
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		st, err := stagingOf(tx, id)
 		if err != nil {
