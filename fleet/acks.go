@@ -1,3 +1,6 @@
+// Acknowledged revisions: what each device confirmed it applied, kept in
+// memory and written to device_sync in batches every few seconds.
+
 package fleet
 
 import (

@@ -1,6 +1,9 @@
 // Package fleet is the live side of the cloud: which devices are connected
-// (presence), what they send (uplink), and — as the sync engine grows —
-// what each of them must be sent.
+// (presence), what they send (uplink: hello, sync, ack, key entry,
+// receipts), and what each of them must be sent — sync pages and, as the
+// company's changelog grows, pushes of exactly what each device may see.
+//
+// This file holds the Fleet itself: its configuration, its start and stop.
 package fleet
 
 import (

@@ -1,3 +1,7 @@
+// The follower: it hears each commit (a hook, pg_notify, or the poll), reads
+// a company's new changes once and pushes each connected device only what
+// it may see; idle devices get an empty advance now and then.
+
 package fleet
 
 import (
@@ -201,8 +205,8 @@ func (fw *follower) pushTo(s *session, rows []changelog.Change, head, kept int64
 		if c.Rev <= s.lastSent {
 			continue
 		}
-		if store, moved := movedStore(s, c); moved {
-			s.view.StoreID = store
+		if storeID, moved := movedStore(s, c); moved {
+			s.view.StoreID = storeID
 			fw.command(s, "reset")
 			return
 		}

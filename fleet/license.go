@@ -1,9 +1,11 @@
+// License entry from a till: a key typed on a terminal, activated through
+// licensing and answered with a license_reply.
+
 package fleet
 
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"math"
 
 	"mypos"
@@ -72,23 +74,4 @@ func (f *Fleet) companyOf(ctx context.Context, deviceID string) (string, error) 
 		return "", err
 	}
 	return loc.CompanyID, nil
-}
-
-// reply answers a device's request. With a session it goes through the
-// device's outgoing queue (its lock), like everything sent to it.
-func (f *Fleet) reply(deviceID string, m protocol.Message) error {
-	if s := f.sessions.get(deviceID); s != nil {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		return f.sendLocked(s, m)
-	}
-	data, err := protocol.Encode(m)
-	if err != nil {
-		return err
-	}
-	if err := f.bus.Publish(deviceID, data); err != nil {
-		return fmt.Errorf("reply to %s: %w", deviceID, err)
-	}
-	f.metrics.sent.Inc()
-	return nil
 }

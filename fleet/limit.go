@@ -1,3 +1,5 @@
+// Per-device token buckets: the uplink's budgets.
+
 package fleet
 
 import (

@@ -1,3 +1,6 @@
+// The sync engine's chores beside answering devices: hearing other nodes'
+// commits (pg_notify) and writing acknowledged revisions in batches.
+
 package fleet
 
 import (

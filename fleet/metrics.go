@@ -1,3 +1,5 @@
+// Fleet's Prometheus metrics.
+
 package fleet
 
 import (

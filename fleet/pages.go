@@ -1,3 +1,6 @@
+// Sync pages: a snapshot or the compacted log read after a cursor and cut
+// by bytes into one message.
+
 package fleet
 
 import (

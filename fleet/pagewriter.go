@@ -1,3 +1,6 @@
+// The page writer: a sync reply built from items encoded once and spliced
+// into the envelope.
+
 package fleet
 
 import (

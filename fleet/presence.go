@@ -1,3 +1,6 @@
+// Presence: which devices are connected to this node, in memory, written
+// to device_presence on change and every ~30 s.
+
 package fleet
 
 import (

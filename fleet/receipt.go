@@ -1,3 +1,6 @@
+// Receipts from tills: handed to the sales ingester with where the device
+// stands, and answered with a receipt_ack or a refusal once written.
+
 package fleet
 
 import (

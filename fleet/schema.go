@@ -1,3 +1,5 @@
+// Fleet's tables and their migrations.
+
 package fleet
 
 import "mypos/db"

@@ -1,3 +1,6 @@
+// Sessions: fleet's state for each device connected to this node, indexed
+// by device and by company.
+
 package fleet
 
 import (

@@ -1,51 +1,15 @@
+// The sync engine's requests: hello opens a device's session, sync answers
+// one page, ack records what the device applied.
+
 package fleet
 
 import (
 	"context"
 	"encoding/json"
-	"sync"
 
 	"mypos/changelog"
 	"mypos/protocol"
 )
-
-// heads caches each company's latest revision, fed by commit notifications
-// and the poll, so that a sync from the head costs no query.
-type heads struct {
-	mu  sync.Mutex
-	rev map[string]int64
-}
-
-func (h *heads) get(companyID string) (int64, bool) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	rev, ok := h.rev[companyID]
-	return rev, ok
-}
-
-// raise records a revision; it reports whether the head moved.
-func (h *heads) raise(companyID string, rev int64) bool {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if rev <= h.rev[companyID] {
-		return false
-	}
-	h.rev[companyID] = rev
-	return true
-}
-
-// head returns a company's latest revision, from memory when known.
-func (f *Fleet) head(ctx context.Context, companyID string) (int64, error) {
-	if rev, ok := f.heads.get(companyID); ok {
-		return rev, nil
-	}
-	rev, err := f.changes.Head(ctx, companyID)
-	if err != nil {
-		return 0, err
-	}
-	f.heads.raise(companyID, rev)
-	return rev, nil
-}
 
 // hello opens the device's session at the revision it holds. The agent
 // follows it with a sync, which brings it to the head.
@@ -192,25 +156,6 @@ func (f *Fleet) ack(ctx context.Context, deviceID string, msg *protocol.Ack) err
 	return nil
 }
 
-// sendLocked encodes and publishes to a device whose session lock is held.
-func (f *Fleet) sendLocked(s *session, m protocol.Message) error {
-	data, err := protocol.Encode(m)
-	if err != nil {
-		return err
-	}
-	return f.publishLocked(s, data)
-}
-
-// publishLocked publishes an encoded message to a device whose session
-// lock is held.
-func (f *Fleet) publishLocked(s *session, data []byte) error {
-	if err := f.bus.Publish(s.deviceID, data); err != nil {
-		return err
-	}
-	f.metrics.sent.Inc()
-	return nil
-}
-
 // movedStore reports a change that places the session's device in another
 // store: its view changes, and what it holds must be rebuilt.
 func movedStore(s *session, c changelog.Change) (string, bool) {
@@ -223,9 +168,9 @@ func movedStore(s *session, c changelog.Change) (string, bool) {
 	if json.Unmarshal(c.Body, &body) != nil {
 		return "", false
 	}
-	store := ""
+	storeID := ""
 	if body.StoreID != nil {
-		store = *body.StoreID
+		storeID = *body.StoreID
 	}
-	return store, store != s.view.StoreID
+	return storeID, storeID != s.view.StoreID
 }

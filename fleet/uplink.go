@@ -1,3 +1,6 @@
+// The uplink: what devices publish, taken off the broker's read path into
+// per-worker queues, decoded, checked against the budgets and dispatched.
+
 package fleet
 
 import (
@@ -232,17 +235,4 @@ func (u *uplink) refuse(deviceID, id, code, text string) {
 	u.f.metrics.rejected.WithLabelValues(code).Inc()
 	u.f.log.Info("uplink refused", "device", deviceID, "code", code, "reason", text)
 	u.send(deviceID, &protocol.Error{Header: protocol.Header{ID: id}, Code: code, Message: text})
-}
-
-// send encodes and publishes a message to a device.
-func (u *uplink) send(deviceID string, m protocol.Message) {
-	data, err := protocol.Encode(m)
-	if err == nil {
-		err = u.f.bus.Publish(deviceID, data)
-	}
-	if err != nil {
-		u.f.log.Warn("send to device", "device", deviceID, "error", err)
-		return
-	}
-	u.f.metrics.sent.Inc()
 }

@@ -1,3 +1,7 @@
+// Sync cursors: where the next page starts and which revision the sync
+// reaches, how a new sync is served (log or snapshot), and when a resumed
+// cursor may be served.
+
 package fleet
 
 import (
