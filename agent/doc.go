@@ -34,9 +34,9 @@
 //	api_goods.go, api_pin.go        goods at this till's prices; check-pin
 //	api_receipts.go                 POST and GET /v1/receipts
 //	receipts.go                     a sale: its request, its record, the worker's sell
-//	receipts_build.go, catalog.go,  pricing a sale from the store: goods, store
+//	receipts_build.go, catalog.go,  pricing a sale from what the till holds: goods, store
 //	discount.go                       prices, discounts (protocol.DiscountTerms)
-//	receipts_store.go               the receipt queue on disk
+//	receipts_local.go               the receipt queue on disk
 //	receipts_upload.go              uploading the queue: window, acks (a burst
 //	                                  written at once), retries
 //	api_client*.go                  the client the CLI calls the API with
