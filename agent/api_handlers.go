@@ -6,15 +6,8 @@ import (
 	"errors"
 	"net/http"
 	"time"
-)
 
-// Kinds of entity the cloud sends that the API serves by name. Every kind
-// is stored the same way; these are only the ones a till looks up.
-const (
-	kindCashier  = "cashier"
-	kindGoods    = "goods"
-	kindDiscount = "discount"
-	kindLicense  = "license"
+	"mypos/protocol"
 )
 
 // hiddenFields never leave the agent, whatever the kind: a PIN's hash
@@ -42,7 +35,7 @@ func (a *api) status(w http.ResponseWriter, r *http.Request) {
 		a.internal(w, err)
 		return
 	}
-	lic, err := a.local.List(kindLicense)
+	lic, err := a.local.List(protocol.KindLicense)
 	if err != nil {
 		a.internal(w, err)
 		return
@@ -60,11 +53,11 @@ func (a *api) status(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *api) cashiers(w http.ResponseWriter, r *http.Request) {
-	a.serveKind(w, kindCashier, nil, nil)
+	a.serveKind(w, protocol.KindCashier, nil, nil)
 }
 
 func (a *api) discounts(w http.ResponseWriter, r *http.Request) {
-	a.serveKind(w, kindDiscount, nil, nil)
+	a.serveKind(w, protocol.KindDiscount, nil, nil)
 }
 
 func (a *api) entities(w http.ResponseWriter, r *http.Request) {

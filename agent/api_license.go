@@ -28,10 +28,10 @@ type LicenseResult struct {
 // refusalStatus maps the cloud's refusal codes (the cloud's error codes) to
 // the statuses the local API answers; any other code is a 502.
 var refusalStatus = map[string]int{
-	"invalid":      http.StatusBadRequest,
-	"not_found":    http.StatusNotFound,
-	"conflict":     http.StatusConflict,
-	"rate_limited": http.StatusTooManyRequests,
+	protocol.CodeInvalid:     http.StatusBadRequest,
+	protocol.CodeNotFound:    http.StatusNotFound,
+	protocol.CodeConflict:    http.StatusConflict,
+	protocol.CodeRateLimited: http.StatusTooManyRequests,
 }
 
 // license is a key typed on the till. A typo is refused here, at once and

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
+
+	"mypos/protocol"
 )
 
 // Wrong PINs a cashier may type in pinWindow before check-pin refuses to
@@ -58,7 +60,7 @@ func (a *api) checkPIN(w http.ResponseWriter, r *http.Request) {
 
 // cashierPIN reads a cashier's PIN hash and whether it is switched on.
 func (a *api) cashierPIN(id string) (hash string, active, found bool, err error) {
-	body, err := a.local.Get(kindCashier, id)
+	body, err := a.local.Get(protocol.KindCashier, id)
 	if err != nil || body == nil {
 		return "", false, false, err
 	}

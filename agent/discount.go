@@ -16,7 +16,7 @@ func (c *catalog) discountFor(id string, g *goodsFacts, at time.Time, line int) 
 	bad := func(format string, args ...any) error {
 		return deny(http.StatusUnprocessableEntity, "bad_discount", "line %d: discount %s "+format, append([]any{line, id}, args...)...)
 	}
-	body := c.copyOf(kindDiscount, id)
+	body := c.copyOf(protocol.KindDiscount, id)
 	if body == nil {
 		return nil, bad("is not among this till's discounts")
 	}

@@ -47,7 +47,7 @@ func buildReceipt(c *catalog, req *SaleRequest, id string, number int64, at time
 // checkCashier refuses a cashier the local database does not hold — the cloud
 // sends a till only the cashiers allowed on it — or one switched off.
 func checkCashier(c *catalog, id string) error {
-	body := c.get(kindCashier, id)
+	body := c.get(protocol.KindCashier, id)
 	if body == nil {
 		return deny(http.StatusUnprocessableEntity, "unknown_cashier", "cashier %s is not allowed on this till", id)
 	}
