@@ -101,7 +101,7 @@ func (a *api) serveBodies(w http.ResponseWriter, bodies []json.RawMessage, keep 
 func (a *api) sync(w http.ResponseWriter, r *http.Request) {
 	reply := make(chan synced, 1)
 	if !a.worker.do(func() { a.worker.requestSync(reply) }) {
-		writeError(w, http.StatusServiceUnavailable, "stopping", "the agent is stopping")
+		writeError(w, http.StatusServiceUnavailable, codeStopping, "the agent is stopping")
 		return
 	}
 	t := time.NewTimer(a.syncWait)
@@ -110,7 +110,7 @@ func (a *api) sync(w http.ResponseWriter, r *http.Request) {
 	case res := <-reply:
 		a.syncResult(w, res)
 	case <-t.C:
-		writeError(w, http.StatusGatewayTimeout, "timeout", "the cloud did not finish the sync within "+a.syncWait.String()+"; it goes on in the background")
+		writeError(w, http.StatusGatewayTimeout, codeTimeout, "the cloud did not finish the sync within "+a.syncWait.String()+"; it goes on in the background")
 	case <-r.Context().Done():
 	}
 }
@@ -120,16 +120,16 @@ func (a *api) syncResult(w http.ResponseWriter, res synced) {
 	case res.err == nil:
 		writeJSON(w, http.StatusOK, map[string]int64{"revision": res.rev})
 	case errors.Is(res.err, errOffline):
-		writeError(w, http.StatusServiceUnavailable, "offline", "the till is offline: it works from what it holds, and syncs when the link returns")
+		writeError(w, http.StatusServiceUnavailable, codeOffline, "the till is offline: it works from what it holds, and syncs when the link returns")
 	default:
-		writeError(w, http.StatusBadGateway, "sync_failed", res.err.Error())
+		writeError(w, http.StatusBadGateway, codeSyncFailed, res.err.Error())
 	}
 }
 
 // internal answers a failure of the agent itself, which is logged.
 func (a *api) internal(w http.ResponseWriter, err error) {
 	a.log.Error("local api", "error", err)
-	writeError(w, http.StatusInternalServerError, "internal", "internal error")
+	writeError(w, http.StatusInternalServerError, codeInternal, "internal error")
 }
 
 // fields is an entity body, field by field.

@@ -35,7 +35,7 @@ func (a *api) checkPIN(w http.ResponseWriter, r *http.Request) {
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<10))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&req); err != nil || req.PIN == "" || len(req.PIN) > maxPIN {
-		writeError(w, http.StatusBadRequest, "bad_request", `send {"pin": "1234"}`)
+		writeError(w, http.StatusBadRequest, codeBadRequest, `send {"pin": "1234"}`)
 		return
 	}
 	hash, active, found, err := a.cashierPIN(id)
@@ -44,13 +44,13 @@ func (a *api) checkPIN(w http.ResponseWriter, r *http.Request) {
 		a.internal(w, err)
 		return
 	case !found:
-		writeError(w, http.StatusNotFound, "unknown_cashier", "cashier "+id+" is not allowed on this till")
+		writeError(w, http.StatusNotFound, codeUnknownCashier, "cashier "+id+" is not allowed on this till")
 		return
 	}
 	wait, ok := a.pins.begin(id)
 	if !ok {
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-		writeError(w, http.StatusTooManyRequests, "rate_limited", "too many wrong PINs for this cashier: wait a minute")
+		writeError(w, http.StatusTooManyRequests, codeRateLimited, "too many wrong PINs for this cashier: wait a minute")
 		return
 	}
 	allowed := active && hash != "" && bcrypt.CompareHashAndPassword([]byte(hash), []byte(req.PIN)) == nil
