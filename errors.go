@@ -1,24 +1,28 @@
 // Package mypos holds the vocabulary every other package shares: coded
-// errors, the actor behind a request, and identifiers. It imports nothing of
-// ours, so any package may import it.
+// errors, the actor behind a request, and identifiers. Of ours it imports
+// only protocol (the wire's words and rules), so any other package may
+// import it.
 package mypos
 
 import (
 	"errors"
 	"fmt"
 	"time"
+
+	"mypos/protocol"
 )
 
 // Error codes. Each edge of the system translates them once: the cabinet to
 // HTTP statuses, fleet to protocol error replies. The strings are stable and
-// appear in API responses.
+// appear in API responses. Those a terminal can receive are protocol's
+// words; forbidden and unauthorized answer people, never a terminal.
 const (
-	ECONFLICT     = "conflict"
+	ECONFLICT     = protocol.CodeConflict
 	EFORBIDDEN    = "forbidden"
-	EINTERNAL     = "internal"
-	EINVALID      = "invalid"
-	ENOTFOUND     = "not_found"
-	ERATELIMIT    = "rate_limited"
+	EINTERNAL     = protocol.CodeInternal
+	EINVALID      = protocol.CodeInvalid
+	ENOTFOUND     = protocol.CodeNotFound
+	ERATELIMIT    = protocol.CodeRateLimited
 	EUNAUTHORIZED = "unauthorized"
 )
 

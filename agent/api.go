@@ -53,7 +53,7 @@ func (a *api) routes() http.Handler {
 	handle("/v1/sync", methods{post: a.sync})
 	handle("/v1/license", methods{post: a.license})
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, "not_found", "no such endpoint: "+r.URL.Path)
+		writeError(w, http.StatusNotFound, codeNotFound, "no such endpoint: "+r.URL.Path)
 	})
 	return a.guard(mux)
 }
@@ -64,12 +64,12 @@ func (a *api) routes() http.Handler {
 func (a *api) guard(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !a.hosts[strings.ToLower(r.Host)] {
-			writeError(w, http.StatusForbidden, "forbidden_host", "the local API answers only requests to 127.0.0.1, localhost or [::1]")
+			writeError(w, http.StatusForbidden, codeForbiddenHost, "the local API answers only requests to 127.0.0.1, localhost or [::1]")
 			return
 		}
 		if !a.authorized(r) {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="mypos-agent"`)
-			writeError(w, http.StatusUnauthorized, "unauthorized", "send the token of the data directory's api-token file as Authorization: Bearer TOKEN")
+			writeError(w, http.StatusUnauthorized, codeUnauthorized, "send the token of the data directory's api-token file as Authorization: Bearer TOKEN")
 			return
 		}
 		next.ServeHTTP(w, r)
@@ -92,7 +92,7 @@ func (m methods) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	allowed := slices.Sorted(maps.Keys(m))
 	allow := strings.Join(allowed, ", ")
 	w.Header().Set("Allow", allow)
-	writeError(w, http.StatusMethodNotAllowed, "method_not_allowed", r.Method+" is not allowed here, only "+allow)
+	writeError(w, http.StatusMethodNotAllowed, codeMethodNotAllowed, r.Method+" is not allowed here, only "+allow)
 }
 
 // apiError is the body of every error the API answers.

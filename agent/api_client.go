@@ -105,7 +105,7 @@ func (c *APIClient) call(ctx context.Context, method, path string, in, out any) 
 func apiErrorOf(status int, body []byte) error {
 	var e apiError
 	if json.Unmarshal(body, &e) != nil || e.Code == "" {
-		return &APIError{Status: status, Code: "unknown", Message: fmt.Sprintf("the agent answered %d: %s", status, strings.TrimSpace(string(body)))}
+		return &APIError{Status: status, Code: codeUnknown, Message: fmt.Sprintf("the agent answered %d: %s", status, strings.TrimSpace(string(body)))}
 	}
 	return &APIError{Status: status, Code: e.Code, Message: e.Message}
 }

@@ -6,15 +6,8 @@ import (
 	"errors"
 	"net/http"
 	"time"
-)
 
-// Kinds of entity the cloud sends that the API serves by name. Every kind
-// is stored the same way; these are only the ones a till looks up.
-const (
-	kindCashier  = "cashier"
-	kindGoods    = "goods"
-	kindDiscount = "discount"
-	kindLicense  = "license"
+	"mypos/protocol"
 )
 
 // hiddenFields never leave the agent, whatever the kind: a PIN's hash
@@ -42,7 +35,7 @@ func (a *api) status(w http.ResponseWriter, r *http.Request) {
 		a.internal(w, err)
 		return
 	}
-	lic, err := a.local.List(kindLicense)
+	lic, err := a.local.List(protocol.KindLicense)
 	if err != nil {
 		a.internal(w, err)
 		return
@@ -60,11 +53,11 @@ func (a *api) status(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *api) cashiers(w http.ResponseWriter, r *http.Request) {
-	a.serveKind(w, kindCashier, nil, nil)
+	a.serveKind(w, protocol.KindCashier, nil, nil)
 }
 
 func (a *api) discounts(w http.ResponseWriter, r *http.Request) {
-	a.serveKind(w, kindDiscount, nil, nil)
+	a.serveKind(w, protocol.KindDiscount, nil, nil)
 }
 
 func (a *api) entities(w http.ResponseWriter, r *http.Request) {
@@ -108,7 +101,7 @@ func (a *api) serveBodies(w http.ResponseWriter, bodies []json.RawMessage, keep 
 func (a *api) sync(w http.ResponseWriter, r *http.Request) {
 	reply := make(chan synced, 1)
 	if !a.worker.do(func() { a.worker.requestSync(reply) }) {
-		writeError(w, http.StatusServiceUnavailable, "stopping", "the agent is stopping")
+		writeError(w, http.StatusServiceUnavailable, codeStopping, "the agent is stopping")
 		return
 	}
 	t := time.NewTimer(a.syncWait)
@@ -117,7 +110,7 @@ func (a *api) sync(w http.ResponseWriter, r *http.Request) {
 	case res := <-reply:
 		a.syncResult(w, res)
 	case <-t.C:
-		writeError(w, http.StatusGatewayTimeout, "timeout", "the cloud did not finish the sync within "+a.syncWait.String()+"; it goes on in the background")
+		writeError(w, http.StatusGatewayTimeout, codeTimeout, "the cloud did not finish the sync within "+a.syncWait.String()+"; it goes on in the background")
 	case <-r.Context().Done():
 	}
 }
@@ -127,16 +120,16 @@ func (a *api) syncResult(w http.ResponseWriter, res synced) {
 	case res.err == nil:
 		writeJSON(w, http.StatusOK, map[string]int64{"revision": res.rev})
 	case errors.Is(res.err, errOffline):
-		writeError(w, http.StatusServiceUnavailable, "offline", "the till is offline: it works from what it holds, and syncs when the link returns")
+		writeError(w, http.StatusServiceUnavailable, codeOffline, "the till is offline: it works from what it holds, and syncs when the link returns")
 	default:
-		writeError(w, http.StatusBadGateway, "sync_failed", res.err.Error())
+		writeError(w, http.StatusBadGateway, codeSyncFailed, res.err.Error())
 	}
 }
 
 // internal answers a failure of the agent itself, which is logged.
 func (a *api) internal(w http.ResponseWriter, err error) {
 	a.log.Error("local api", "error", err)
-	writeError(w, http.StatusInternalServerError, "internal", "internal error")
+	writeError(w, http.StatusInternalServerError, codeInternal, "internal error")
 }
 
 // fields is an entity body, field by field.

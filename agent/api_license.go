@@ -28,10 +28,10 @@ type LicenseResult struct {
 // refusalStatus maps the cloud's refusal codes (the cloud's error codes) to
 // the statuses the local API answers; any other code is a 502.
 var refusalStatus = map[string]int{
-	"invalid":      http.StatusBadRequest,
-	"not_found":    http.StatusNotFound,
-	"conflict":     http.StatusConflict,
-	"rate_limited": http.StatusTooManyRequests,
+	protocol.CodeInvalid:     http.StatusBadRequest,
+	protocol.CodeNotFound:    http.StatusNotFound,
+	protocol.CodeConflict:    http.StatusConflict,
+	protocol.CodeRateLimited: http.StatusTooManyRequests,
 }
 
 // license is a key typed on the till. A typo is refused here, at once and
@@ -47,17 +47,17 @@ func (a *api) license(w http.ResponseWriter, r *http.Request) {
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxLicenseBody))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&req); err != nil {
-		writeError(w, http.StatusBadRequest, "bad_request", `send {"key": "XXXXX-XXXXX-XXXXX-XXXXX-XXXXX"}`)
+		writeError(w, http.StatusBadRequest, codeBadRequest, `send {"key": "XXXXX-XXXXX-XXXXX-XXXXX-XXXXX"}`)
 		return
 	}
 	key, err := protocol.NormalizeLicenseKey(req.Key)
 	if err != nil {
-		writeError(w, http.StatusBadRequest, "invalid_key", sentence(err.Error()))
+		writeError(w, http.StatusBadRequest, codeInvalidKey, sentence(err.Error()))
 		return
 	}
 	reply := make(chan keyResult, 1)
 	if !a.worker.do(func() { a.worker.enterKey(key, reply) }) {
-		writeError(w, http.StatusServiceUnavailable, "stopping", "the agent is stopping")
+		writeError(w, http.StatusServiceUnavailable, codeStopping, "the agent is stopping")
 		return
 	}
 	deadline := time.NewTimer(a.licenseWait)
@@ -66,7 +66,7 @@ func (a *api) license(w http.ResponseWriter, r *http.Request) {
 	case res := <-reply:
 		a.keyAnswer(w, r, res, deadline.C)
 	case <-deadline.C:
-		writeError(w, http.StatusGatewayTimeout, "timeout", "the cloud did not answer within "+a.licenseWait.String()+": check the till's status before typing the key again")
+		writeError(w, http.StatusGatewayTimeout, codeTimeout, "the cloud did not answer within "+a.licenseWait.String()+": check the till's status before typing the key again")
 	case <-r.Context().Done():
 	}
 }
@@ -75,9 +75,9 @@ func (a *api) license(w http.ResponseWriter, r *http.Request) {
 func (a *api) keyAnswer(w http.ResponseWriter, r *http.Request, res keyResult, deadline <-chan time.Time) {
 	switch {
 	case errors.Is(res.err, errOffline):
-		writeError(w, http.StatusServiceUnavailable, "offline", "the till is offline: type the key again when the link returns")
+		writeError(w, http.StatusServiceUnavailable, codeOffline, "the till is offline: type the key again when the link returns")
 	case errors.Is(res.err, errLinkLost):
-		writeError(w, http.StatusServiceUnavailable, "offline", "the link to the cloud dropped before it answered: check the till's status once it is back, or type the key again")
+		writeError(w, http.StatusServiceUnavailable, codeOffline, "the link to the cloud dropped before it answered: check the till's status once it is back, or type the key again")
 	case res.err != nil:
 		a.internal(w, res.err)
 	case res.reply.Result == protocol.LicenseRefused:

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
+
+	"mypos/protocol"
 )
 
 // Wrong PINs a cashier may type in pinWindow before check-pin refuses to
@@ -33,7 +35,7 @@ func (a *api) checkPIN(w http.ResponseWriter, r *http.Request) {
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<10))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&req); err != nil || req.PIN == "" || len(req.PIN) > maxPIN {
-		writeError(w, http.StatusBadRequest, "bad_request", `send {"pin": "1234"}`)
+		writeError(w, http.StatusBadRequest, codeBadRequest, `send {"pin": "1234"}`)
 		return
 	}
 	hash, active, found, err := a.cashierPIN(id)
@@ -42,13 +44,13 @@ func (a *api) checkPIN(w http.ResponseWriter, r *http.Request) {
 		a.internal(w, err)
 		return
 	case !found:
-		writeError(w, http.StatusNotFound, "unknown_cashier", "cashier "+id+" is not allowed on this till")
+		writeError(w, http.StatusNotFound, codeUnknownCashier, "cashier "+id+" is not allowed on this till")
 		return
 	}
 	wait, ok := a.pins.begin(id)
 	if !ok {
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-		writeError(w, http.StatusTooManyRequests, "rate_limited", "too many wrong PINs for this cashier: wait a minute")
+		writeError(w, http.StatusTooManyRequests, codeRateLimited, "too many wrong PINs for this cashier: wait a minute")
 		return
 	}
 	allowed := active && hash != "" && bcrypt.CompareHashAndPassword([]byte(hash), []byte(req.PIN)) == nil
@@ -58,7 +60,7 @@ func (a *api) checkPIN(w http.ResponseWriter, r *http.Request) {
 
 // cashierPIN reads a cashier's PIN hash and whether it is switched on.
 func (a *api) cashierPIN(id string) (hash string, active, found bool, err error) {
-	body, err := a.local.Get(kindCashier, id)
+	body, err := a.local.Get(protocol.KindCashier, id)
 	if err != nil || body == nil {
 		return "", false, false, err
 	}

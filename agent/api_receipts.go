@@ -30,7 +30,7 @@ func (a *api) postReceipt(w http.ResponseWriter, r *http.Request) {
 	}
 	reply := make(chan sold, 1)
 	if !a.worker.do(func() { reply <- a.worker.sell(req) }) {
-		writeError(w, http.StatusServiceUnavailable, "stopping", "the agent is stopping")
+		writeError(w, http.StatusServiceUnavailable, codeStopping, "the agent is stopping")
 		return
 	}
 	res := <-reply // a task the worker took runs to its end
@@ -53,7 +53,7 @@ func decodeSale(w http.ResponseWriter, r *http.Request) (*SaleRequest, error) {
 	var tooLarge *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooLarge):
-		return nil, deny(http.StatusRequestEntityTooLarge, "too_large", "a request has at most %d bytes: split the receipt", maxSaleBody)
+		return nil, deny(http.StatusRequestEntityTooLarge, codeTooLarge, "a request has at most %d bytes: split the receipt", maxSaleBody)
 	case err != nil:
 		return nil, badRequest(`send {"cashier_id", "payment": "cash"|"card", "lines": [{"goods_id"|"code"|"barcode", "quantity" (thousandths), "discount_id"?}], "id"?, "total"?}: %v`, err)
 	}
@@ -77,14 +77,14 @@ func (a *api) receipts(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	state := q.Get("state")
 	if _, ok := stateBuckets[state]; state != "" && !ok {
-		writeError(w, http.StatusBadRequest, "bad_request", "state is queued, acked or rejected")
+		writeError(w, http.StatusBadRequest, codeBadRequest, "state is queued, acked or rejected")
 		return
 	}
 	limit := defaultReceiptList
 	if q.Has("limit") {
 		n, err := strconv.Atoi(q.Get("limit"))
 		if err != nil || n < 1 || n > maxReceiptList {
-			writeError(w, http.StatusBadRequest, "bad_request", "limit is 1 to "+strconv.Itoa(maxReceiptList))
+			writeError(w, http.StatusBadRequest, codeBadRequest, "limit is 1 to "+strconv.Itoa(maxReceiptList))
 			return
 		}
 		limit = n

@@ -6,12 +6,8 @@ import (
 	"fmt"
 
 	bolt "go.etcd.io/bbolt"
-)
 
-// More kinds the cloud sends (see backoffice/kinds.go).
-const (
-	kindPrice = "price"       // a store price: entity goodsID@storeID
-	kindGroup = "goods_group" // a goods group: parent_id makes a tree
+	"mypos/protocol"
 )
 
 // maxGroupDepth bounds the walk up a group tree: a loop in bad data must
@@ -71,7 +67,7 @@ func (c *catalog) copyOf(kind, id string) []byte {
 
 // licensed reports whether the till holds a license.
 func (c *catalog) licensed() bool {
-	b := c.ents.Bucket([]byte(kindLicense))
+	b := c.ents.Bucket([]byte(protocol.KindLicense))
 	if b == nil {
 		return false
 	}
@@ -83,7 +79,7 @@ func (c *catalog) licensed() bool {
 func (c *catalog) goodsID(l SaleLineRequest) string {
 	switch {
 	case l.GoodsID != "":
-		if c.get(kindGoods, l.GoodsID) == nil {
+		if c.get(protocol.KindGoods, l.GoodsID) == nil {
 			return ""
 		}
 		return l.GoodsID
@@ -103,7 +99,7 @@ func (c *catalog) index() {
 		return
 	}
 	c.codes, c.barcodes = map[string]string{}, map[string]string{}
-	b := c.ents.Bucket([]byte(kindGoods))
+	b := c.ents.Bucket([]byte(protocol.KindGoods))
 	if b == nil {
 		return
 	}
@@ -141,7 +137,7 @@ type goodsFacts struct {
 // goods reads a goods the local database holds, with its price for this till.
 func (c *catalog) goods(id string) (*goodsFacts, error) {
 	var g goodsFacts
-	if err := json.Unmarshal(c.get(kindGoods, id), &g); err != nil {
+	if err := json.Unmarshal(c.get(protocol.KindGoods, id), &g); err != nil {
 		return nil, fmt.Errorf("goods %s: %w", id, err)
 	}
 	g.ID = id
@@ -158,7 +154,7 @@ func (c *catalog) goods(id string) (*goodsFacts, error) {
 // storePrice is the price of goodsID in the till's store, nil when the
 // goods sells at its own price there.
 func (c *catalog) storePrice(goodsID string) (*int64, error) {
-	body := c.copyOf(kindPrice, goodsID)
+	body := c.copyOf(protocol.KindPrice, goodsID)
 	if body == nil {
 		return nil, nil
 	}
@@ -186,7 +182,7 @@ func (c *catalog) inGroup(groupID *string, target string) bool {
 		var g struct {
 			ParentID *string `json:"parent_id"`
 		}
-		if json.Unmarshal(c.get(kindGroup, *id), &g) != nil {
+		if json.Unmarshal(c.get(protocol.KindGoodsGroup, *id), &g) != nil {
 			return false
 		}
 		id = g.ParentID

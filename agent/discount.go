@@ -14,9 +14,9 @@ import (
 // this till's store), or it does not apply to g, or not now.
 func (c *catalog) discountFor(id string, g *goodsFacts, at time.Time, line int) (*protocol.Discount, error) {
 	bad := func(format string, args ...any) error {
-		return deny(http.StatusUnprocessableEntity, "bad_discount", "line %d: discount %s "+format, append([]any{line, id}, args...)...)
+		return deny(http.StatusUnprocessableEntity, codeBadDiscount, "line %d: discount %s "+format, append([]any{line, id}, args...)...)
 	}
-	body := c.copyOf(kindDiscount, id)
+	body := c.copyOf(protocol.KindDiscount, id)
 	if body == nil {
 		return nil, bad("is not among this till's discounts")
 	}

@@ -10,6 +10,8 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
+
+	"mypos/protocol"
 )
 
 // fileStore is the agent's database in the data directory.
@@ -180,8 +182,8 @@ func (s *Local) goodsWithPrices() (goods []json.RawMessage, prices map[string]js
 	prices = map[string]json.RawMessage{}
 	err = s.db.View(func(tx *bolt.Tx) error {
 		c := newCatalog(tx)
-		goods = c.list(kindGoods)
-		for _, body := range c.list(kindPrice) {
+		goods = c.list(protocol.KindGoods)
+		for _, body := range c.list(protocol.KindPrice) {
 			var p struct {
 				GoodsID string          `json:"goods_id"`
 				Price   json.RawMessage `json:"price"`

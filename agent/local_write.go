@@ -12,12 +12,6 @@ import (
 	"mypos/protocol"
 )
 
-// Item operations (protocol.Item.Op).
-const (
-	opUpsert = "upsert"
-	opDelete = "delete"
-)
-
 // errStaleStaging says the staging area holds another sync than the one a
 // page or a commit names: the pages of an abandoned sync are never mixed in.
 var errStaleStaging = errors.New("the staging area belongs to another sync")
@@ -39,13 +33,13 @@ func (s *Local) applyChanges(items []protocol.Item, to int64) error {
 // applyItem writes one item's last state into its kind's bucket.
 func applyItem(ents *bolt.Bucket, it protocol.Item) error {
 	switch it.Op {
-	case opUpsert:
+	case protocol.OpUpsert:
 		b, err := ents.CreateBucketIfNotExists([]byte(it.Kind))
 		if err != nil {
 			return fmt.Errorf("%s bucket: %w", it.Kind, err)
 		}
 		return b.Put([]byte(it.ID), it.Body)
-	case opDelete:
+	case protocol.OpDelete:
 		if b := ents.Bucket([]byte(it.Kind)); b != nil {
 			return b.Delete([]byte(it.ID))
 		}

@@ -86,7 +86,7 @@ func deny(status int, code, format string, args ...any) *refusal {
 }
 
 func badRequest(format string, args ...any) *refusal {
-	return deny(http.StatusBadRequest, "bad_request", format, args...)
+	return deny(http.StatusBadRequest, codeBadRequest, format, args...)
 }
 
 // check refuses a request whose fields are wrong whatever the local database
@@ -104,7 +104,7 @@ func (req *SaleRequest) check() error {
 	case len(req.Lines) == 0:
 		return badRequest("a receipt has at least one line")
 	case len(req.Lines) > protocol.MaxLines:
-		return deny(http.StatusRequestEntityTooLarge, "too_large", "a receipt has at most %d lines: split it", protocol.MaxLines)
+		return deny(http.StatusRequestEntityTooLarge, codeTooLarge, "a receipt has at most %d lines: split it", protocol.MaxLines)
 	case req.Total != nil && *req.Total < 0:
 		return badRequest("total is kopecks, not negative")
 	}

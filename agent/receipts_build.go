@@ -20,7 +20,7 @@ import (
 // an upload over the message limit (413 too_large).
 func buildReceipt(c *catalog, req *SaleRequest, id string, number int64, at time.Time) (*receiptRecord, error) {
 	if !c.licensed() {
-		return nil, deny(http.StatusForbidden, "license_required", "this till has no license: it does not register receipts until one is entered (mypos-agent license enter KEY)")
+		return nil, deny(http.StatusForbidden, codeLicenseRequired, "this till has no license: it does not register receipts until one is entered (mypos-agent license enter KEY)")
 	}
 	if err := checkCashier(c, req.CashierID); err != nil {
 		return nil, err
@@ -47,15 +47,15 @@ func buildReceipt(c *catalog, req *SaleRequest, id string, number int64, at time
 // checkCashier refuses a cashier the local database does not hold — the cloud
 // sends a till only the cashiers allowed on it — or one switched off.
 func checkCashier(c *catalog, id string) error {
-	body := c.get(kindCashier, id)
+	body := c.get(protocol.KindCashier, id)
 	if body == nil {
-		return deny(http.StatusUnprocessableEntity, "unknown_cashier", "cashier %s is not allowed on this till", id)
+		return deny(http.StatusUnprocessableEntity, codeUnknownCashier, "cashier %s is not allowed on this till", id)
 	}
 	var f struct {
 		Active *bool `json:"active"`
 	}
 	if json.Unmarshal(body, &f) == nil && f.Active != nil && !*f.Active {
-		return deny(http.StatusUnprocessableEntity, "unknown_cashier", "cashier %s is switched off in the cabinet", id)
+		return deny(http.StatusUnprocessableEntity, codeUnknownCashier, "cashier %s is switched off in the cabinet", id)
 	}
 	return nil
 }
@@ -65,7 +65,7 @@ func checkCashier(c *catalog, id string) error {
 func saleLine(c *catalog, l SaleLineRequest, at time.Time, n int) (protocol.SaleLine, error) {
 	id := c.goodsID(l)
 	if id == "" {
-		return protocol.SaleLine{}, deny(http.StatusUnprocessableEntity, "unknown_goods", "line %d: no goods %s on this till", n, lineRef(l))
+		return protocol.SaleLine{}, deny(http.StatusUnprocessableEntity, codeUnknownGoods, "line %d: no goods %s on this till", n, lineRef(l))
 	}
 	g, err := c.goods(id)
 	if err != nil {
@@ -73,9 +73,9 @@ func saleLine(c *catalog, l SaleLineRequest, at time.Time, n int) (protocol.Sale
 	}
 	switch {
 	case g.Active != nil && !*g.Active:
-		return protocol.SaleLine{}, deny(http.StatusUnprocessableEntity, "unknown_goods", "line %d: goods %s is not on sale (switched off in the cabinet)", n, lineRef(l))
+		return protocol.SaleLine{}, deny(http.StatusUnprocessableEntity, codeUnknownGoods, "line %d: goods %s is not on sale (switched off in the cabinet)", n, lineRef(l))
 	case g.Price == nil:
-		return protocol.SaleLine{}, deny(http.StatusUnprocessableEntity, "bad_goods", "line %d: goods %s has no price on this till", n, lineRef(l))
+		return protocol.SaleLine{}, deny(http.StatusUnprocessableEntity, codeBadGoods, "line %d: goods %s has no price on this till", n, lineRef(l))
 	}
 	line := protocol.SaleLine{GoodsID: id, Name: cutName(g.Name), DiscountID: l.DiscountID,
 		Line: protocol.Line{Price: *g.Price, Quantity: l.Quantity, Unit: g.Unit, VAT: g.VAT}}
@@ -116,7 +116,7 @@ func computeSale(sale *protocol.Sale, stated *int64) (protocol.Totals, error) {
 	}
 	sale.Total = t.Total
 	if stated != nil && *stated != t.Total {
-		return protocol.Totals{}, deny(http.StatusUnprocessableEntity, "total_mismatch",
+		return protocol.Totals{}, deny(http.StatusUnprocessableEntity, codeTotalMismatch,
 			"the lines add up to %d kopecks (%s ₽), not the %d displayed: the till's prices differ from the front's; sync and ring up again",
 			t.Total, Rubles(t.Total), *stated)
 	}
@@ -138,11 +138,11 @@ func lineRefusal(sale *protocol.Sale, err error) error {
 	msg := fmt.Sprintf("line %d (%s): %s: %s", le.Line+1, sale.Lines[le.Line].Name, le.Field, le.Reason)
 	switch le.Field {
 	case "price", "unit", "vat":
-		return deny(http.StatusUnprocessableEntity, "bad_goods", "%s; the goods is set up wrong in the cabinet", msg)
+		return deny(http.StatusUnprocessableEntity, codeBadGoods, "%s; the goods is set up wrong in the cabinet", msg)
 	case "discount":
-		return deny(http.StatusUnprocessableEntity, "bad_discount", "%s", msg)
+		return deny(http.StatusUnprocessableEntity, codeBadDiscount, "%s", msg)
 	case "total":
-		return deny(http.StatusUnprocessableEntity, "over_limit", "%s", msg)
+		return deny(http.StatusUnprocessableEntity, codeOverLimit, "%s", msg)
 	}
 	return badRequest("%s", msg)
 }
@@ -153,7 +153,7 @@ func checkSize(sale *protocol.Sale) error {
 	_, err := protocol.Encode(&protocol.ReceiptUpload{Header: protocol.Header{ID: sale.ID}, Receipt: *sale})
 	var de *protocol.DecodeError
 	if errors.As(err, &de) && de.Code == protocol.CodeTooLarge {
-		return deny(http.StatusRequestEntityTooLarge, "too_large",
+		return deny(http.StatusRequestEntityTooLarge, codeTooLarge,
 			"a receipt of %d lines is over the %d bytes one upload may carry: split it into smaller receipts", len(sale.Lines), protocol.MaxMessageSize)
 	}
 	return err

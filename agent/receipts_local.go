@@ -62,7 +62,7 @@ func (s *Local) addReceipt(id, fingerprint string, build func(*catalog, int64) (
 		if seq := rb.Bucket(bucketIDs).Get([]byte(id)); seq != nil {
 			old, err := readReceipt(rb, seq)
 			if err == nil && old.Fingerprint != fingerprint {
-				return deny(http.StatusConflict, "conflict", "receipt %s is already registered with other lines, cashier, payment or total: a new sale needs a new id", id)
+				return deny(http.StatusConflict, codeConflict, "receipt %s is already registered with other lines, cashier, payment or total: a new sale needs a new id", id)
 			}
 			rec = old
 			return err

@@ -150,7 +150,7 @@ func (w *worker) landAcks() {
 // messages over its rate without reading them — holds uploads back too.
 func (w *worker) receiptRefused(e *protocol.Error) bool {
 	if e.ID == "" {
-		if e.Code == "rate_limited" {
+		if e.Code == protocol.CodeRateLimited {
 			w.holdUploads()
 		}
 		return false

@@ -186,9 +186,9 @@ func (w *worker) ack() { w.up(&protocol.Ack{Rev: w.rev}) }
 func (w *worker) onCommand(c *protocol.Command) {
 	w.log.Info("command", "name", c.Name, "id", c.ID)
 	switch c.Name {
-	case "sync":
+	case protocol.CommandSync:
 		w.want(false)
-	case "reset":
+	case protocol.CommandReset:
 		w.want(true)
 	default:
 		w.log.Warn("unknown command ignored", "name", c.Name)
@@ -218,7 +218,7 @@ func (w *worker) onError(e *protocol.Error) {
 // revision it really holds.
 func checkItems(items []protocol.Item) error {
 	for i, it := range items {
-		if it.Op == opUpsert && !bytes.HasPrefix(bytes.TrimSpace(it.Body), []byte("{")) {
+		if it.Op == protocol.OpUpsert && !bytes.HasPrefix(bytes.TrimSpace(it.Body), []byte("{")) {
 			return fmt.Errorf("item %d (%s %s): an upsert's body must be a JSON object", i, it.Kind, it.ID)
 		}
 	}

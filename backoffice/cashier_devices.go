@@ -8,6 +8,7 @@ import (
 
 	"mypos"
 	"mypos/changelog"
+	"mypos/protocol"
 )
 
 // cashierDevice is one device a cashier may work on.
@@ -77,7 +78,7 @@ func (s *Service) replaceDevices(ctx context.Context, cashierID string, deviceID
 // set that could see it before, so a device that lost it is told to delete it.
 func (s *Service) appendCashier(ctx context.Context, c *Cashier, prev *changelog.Scope) error {
 	_, err := s.changes.Append(ctx, c.CompanyID, changelog.Entry{
-		Kind: "cashier", Entity: c.ID, Op: changelog.OpUpsert, Body: c.body(),
+		Kind: protocol.KindCashier, Entity: c.ID, Op: protocol.OpUpsert, Body: c.body(),
 		Scope: changelog.Devices(c.DeviceIDs...), PrevScope: prev,
 	})
 	return err

@@ -13,6 +13,7 @@ import (
 	"mypos/backoffice"
 	"mypos/changelog"
 	"mypos/db"
+	"mypos/protocol"
 )
 
 func TestCashierCreate(t *testing.T) {
@@ -43,7 +44,7 @@ func TestCashierCreate(t *testing.T) {
 	}
 
 	cs := f.changesSince(t, ctx, head)
-	if len(cs) != 1 || cs[0].Kind != "cashier" || cs[0].Op != changelog.OpUpsert || cs[0].Entity != c.ID ||
+	if len(cs) != 1 || cs[0].Kind != "cashier" || cs[0].Op != protocol.OpUpsert || cs[0].Entity != c.ID ||
 		!cs[0].Scope.Equal(changelog.Devices(a, b)) || cs[0].PrevScope != nil {
 		t.Fatalf("changes %+v", cs)
 	}
@@ -191,8 +192,8 @@ func TestCashierVisibility(t *testing.T) {
 
 	c := f.cashier(t, ctx, "Ольга", a)
 	steps := [][]string{{a}, {a, b}, {b}}
-	wantA := []string{changelog.OpUpsert, changelog.OpUpsert, changelog.OpDelete}
-	wantB := []string{"", changelog.OpUpsert, changelog.OpUpsert}
+	wantA := []string{protocol.OpUpsert, protocol.OpUpsert, protocol.OpDelete}
+	wantB := []string{"", protocol.OpUpsert, protocol.OpUpsert}
 	rev := int64(0)
 	for i, set := range steps {
 		if i > 0 {
@@ -227,10 +228,10 @@ func TestCashierVisibility(t *testing.T) {
 	if got := visible(all, b); !slices.Equal(got, wantB[1:]) {
 		t.Fatalf("B reads %v, want %v", got, wantB[1:])
 	}
-	if got := compacted(all, a); !slices.Equal(got, []string{changelog.OpDelete}) {
+	if got := compacted(all, a); !slices.Equal(got, []string{protocol.OpDelete}) {
 		t.Fatalf("A compacted %v, want [delete]", got)
 	}
-	if got := compacted(all, b); !slices.Equal(got, []string{changelog.OpUpsert}) {
+	if got := compacted(all, b); !slices.Equal(got, []string{protocol.OpUpsert}) {
 		t.Fatalf("B compacted %v, want [upsert]", got)
 	}
 	items, _, err := f.changes.Compacted(context.Background(), companyID(ctx), changelog.View{DeviceID: b}, 0)
@@ -258,10 +259,10 @@ func TestCashierDelete(t *testing.T) {
 		t.Fatal(err)
 	}
 	cs := f.changesSince(t, ctx, head)
-	if len(cs) != 1 || cs[0].Op != changelog.OpDelete || cs[0].Entity != c.ID || !cs[0].Scope.Equal(changelog.Devices(a)) || cs[0].Body != nil {
+	if len(cs) != 1 || cs[0].Op != protocol.OpDelete || cs[0].Entity != c.ID || !cs[0].Scope.Equal(changelog.Devices(a)) || cs[0].Body != nil {
 		t.Fatalf("changes %+v", cs)
 	}
-	if got := visible(cs, a); !slices.Equal(got, []string{changelog.OpDelete}) || len(visible(cs, b)) != 0 {
+	if got := visible(cs, a); !slices.Equal(got, []string{protocol.OpDelete}) || len(visible(cs, b)) != 0 {
 		t.Fatalf("A gets %v, B gets %v", got, visible(cs, b))
 	}
 	_, err := f.office.GetCashier(ctx, c.ID)
@@ -300,10 +301,10 @@ func TestForgetDevice(t *testing.T) {
 	if len(cs) != 2 || cs[0].Entity != both.ID || cs[1].Entity != onlyA.ID {
 		t.Fatalf("changes %+v", cs)
 	}
-	if got := visible(cs, a); !slices.Equal(got, []string{changelog.OpDelete, changelog.OpDelete}) {
+	if got := visible(cs, a); !slices.Equal(got, []string{protocol.OpDelete, protocol.OpDelete}) {
 		t.Fatalf("A gets %v", got)
 	}
-	if got := visible(cs, b); !slices.Equal(got, []string{changelog.OpUpsert}) {
+	if got := visible(cs, b); !slices.Equal(got, []string{protocol.OpUpsert}) {
 		t.Fatalf("B gets %v", got)
 	}
 	if f.head(t, other) != otherHead {

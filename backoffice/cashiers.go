@@ -9,6 +9,7 @@ import (
 	"mypos"
 	"mypos/changelog"
 	"mypos/db"
+	"mypos/protocol"
 )
 
 // CreateCashier adds a cashier to the caller's company, allowed on the
@@ -173,11 +174,11 @@ func (s *Service) DeleteCashier(ctx context.Context, id string) error {
 		if err := s.db.Conn(ctx).Delete(c).Error; err != nil {
 			return err
 		}
-		if err := s.remember(ctx, deletedCashier, c.ID, companyID); err != nil {
+		if err := s.remember(ctx, protocol.KindCashier, c.ID, companyID); err != nil {
 			return err
 		}
 		_, err = s.changes.Append(ctx, companyID, changelog.Entry{
-			Kind: "cashier", Entity: c.ID, Op: changelog.OpDelete, Scope: changelog.Devices(c.DeviceIDs...),
+			Kind: protocol.KindCashier, Entity: c.ID, Op: protocol.OpDelete, Scope: changelog.Devices(c.DeviceIDs...),
 		})
 		return err
 	})

@@ -7,6 +7,7 @@ import (
 
 	"mypos"
 	"mypos/changelog"
+	"mypos/protocol"
 )
 
 // discountGoods and discountStore are a discount's listed goods and stores.
@@ -163,7 +164,7 @@ func (s *Service) dropStoreFromDiscounts(ctx context.Context, companyID, storeID
 			return err
 		}
 		_, err := s.changes.Append(ctx, companyID, changelog.Entry{
-			Kind: KindDiscount, Entity: discountCopy(d.ID, storeID), Op: changelog.OpDelete, Scope: changelog.Store(storeID),
+			Kind: protocol.KindDiscount, Entity: discountCopy(d.ID, storeID), Op: protocol.OpDelete, Scope: changelog.Store(storeID),
 		})
 		if err != nil {
 			return err

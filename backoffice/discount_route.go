@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"mypos/changelog"
+	"mypos/protocol"
 )
 
 // How a discount reaches devices. A changelog scope names the whole
@@ -42,10 +43,10 @@ func (r *reach) keeps(storeID string) bool {
 func (s *Service) routeDiscount(ctx context.Context, d *Discount, before, after *reach) error {
 	var entries []changelog.Entry
 	del := func(entity string, scope changelog.Scope) {
-		entries = append(entries, changelog.Entry{Kind: KindDiscount, Entity: entity, Op: changelog.OpDelete, Scope: scope})
+		entries = append(entries, changelog.Entry{Kind: protocol.KindDiscount, Entity: entity, Op: protocol.OpDelete, Scope: scope})
 	}
 	up := func(entity string, scope changelog.Scope) {
-		entries = append(entries, changelog.Entry{Kind: KindDiscount, Entity: entity, Op: changelog.OpUpsert, Body: d.body(), Scope: scope})
+		entries = append(entries, changelog.Entry{Kind: protocol.KindDiscount, Entity: entity, Op: protocol.OpUpsert, Body: d.body(), Scope: scope})
 	}
 	if before != nil && before.all && (after == nil || !after.all) {
 		del(d.ID, changelog.Company())

@@ -9,6 +9,7 @@ import (
 
 	"mypos"
 	"mypos/db"
+	"mypos/protocol"
 )
 
 // CreateDiscount adds a discount to the caller's company and tells the
@@ -177,7 +178,7 @@ func (s *Service) DeleteDiscount(ctx context.Context, id string) error {
 		if err := s.db.Conn(ctx).Delete(d).Error; err != nil {
 			return err
 		}
-		if err := s.remember(ctx, deletedDiscount, d.ID, companyID); err != nil {
+		if err := s.remember(ctx, protocol.KindDiscount, d.ID, companyID); err != nil {
 			return err
 		}
 		return s.routeDiscount(ctx, d, reachOf(d), nil)

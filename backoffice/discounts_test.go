@@ -10,6 +10,7 @@ import (
 	"mypos/backoffice"
 	"mypos/changelog"
 	"mypos/db"
+	"mypos/protocol"
 )
 
 func TestDiscountForAllStores(t *testing.T) {
@@ -65,7 +66,7 @@ func TestDiscountForAllStores(t *testing.T) {
 			t.Fatal(err)
 		}
 		cs := f.changesSince(t, ctx, head)
-		if len(cs) != 1 || cs[0].Op != changelog.OpDelete || cs[0].Entity != d.ID || !cs[0].Scope.Equal(changelog.Company()) {
+		if len(cs) != 1 || cs[0].Op != protocol.OpDelete || cs[0].Entity != d.ID || !cs[0].Scope.Equal(changelog.Company()) {
 			t.Fatalf("changes %+v", cs)
 		}
 		_, err := f.office.GetDiscount(ctx, d.ID)
@@ -101,9 +102,9 @@ func TestDiscountForListedStores(t *testing.T) {
 	if _, err := f.office.UpdateDiscount(ctx, d.ID, backoffice.DiscountPatch{StoreIDs: &[]string{c.ID, b.ID}}); err != nil {
 		t.Fatal(err)
 	}
-	wantPush(t, f, ctx, va, head, changelog.OpDelete, d.ID+"@"+a.ID)
-	wantPush(t, f, ctx, vb, head, changelog.OpUpsert, d.ID+"@"+b.ID)
-	wantPush(t, f, ctx, vc, head, changelog.OpUpsert, d.ID+"@"+c.ID)
+	wantPush(t, f, ctx, va, head, protocol.OpDelete, d.ID+"@"+a.ID)
+	wantPush(t, f, ctx, vb, head, protocol.OpUpsert, d.ID+"@"+b.ID)
+	wantPush(t, f, ctx, vc, head, protocol.OpUpsert, d.ID+"@"+c.ID)
 	wantPush(t, f, ctx, vnone, head, "", "")
 	f.wantDiscount(t, ctx, map[*changelog.View]string{&va: "", &vb: copyOf(b.ID), &vc: copyOf(c.ID), &vnone: ""})
 
@@ -119,8 +120,8 @@ func TestDiscountForListedStores(t *testing.T) {
 	if _, err := f.office.UpdateDiscount(ctx, d.ID, backoffice.DiscountPatch{StoreIDs: &[]string{a.ID}}); err != nil {
 		t.Fatal(err)
 	}
-	wantPush(t, f, ctx, vb, head, changelog.OpDelete, d.ID)
-	wantPush(t, f, ctx, vnone, head, changelog.OpDelete, d.ID)
+	wantPush(t, f, ctx, vb, head, protocol.OpDelete, d.ID)
+	wantPush(t, f, ctx, vnone, head, protocol.OpDelete, d.ID)
 	f.wantDiscount(t, ctx, map[*changelog.View]string{&va: copyOf(a.ID), &vb: "", &vc: "", &vnone: ""})
 
 	// Deleting store A (its devices moved out first) deletes A's copy.
@@ -151,7 +152,7 @@ func TestDiscountForListedStores(t *testing.T) {
 	if err := f.office.DeleteGoods(ctx, milk.ID); err != nil {
 		t.Fatal(err)
 	}
-	wantPush(t, f, ctx, vb, head, changelog.OpUpsert, d.ID+"@"+b.ID)
+	wantPush(t, f, ctx, vb, head, protocol.OpUpsert, d.ID+"@"+b.ID)
 	if got, _ := f.office.GetDiscount(ctx, d.ID); len(got.GoodsIDs) != 0 {
 		t.Fatalf("goods_ids %v after the goods went", got.GoodsIDs)
 	}

@@ -8,6 +8,7 @@ import (
 	"mypos"
 	"mypos/changelog"
 	"mypos/db"
+	"mypos/protocol"
 )
 
 // CreateGoods adds a goods to the caller's company and tells all its
@@ -169,7 +170,7 @@ func (s *Service) DeleteGoods(ctx context.Context, id string) error {
 			return err
 		}
 		_, err = s.changes.Append(ctx, companyID, changelog.Entry{
-			Kind: KindGoods, Entity: g.ID, Op: changelog.OpDelete, Scope: changelog.Company(),
+			Kind: protocol.KindGoods, Entity: g.ID, Op: protocol.OpDelete, Scope: changelog.Company(),
 		})
 		return err
 	})
@@ -212,5 +213,5 @@ func (s *Service) appendGoods(ctx context.Context, g *Goods) error {
 }
 
 func goodsEntry(g *Goods) changelog.Entry {
-	return changelog.Entry{Kind: KindGoods, Entity: g.ID, Op: changelog.OpUpsert, Body: g.body(), Scope: changelog.Company()}
+	return changelog.Entry{Kind: protocol.KindGoods, Entity: g.ID, Op: protocol.OpUpsert, Body: g.body(), Scope: changelog.Company()}
 }

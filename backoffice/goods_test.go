@@ -11,6 +11,7 @@ import (
 	"mypos/backoffice"
 	"mypos/changelog"
 	"mypos/db"
+	"mypos/protocol"
 )
 
 func TestGoodsCRUD(t *testing.T) {
@@ -71,7 +72,7 @@ func TestGoodsCRUD(t *testing.T) {
 			t.Fatal(err)
 		}
 		cs := f.changesSince(t, ctx, head)
-		if len(cs) != 1 || cs[0].Op != changelog.OpDelete || cs[0].Entity != g.ID {
+		if len(cs) != 1 || cs[0].Op != protocol.OpDelete || cs[0].Entity != g.ID {
 			t.Fatalf("changes %+v", cs)
 		}
 		_, err := f.office.GetGoods(ctx, g.ID)

@@ -8,6 +8,7 @@ import (
 	"mypos"
 	"mypos/changelog"
 	"mypos/db"
+	"mypos/protocol"
 )
 
 // CreateGroup adds a goods group to the caller's company, at the top or
@@ -145,7 +146,7 @@ func (s *Service) DeleteGroup(ctx context.Context, id string) error {
 			return err
 		}
 		_, err = s.changes.Append(ctx, companyID, changelog.Entry{
-			Kind: KindGroup, Entity: g.ID, Op: changelog.OpDelete, Scope: changelog.Company(),
+			Kind: protocol.KindGoodsGroup, Entity: g.ID, Op: protocol.OpDelete, Scope: changelog.Company(),
 		})
 		return err
 	})
@@ -209,5 +210,5 @@ func (s *Service) appendGroup(ctx context.Context, g *Group) error {
 }
 
 func groupEntry(g *Group) changelog.Entry {
-	return changelog.Entry{Kind: KindGroup, Entity: g.ID, Op: changelog.OpUpsert, Body: g.body(), Scope: changelog.Company()}
+	return changelog.Entry{Kind: protocol.KindGoodsGroup, Entity: g.ID, Op: protocol.OpUpsert, Body: g.body(), Scope: changelog.Company()}
 }

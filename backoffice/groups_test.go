@@ -9,6 +9,7 @@ import (
 	"mypos/backoffice"
 	"mypos/changelog"
 	"mypos/db"
+	"mypos/protocol"
 )
 
 func TestGroupTree(t *testing.T) {
@@ -74,7 +75,7 @@ func TestGroupTree(t *testing.T) {
 		if err := f.office.DeleteGroup(ctx, milk.ID); err != nil { // a deleted goods does not hold it
 			t.Fatal(err)
 		}
-		if cs := f.changesSince(t, ctx, head); len(cs) != 1 || cs[0].Op != changelog.OpDelete || cs[0].Entity != milk.ID {
+		if cs := f.changesSince(t, ctx, head); len(cs) != 1 || cs[0].Op != protocol.OpDelete || cs[0].Entity != milk.ID {
 			t.Fatalf("changes %+v", cs)
 		}
 		_, err = f.office.GetGroup(ctx, milk.ID)

@@ -4,17 +4,13 @@ import (
 	"context"
 
 	"mypos"
-)
-
-// What deleted_ids remembers: cashiers and discounts, which are deleted
-// outright. Goods are deleted softly and stay in their table.
-const (
-	deletedCashier  = "cashier"
-	deletedDiscount = "discount"
+	"mypos/protocol"
 )
 
 // remember records, in the deleting transaction, whose a cashier or
-// discount deleted outright was.
+// discount deleted outright was; kind is its entity kind
+// (protocol.KindCashier or KindDiscount). Goods are deleted softly and stay
+// in their table.
 func (s *Service) remember(ctx context.Context, kind, id, companyID string) error {
 	return s.db.Conn(ctx).Exec(`INSERT INTO deleted_ids (id, kind, company_id, deleted_at) VALUES (?, ?, ?, ?)`,
 		id, kind, companyID, s.now()).Error
@@ -26,7 +22,7 @@ func (s *Service) remember(ctx context.Context, kind, id, companyID string) erro
 // It answers the check of uploaded receipts (sales asks once a batch) and
 // checks nothing of the caller.
 func (s *Service) CashierOwners(ctx context.Context, ids []string) (map[string]string, error) {
-	return s.owners(ctx, "cashiers", deletedCashier, ids)
+	return s.owners(ctx, "cashiers", protocol.KindCashier, ids)
 }
 
 // GoodsOwners is CashierOwners for goods, deleted ones included.
@@ -36,7 +32,7 @@ func (s *Service) GoodsOwners(ctx context.Context, ids []string) (map[string]str
 
 // DiscountOwners is CashierOwners for discounts, deleted ones included.
 func (s *Service) DiscountOwners(ctx context.Context, ids []string) (map[string]string, error) {
-	return s.owners(ctx, "discounts", deletedDiscount, ids)
+	return s.owners(ctx, "discounts", protocol.KindDiscount, ids)
 }
 
 // ownersPerQuery bounds the IDs of one lookup: the pure-Go SQLite driver

@@ -13,6 +13,7 @@ import (
 	"mypos/changelog"
 	"mypos/db/dbtest"
 	"mypos/device"
+	"mypos/protocol"
 )
 
 // Owners name the company of each cashier, goods and discount asked —
@@ -113,8 +114,8 @@ func TestSchemaUpgradeRemembersDeletions(t *testing.T) {
 			}
 		}
 		for _, e := range []changelog.Entry{
-			{Kind: "cashier", Entity: c.ID, Op: changelog.OpDelete, Scope: changelog.Devices()},
-			{Kind: backoffice.KindDiscount, Entity: d.ID + "@" + st.ID, Op: changelog.OpDelete, Scope: changelog.Store(st.ID)},
+			{Kind: "cashier", Entity: c.ID, Op: protocol.OpDelete, Scope: changelog.Devices()},
+			{Kind: protocol.KindDiscount, Entity: d.ID + "@" + st.ID, Op: protocol.OpDelete, Scope: changelog.Store(st.ID)},
 		} {
 			if _, err := changes.Append(ctx, companyID(ctx), e); err != nil {
 				return err

@@ -9,6 +9,7 @@ import (
 	"mypos"
 	"mypos/changelog"
 	"mypos/db"
+	"mypos/protocol"
 )
 
 // SetStorePrice sets a goods' price in one store of the caller's company
@@ -68,7 +69,7 @@ func (s *Service) writePrice(ctx context.Context, row storePriceRow) error {
 		return err
 	}
 	_, err = s.changes.Append(ctx, row.CompanyID, changelog.Entry{
-		Kind: KindPrice, Entity: priceEntity(row.StoreID, row.GoodsID), Op: changelog.OpUpsert,
+		Kind: protocol.KindPrice, Entity: priceEntity(row.StoreID, row.GoodsID), Op: protocol.OpUpsert,
 		Body: priceBody{GoodsID: row.GoodsID, StoreID: row.StoreID, Price: row.Price}, Scope: changelog.Store(row.StoreID),
 	})
 	return err
@@ -176,7 +177,7 @@ func (s *Service) dropStorePrices(ctx context.Context, companyID, storeID string
 
 func (s *Service) appendPriceDelete(ctx context.Context, companyID, storeID, goodsID string) error {
 	_, err := s.changes.Append(ctx, companyID, changelog.Entry{
-		Kind: KindPrice, Entity: priceEntity(storeID, goodsID), Op: changelog.OpDelete, Scope: changelog.Store(storeID),
+		Kind: protocol.KindPrice, Entity: priceEntity(storeID, goodsID), Op: protocol.OpDelete, Scope: changelog.Store(storeID),
 	})
 	return err
 }

@@ -9,6 +9,7 @@ import (
 	"mypos/changelog"
 	"mypos/db"
 	"mypos/device"
+	"mypos/protocol"
 )
 
 // A store price reaches the devices of its store only: it shows in the
@@ -72,7 +73,7 @@ func TestStorePriceSnapshot(t *testing.T) {
 			t.Fatal(err)
 		}
 		cs := f.changesSince(t, ctx, head)
-		if len(cs) != 1 || cs[0].Op != changelog.OpDelete || !cs[0].Scope.Equal(changelog.Store(a.ID)) {
+		if len(cs) != 1 || cs[0].Op != protocol.OpDelete || !cs[0].Scope.Equal(changelog.Store(a.ID)) {
 			t.Fatalf("changes %+v", cs)
 		}
 		if _, ok := f.snapshot(t, ctx, views[0].view)[price]; ok {
@@ -155,12 +156,12 @@ func TestStorePricesGoWithGoodsAndStore(t *testing.T) {
 	if err := f.office.DeleteGoods(ctx, milk.ID); err != nil {
 		t.Fatal(err)
 	}
-	wantScopes(t, f.changesSince(t, ctx, head), "price", changelog.OpDelete, a.ID, b.ID)
+	wantScopes(t, f.changesSince(t, ctx, head), "price", protocol.OpDelete, a.ID, b.ID)
 	head = f.head(t, ctx)
 	if err := f.office.DeleteStore(ctx, a.ID); err != nil {
 		t.Fatal(err)
 	}
-	wantScopes(t, f.changesSince(t, ctx, head), "price", changelog.OpDelete, a.ID)
+	wantScopes(t, f.changesSince(t, ctx, head), "price", protocol.OpDelete, a.ID)
 	if n := f.count(t, "store_prices"); n != 1 {
 		t.Fatalf("%d prices left, want the bread's in B", n)
 	}

@@ -12,6 +12,7 @@ import (
 	"mypos/changelog"
 	"mypos/db"
 	"mypos/device"
+	"mypos/protocol"
 )
 
 func TestStoreCRUD(t *testing.T) {
@@ -29,7 +30,7 @@ func TestStoreCRUD(t *testing.T) {
 	if err != nil || got.Name != st.Name || got.Address != st.Address || !got.CreatedAt.Equal(st.CreatedAt) {
 		t.Fatalf("get %+v, %v; want %+v", got, err, st)
 	}
-	wantStoreChange(t, f.changesSince(t, ctx, 0), changelog.OpUpsert, st.ID, `{"id":"`+st.ID+`","name":"Ольга","address":"ул. Мира, 5"}`)
+	wantStoreChange(t, f.changesSince(t, ctx, 0), protocol.OpUpsert, st.ID, `{"id":"`+st.ID+`","name":"Ольга","address":"ул. Мира, 5"}`)
 
 	t.Run("PatchOneField", func(t *testing.T) {
 		head := f.head(t, ctx)
@@ -37,7 +38,7 @@ func TestStoreCRUD(t *testing.T) {
 		if err != nil || up.Name != "Ольга-2" || up.Address != "ул. Мира, 5" {
 			t.Fatalf("update %+v, %v", up, err)
 		}
-		wantStoreChange(t, f.changesSince(t, ctx, head), changelog.OpUpsert, st.ID, `{"id":"`+st.ID+`","name":"Ольга-2","address":"ул. Мира, 5"}`)
+		wantStoreChange(t, f.changesSince(t, ctx, head), protocol.OpUpsert, st.ID, `{"id":"`+st.ID+`","name":"Ольга-2","address":"ул. Мира, 5"}`)
 	})
 	t.Run("NoChangeWritesNothing", func(t *testing.T) {
 		head := f.head(t, ctx)
@@ -61,7 +62,7 @@ func TestStoreCRUD(t *testing.T) {
 		if err := f.office.DeleteStore(ctx, st.ID); err != nil {
 			t.Fatal(err)
 		}
-		wantStoreChange(t, f.changesSince(t, ctx, head), changelog.OpDelete, st.ID, "")
+		wantStoreChange(t, f.changesSince(t, ctx, head), protocol.OpDelete, st.ID, "")
 		_, err := f.office.GetStore(ctx, st.ID)
 		wantCode(t, err, mypos.ENOTFOUND, "")
 		wantCode(t, f.office.DeleteStore(ctx, st.ID), mypos.ENOTFOUND, "")

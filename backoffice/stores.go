@@ -8,6 +8,7 @@ import (
 	"mypos"
 	"mypos/changelog"
 	"mypos/db"
+	"mypos/protocol"
 )
 
 // CreateStore adds a store to the caller's company. Company only.
@@ -121,7 +122,7 @@ func (s *Service) DeleteStore(ctx context.Context, id string) error {
 			return err
 		}
 		_, err = s.changes.Append(ctx, companyID, changelog.Entry{
-			Kind: "store", Entity: st.ID, Op: changelog.OpDelete, Scope: changelog.Company(),
+			Kind: protocol.KindStore, Entity: st.ID, Op: protocol.OpDelete, Scope: changelog.Company(),
 		})
 		return err
 	})
@@ -162,7 +163,7 @@ func (s *Service) findStore(ctx context.Context, companyID, id, lock string) (*S
 // appendStore tells every device of the company the store's new state.
 func (s *Service) appendStore(ctx context.Context, st *Store) error {
 	_, err := s.changes.Append(ctx, st.CompanyID, changelog.Entry{
-		Kind: "store", Entity: st.ID, Op: changelog.OpUpsert, Body: st.body(), Scope: changelog.Company(),
+		Kind: protocol.KindStore, Entity: st.ID, Op: protocol.OpUpsert, Body: st.body(), Scope: changelog.Company(),
 	})
 	return err
 }

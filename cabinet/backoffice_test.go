@@ -10,6 +10,7 @@ import (
 	"mypos"
 	"mypos/changelog"
 	"mypos/device"
+	"mypos/protocol"
 )
 
 // officeEnv is the cabinet with devices and the backoffice over a real database.
@@ -329,7 +330,7 @@ func TestAPIDeleteDeviceForgetsCashiers(t *testing.T) {
 	for _, it := range items {
 		kinds[it.Kind] = it.Op
 	}
-	if kinds["cashier"] != changelog.OpDelete || kinds["device"] != changelog.OpDelete {
+	if kinds["cashier"] != protocol.OpDelete || kinds["device"] != protocol.OpDelete {
 		t.Fatalf("the deleted device's view ends with %v, want the cashier and itself deleted", kinds)
 	}
 	// Another company cannot delete it (404), and nothing changes.

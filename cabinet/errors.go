@@ -10,15 +10,16 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"mypos"
+	"mypos/protocol"
 )
 
 // Codes of HTTP itself, which no domain package produces: a request head
-// over the limits of limitHead, a body over maxBody, and /readyz's answer
-// while not ready.
+// over the limits of limitHead, a body over maxBody (protocol's word for
+// a message over its bound), and /readyz's answer while not ready.
 const (
 	codeURITooLong      = "uri_too_long"
 	codeHeadersTooLarge = "headers_too_large"
-	codeTooLarge        = "too_large"
+	codeTooLarge        = protocol.CodeTooLarge
 	codeNotReady        = "not_ready"
 )
 

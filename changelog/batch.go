@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"mypos/db"
+	"mypos/protocol"
 )
 
 // batchParams bounds the parameters of one multi-row statement. The pure-Go
@@ -77,7 +78,7 @@ func (l *Log) saveStates(ctx context.Context, companyID string, first int64, ent
 	for i, e := range entries {
 		switch {
 		case lastOf[key{e.Kind, e.Entity}] != i:
-		case e.Op == OpDelete:
+		case e.Op == protocol.OpDelete:
 			err := l.db.Conn(ctx).Exec(`DELETE FROM changelog_state WHERE company_id = ? AND kind = ? AND entity = ?`,
 				companyID, e.Kind, e.Entity).Error
 			if err != nil {

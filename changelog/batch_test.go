@@ -10,6 +10,7 @@ import (
 
 	"mypos"
 	"mypos/changelog"
+	"mypos/protocol"
 )
 
 // AppendMany leaves exactly what Append one by one leaves: the same change
@@ -20,15 +21,15 @@ func TestAppendManyEqualsAppend(t *testing.T) {
 	prev := changelog.Company()
 	var entries []changelog.Entry
 	for i := 0; i < 300; i++ { // several chunks
-		entries = append(entries, changelog.Entry{Kind: "goods", Entity: fmt.Sprintf("g%03d", i), Op: changelog.OpUpsert,
+		entries = append(entries, changelog.Entry{Kind: "goods", Entity: fmt.Sprintf("g%03d", i), Op: protocol.OpUpsert,
 			Body: map[string]int{"price": i}, Scope: changelog.Company()})
 	}
 	entries = append(entries,
-		changelog.Entry{Kind: "price", Entity: "g001@s1", Op: changelog.OpUpsert, Body: 5, Scope: changelog.Store("s1")},
-		changelog.Entry{Kind: "goods", Entity: "g002", Op: changelog.OpUpsert, Body: "again", Scope: changelog.Devices("d2", "d1"), PrevScope: &prev},
-		changelog.Entry{Kind: "goods", Entity: "g003", Op: changelog.OpDelete, Scope: changelog.Company()},
-		changelog.Entry{Kind: "goods", Entity: "g004", Op: changelog.OpDelete, Scope: changelog.Company()},
-		changelog.Entry{Kind: "goods", Entity: "g004", Op: changelog.OpUpsert, Body: "back", Scope: changelog.Company()},
+		changelog.Entry{Kind: "price", Entity: "g001@s1", Op: protocol.OpUpsert, Body: 5, Scope: changelog.Store("s1")},
+		changelog.Entry{Kind: "goods", Entity: "g002", Op: protocol.OpUpsert, Body: "again", Scope: changelog.Devices("d2", "d1"), PrevScope: &prev},
+		changelog.Entry{Kind: "goods", Entity: "g003", Op: protocol.OpDelete, Scope: changelog.Company()},
+		changelog.Entry{Kind: "goods", Entity: "g004", Op: protocol.OpDelete, Scope: changelog.Company()},
+		changelog.Entry{Kind: "goods", Entity: "g004", Op: protocol.OpUpsert, Body: "back", Scope: changelog.Company()},
 	)
 	appendOneCompanyFirst := func(company string) { // the company has history before the batch
 		appendOne(t, db, log, company, "first", changelog.Company(), nil)
@@ -86,7 +87,7 @@ func wantSameLog(t *testing.T, log *changelog.Log, a, b string) {
 
 func TestAppendManyNeedsTransaction(t *testing.T) {
 	_, log := setup(t)
-	_, err := log.AppendMany(context.Background(), mypos.NewID(), []changelog.Entry{{Kind: "k", Entity: "e", Op: changelog.OpDelete, Scope: changelog.Company()}})
+	_, err := log.AppendMany(context.Background(), mypos.NewID(), []changelog.Entry{{Kind: "k", Entity: "e", Op: protocol.OpDelete, Scope: changelog.Company()}})
 	if !errors.Is(err, changelog.ErrNoTransaction) {
 		t.Fatalf("err=%v, want ErrNoTransaction", err)
 	}

@@ -12,19 +12,14 @@ import (
 	"time"
 
 	"mypos/db"
-)
-
-// Operations.
-const (
-	OpUpsert = "upsert"
-	OpDelete = "delete"
+	"mypos/protocol"
 )
 
 // Entry is a change to append: an entity's new state and who may see it.
 type Entry struct {
-	Kind   string // "cashier", "store", "device", "goods", …
+	Kind   string // protocol.KindCashier, KindStore, KindDevice, KindGoods, …
 	Entity string // the entity's ID
-	Op     string // OpUpsert or OpDelete
+	Op     string // protocol.OpUpsert or protocol.OpDelete
 	Body   any    // the new state, marshalled to JSON; nil for a delete
 	// Scope is who may see the entity now; for a delete, who saw it.
 	Scope Scope
@@ -111,9 +106,9 @@ func (l *Log) Append(ctx context.Context, companyID string, e Entry) (int64, err
 
 func marshalBody(e Entry) (*string, error) {
 	switch {
-	case e.Op == OpDelete:
+	case e.Op == protocol.OpDelete:
 		return nil, nil
-	case e.Op != OpUpsert:
+	case e.Op != protocol.OpUpsert:
 		return nil, errors.New("changelog: op must be upsert or delete, not " + e.Op)
 	}
 	b, err := json.Marshal(e.Body)
@@ -127,7 +122,7 @@ func marshalBody(e Entry) (*string, error) {
 // saveState keeps the entity's last live state for snapshots.
 func (l *Log) saveState(ctx context.Context, companyID string, rev int64, e Entry, body *string) error {
 	conn := l.db.Conn(ctx)
-	if e.Op == OpDelete {
+	if e.Op == protocol.OpDelete {
 		return conn.Exec(`DELETE FROM changelog_state WHERE company_id = ? AND kind = ? AND entity = ?`,
 			companyID, e.Kind, e.Entity).Error
 	}

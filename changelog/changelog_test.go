@@ -13,6 +13,7 @@ import (
 	"mypos/changelog"
 	"mypos/db"
 	"mypos/db/dbtest"
+	"mypos/protocol"
 )
 
 func setup(t *testing.T) (*db.DB, *changelog.Log) {
@@ -27,7 +28,7 @@ func appendOne(t *testing.T, database *db.DB, log *changelog.Log, company, entit
 	var rev int64
 	err := database.InTx(context.Background(), func(ctx context.Context) error {
 		var err error
-		rev, err = log.Append(ctx, company, changelog.Entry{Kind: "cashier", Entity: entity, Op: changelog.OpUpsert, Body: map[string]string{"id": entity}, Scope: scope, PrevScope: prev})
+		rev, err = log.Append(ctx, company, changelog.Entry{Kind: "cashier", Entity: entity, Op: protocol.OpUpsert, Body: map[string]string{"id": entity}, Scope: scope, PrevScope: prev})
 		return err
 	})
 	if err != nil {
@@ -52,7 +53,7 @@ func TestConcurrentAppendIsGapless(t *testing.T) {
 					target = other // another company's counter runs on its own
 				}
 				err := database.InTx(context.Background(), func(ctx context.Context) error {
-					_, err := log.Append(ctx, target, changelog.Entry{Kind: "store", Entity: fmt.Sprintf("w%d-%d", w, i), Op: changelog.OpUpsert, Body: i, Scope: changelog.Company()})
+					_, err := log.Append(ctx, target, changelog.Entry{Kind: "store", Entity: fmt.Sprintf("w%d-%d", w, i), Op: protocol.OpUpsert, Body: i, Scope: changelog.Company()})
 					return err
 				})
 				if err != nil {
@@ -95,7 +96,7 @@ func TestRollbackUsesNoRevision(t *testing.T) {
 	appendOne(t, database, log, company, "a", changelog.Company(), nil)
 	boom := errors.New("the write failed")
 	err := database.InTx(context.Background(), func(ctx context.Context) error {
-		if _, err := log.Append(ctx, company, changelog.Entry{Kind: "store", Entity: "b", Op: changelog.OpUpsert, Body: 1, Scope: changelog.Company()}); err != nil {
+		if _, err := log.Append(ctx, company, changelog.Entry{Kind: "store", Entity: "b", Op: protocol.OpUpsert, Body: 1, Scope: changelog.Company()}); err != nil {
 			return err
 		}
 		return boom
@@ -118,7 +119,7 @@ func TestRollbackUsesNoRevision(t *testing.T) {
 
 func TestAppendNeedsTransaction(t *testing.T) {
 	_, log := setup(t)
-	_, err := log.Append(context.Background(), mypos.NewID(), changelog.Entry{Kind: "store", Entity: "a", Op: changelog.OpUpsert, Scope: changelog.Company()})
+	_, err := log.Append(context.Background(), mypos.NewID(), changelog.Entry{Kind: "store", Entity: "a", Op: protocol.OpUpsert, Scope: changelog.Company()})
 	if !errors.Is(err, changelog.ErrNoTransaction) {
 		t.Fatalf("err=%v, want ErrNoTransaction", err)
 	}
@@ -130,7 +131,7 @@ func TestSubscribeHearsCommitsOnly(t *testing.T) {
 	defer stop()
 	company := mypos.NewID()
 	database.InTx(context.Background(), func(ctx context.Context) error {
-		log.Append(ctx, company, changelog.Entry{Kind: "store", Entity: "x", Op: changelog.OpUpsert, Body: 1, Scope: changelog.Company()})
+		log.Append(ctx, company, changelog.Entry{Kind: "store", Entity: "x", Op: protocol.OpUpsert, Body: 1, Scope: changelog.Company()})
 		return errors.New("rolled back")
 	})
 	rev := appendOne(t, database, log, company, "a", changelog.Company(), nil)
@@ -158,9 +159,9 @@ func TestVisibility(t *testing.T) {
 		scope, prev  changelog.Scope
 		wantA, wantB string // "" nothing, else the op
 	}{
-		{changelog.Devices("dev-a"), changelog.Devices(), changelog.OpUpsert, ""},
-		{changelog.Devices("dev-a", "dev-b"), changelog.Devices("dev-a"), changelog.OpUpsert, changelog.OpUpsert},
-		{changelog.Devices("dev-b"), changelog.Devices("dev-a", "dev-b"), changelog.OpDelete, changelog.OpUpsert},
+		{changelog.Devices("dev-a"), changelog.Devices(), protocol.OpUpsert, ""},
+		{changelog.Devices("dev-a", "dev-b"), changelog.Devices("dev-a"), protocol.OpUpsert, protocol.OpUpsert},
+		{changelog.Devices("dev-b"), changelog.Devices("dev-a", "dev-b"), protocol.OpDelete, protocol.OpUpsert},
 	}
 	var after int64
 	for i, st := range steps {
@@ -188,7 +189,7 @@ func TestVisibility(t *testing.T) {
 	for _, dev := range []struct {
 		view changelog.View
 		want string
-	}{{a, changelog.OpDelete}, {b, changelog.OpUpsert}} {
+	}{{a, protocol.OpDelete}, {b, protocol.OpUpsert}} {
 		items, _, _ := log.Compacted(context.Background(), company, dev.view, 0)
 		if len(items) != 1 || items[0].Op != dev.want {
 			t.Fatalf("%s from 0: %+v, want one %s", dev.view.DeviceID, items, dev.want)
@@ -208,7 +209,7 @@ func TestSnapshotFiltersAndPages(t *testing.T) {
 	appendOne(t, database, log, company, "store-2", changelog.Store("s2"), nil)
 	appendOne(t, database, log, company, "dev-a-only", changelog.Devices("dev-a"), nil)
 	err := database.InTx(context.Background(), func(ctx context.Context) error {
-		_, err := log.Append(ctx, company, changelog.Entry{Kind: "cashier", Entity: "store-2", Op: changelog.OpDelete, Scope: changelog.Store("s2")})
+		_, err := log.Append(ctx, company, changelog.Entry{Kind: "cashier", Entity: "store-2", Op: protocol.OpDelete, Scope: changelog.Store("s2")})
 		return err
 	})
 	if err != nil {
@@ -227,7 +228,7 @@ func TestSnapshotFiltersAndPages(t *testing.T) {
 			for _, it := range page.Items {
 				var body map[string]string
 				json.Unmarshal(it.Body, &body)
-				if body["id"] != it.Entity || it.Op != changelog.OpUpsert {
+				if body["id"] != it.Entity || it.Op != protocol.OpUpsert {
 					t.Fatalf("item %+v has the wrong body", it)
 				}
 				got = append(got, it.Entity)

@@ -1,5 +1,7 @@
 package changelog
 
+import "mypos/protocol"
+
 // Compact folds changes in order into the last item per entity that a
 // device must apply. An entity the device saw at some point in the run and
 // cannot see at its end becomes a delete, which is harmless if the device
@@ -40,8 +42,8 @@ func (c *Compactor) Next(ch Change) (i int, item Item, ok bool) {
 		return i, item, true
 	case visible:
 		return len(c.items), item, true
-	case seen && c.items[i].Op == OpUpsert:
-		return i, Item{Kind: ch.Kind, Entity: ch.Entity, Op: OpDelete}, true // lost sight of it
+	case seen && c.items[i].Op == protocol.OpUpsert:
+		return i, Item{Kind: ch.Kind, Entity: ch.Entity, Op: protocol.OpDelete}, true // lost sight of it
 	}
 	return 0, Item{}, false
 }

@@ -9,6 +9,7 @@ import (
 	"mypos"
 	"mypos/changelog"
 	"mypos/db"
+	"mypos/protocol"
 )
 
 var errRollback = errors.New("rollback")
@@ -31,7 +32,7 @@ func TestAnnounce(t *testing.T) {
 	<-up
 	company := mypos.NewID()
 	err := database.InTx(context.Background(), func(ctx context.Context) error {
-		if _, err := log.Append(ctx, company, changelog.Entry{Kind: "store", Entity: "lost", Op: changelog.OpUpsert, Body: 1, Scope: changelog.Company()}); err != nil {
+		if _, err := log.Append(ctx, company, changelog.Entry{Kind: "store", Entity: "lost", Op: protocol.OpUpsert, Body: 1, Scope: changelog.Company()}); err != nil {
 			return err
 		}
 		return errRollback
@@ -42,8 +43,8 @@ func TestAnnounce(t *testing.T) {
 	appendOne(t, database, log, company, "a", changelog.Company(), nil)
 	err = database.InTx(context.Background(), func(ctx context.Context) error {
 		_, err := log.AppendMany(ctx, company, []changelog.Entry{
-			{Kind: "store", Entity: "b", Op: changelog.OpUpsert, Body: 2, Scope: changelog.Company()},
-			{Kind: "store", Entity: "c", Op: changelog.OpUpsert, Body: 3, Scope: changelog.Company()}})
+			{Kind: "store", Entity: "b", Op: protocol.OpUpsert, Body: 2, Scope: changelog.Company()},
+			{Kind: "store", Entity: "c", Op: protocol.OpUpsert, Body: 3, Scope: changelog.Company()}})
 		return err
 	})
 	if err != nil {

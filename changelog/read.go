@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"slices"
 	"time"
+
+	"mypos/protocol"
 )
 
 // Head returns a company's latest revision; 0 before its first change.
@@ -86,11 +88,11 @@ type Item struct {
 func (c Change) Visible(v View) (Item, bool) {
 	item := Item{Kind: c.Kind, Entity: c.Entity, Op: c.Op}
 	switch {
-	case c.Op == OpUpsert && c.Scope.Includes(v):
+	case c.Op == protocol.OpUpsert && c.Scope.Includes(v):
 		item.Body = c.Body
 		return item, true
 	case c.Scope.Includes(v) || c.PrevScope != nil && c.PrevScope.Includes(v):
-		item.Op, item.Body = OpDelete, nil
+		item.Op, item.Body = protocol.OpDelete, nil
 		return item, true
 	}
 	return Item{}, false
@@ -153,7 +155,7 @@ func (l *Log) SnapshotEach(ctx context.Context, companyID string, v View, cursor
 	defer rows.Close()
 	var body sql.RawBytes
 	for n := 1; rows.Next(); n++ {
-		it := Item{Op: OpUpsert}
+		it := Item{Op: protocol.OpUpsert}
 		var scope string
 		if err := rows.Scan(&it.Kind, &it.Entity, &scope, &body); err != nil {
 			return "", err

@@ -4,10 +4,8 @@ import (
 	"context"
 
 	"mypos/changelog"
+	"mypos/protocol"
 )
-
-// Kind names devices in the changelog.
-const Kind = "device"
 
 // body is what a terminal is told about a device: its own record.
 type body struct {
@@ -33,7 +31,7 @@ func sameStore(a, b *string) bool {
 // appendUpsert records a device's new state; the device alone sees it.
 func (s *Service) appendUpsert(ctx context.Context, d *Device) error {
 	_, err := s.changes.Append(ctx, d.CompanyID, changelog.Entry{
-		Kind: Kind, Entity: d.ID, Op: changelog.OpUpsert, Body: bodyOf(d), Scope: changelog.Devices(d.ID),
+		Kind: protocol.KindDevice, Entity: d.ID, Op: protocol.OpUpsert, Body: bodyOf(d), Scope: changelog.Devices(d.ID),
 	})
 	return err
 }

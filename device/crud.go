@@ -9,6 +9,7 @@ import (
 	"mypos"
 	"mypos/changelog"
 	"mypos/db"
+	"mypos/protocol"
 )
 
 // Create adds a device to the caller's company and returns it with its
@@ -173,7 +174,7 @@ func (s *Service) Revoke(ctx context.Context, id string) error {
 		}
 		s.forgetAfterCommit(ctx, id)
 		_, err = s.changes.Append(ctx, actor.CompanyID, changelog.Entry{
-			Kind: Kind, Entity: id, Op: changelog.OpDelete, Scope: changelog.Devices(id),
+			Kind: protocol.KindDevice, Entity: id, Op: protocol.OpDelete, Scope: changelog.Devices(id),
 		})
 		return err
 	})

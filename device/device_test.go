@@ -17,6 +17,7 @@ import (
 	"mypos/db"
 	"mypos/db/dbtest"
 	"mypos/device"
+	"mypos/protocol"
 )
 
 // storeSet stands in for backoffice: it knows a fixed set of stores, each
@@ -115,7 +116,7 @@ func (f *fixture) lastChange(t *testing.T, companyID string, wantRev int64) chan
 // assertUpsert checks a change is the device's state, seen by itself alone.
 func assertUpsert(t *testing.T, c changelog.Change, d *device.Device) {
 	t.Helper()
-	if c.Kind != "device" || c.Entity != d.ID || c.Op != changelog.OpUpsert || !c.Scope.Equal(changelog.Devices(d.ID)) || c.PrevScope != nil {
+	if c.Kind != "device" || c.Entity != d.ID || c.Op != protocol.OpUpsert || !c.Scope.Equal(changelog.Devices(d.ID)) || c.PrevScope != nil {
 		t.Fatalf("change %+v, want an upsert of device %s scoped to it", c, d.ID)
 	}
 	want, _ := json.Marshal(map[string]any{"id": d.ID, "name": d.Name, "serial": d.Serial, "store_id": d.StoreID})

@@ -12,6 +12,7 @@ import (
 	"mypos/changelog"
 	"mypos/db"
 	"mypos/device"
+	"mypos/protocol"
 )
 
 func TestEnroll(t *testing.T) {
@@ -266,7 +267,7 @@ func TestRevoke(t *testing.T) {
 	}
 	t.Run("OKChange", func(t *testing.T) {
 		c := f.lastChange(t, f.aID, 3)
-		if c.Kind != "device" || c.Entity != d.ID || c.Op != changelog.OpDelete || c.Body != nil || !c.Scope.Equal(changelog.Devices(d.ID)) {
+		if c.Kind != "device" || c.Entity != d.ID || c.Op != protocol.OpDelete || c.Body != nil || !c.Scope.Equal(changelog.Devices(d.ID)) {
 			t.Fatalf("change %+v, want a delete of %s scoped to it", c, d.ID)
 		}
 	})

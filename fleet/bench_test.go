@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"mypos/changelog"
+	"mypos/protocol"
 )
 
 // BenchmarkWriteToApplied measures a cabinet write — one change in its own
@@ -41,7 +42,7 @@ func BenchmarkWriteToApplied(b *testing.B) {
 		err := e.db.InTx(context.Background(), func(ctx context.Context) error {
 			var err error
 			rev, err = e.changes.Append(ctx, company, changelog.Entry{Kind: "cashier", Entity: fmt.Sprintf("cashier-%d", i%50),
-				Op: changelog.OpUpsert, Body: map[string]any{"id": i % 50, "name": "Кассир", "v": i}, Scope: changelog.Devices(id)})
+				Op: protocol.OpUpsert, Body: map[string]any{"id": i % 50, "name": "Кассир", "v": i}, Scope: changelog.Devices(id)})
 			return err
 		})
 		if err != nil {
@@ -87,7 +88,7 @@ func BenchmarkResetStorm(b *testing.B) {
 	for from := 0; from < stormGoods; from += batch {
 		entries := make([]changelog.Entry, 0, batch)
 		for n := from; n < min(from+batch, stormGoods); n++ {
-			entries = append(entries, changelog.Entry{Kind: "goods", Entity: stormID(n), Op: changelog.OpUpsert, Body: stormBody(n), Scope: changelog.Company()})
+			entries = append(entries, changelog.Entry{Kind: "goods", Entity: stormID(n), Op: protocol.OpUpsert, Body: stormBody(n), Scope: changelog.Company()})
 		}
 		err := e.db.InTx(context.Background(), func(ctx context.Context) error {
 			_, err := e.changes.AppendMany(ctx, company, entries)

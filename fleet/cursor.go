@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"mypos"
-	"mypos/device"
 	"mypos/protocol"
 )
 
@@ -69,7 +68,7 @@ func (f *Fleet) firstCursor(ctx context.Context, s *session, since, head int64, 
 	// If it was moved while away, the log read under its present store
 	// would miss what that store had before since and keep what the old
 	// one had: it starts over.
-	moved, err := f.changes.Touched(ctx, s.companyID, device.Kind, s.deviceID, since)
+	moved, err := f.changes.Touched(ctx, s.companyID, protocol.KindDevice, s.deviceID, since)
 	if err != nil || moved {
 		return syncCursor{snapshot: true, to: head}, err
 	}
@@ -119,7 +118,7 @@ func (f *Fleet) resumedCursor(ctx context.Context, s *session, msg *protocol.Syn
 	if from < horizon {
 		return cur, startOver("the changes after the sync's start were pruned")
 	}
-	moved, err := f.changes.Touched(ctx, s.companyID, device.Kind, s.deviceID, from)
+	moved, err := f.changes.Touched(ctx, s.companyID, protocol.KindDevice, s.deviceID, from)
 	if err != nil {
 		return cur, err
 	}

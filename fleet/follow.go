@@ -197,7 +197,7 @@ func (fw *follower) pushTo(s *session, rows []changelog.Change, head, kept int64
 		return
 	}
 	if s.lastSent < kept {
-		fw.command(s, "reset") // what it missed is pruned
+		fw.command(s, protocol.CommandReset) // what it missed is pruned
 		return
 	}
 	var mine []changelog.Change
@@ -207,13 +207,13 @@ func (fw *follower) pushTo(s *session, rows []changelog.Change, head, kept int64
 		}
 		if storeID, moved := movedStore(s, c); moved {
 			s.view.StoreID = storeID
-			fw.command(s, "reset")
+			fw.command(s, protocol.CommandReset)
 			return
 		}
 		mine = append(mine, c)
 	}
 	if !complete {
-		fw.command(s, "sync") // a backlog too long for one batch: the device pages it in
+		fw.command(s, protocol.CommandSync) // a backlog too long for one batch: the device pages it in
 		return
 	}
 	items := changelog.Compact(mine, s.view)
@@ -223,7 +223,7 @@ func (fw *follower) pushTo(s *session, rows []changelog.Change, head, kept int64
 	}
 	batch := &protocol.Changes{From: s.lastSent, To: head, Items: wireItems(items)}
 	if err := fw.f.sendLocked(s, batch); err != nil {
-		fw.command(s, "sync") // too large for one message, or the bus failed: let the device page it
+		fw.command(s, protocol.CommandSync) // too large for one message, or the bus failed: let the device page it
 		return
 	}
 	s.lastSent = head

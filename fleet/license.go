@@ -51,7 +51,7 @@ func (f *Fleet) license(ctx context.Context, deviceID string, msg *protocol.Lice
 // asks licensing.
 func (f *Fleet) activate(ctx context.Context, deviceID, key string) (*licensing.Activation, error) {
 	if f.cfg.Licenses == nil {
-		return nil, &mypos.Error{Code: codeUnsupported, Message: "This cloud does not activate licenses."}
+		return nil, &mypos.Error{Code: protocol.CodeUnsupported, Message: "This cloud does not activate licenses."}
 	}
 	if ok, _ := f.uplink.keys.allow(deviceID); !ok {
 		wait := f.uplink.keys.wait(deviceID)

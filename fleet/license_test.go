@@ -201,7 +201,7 @@ func (p *keyPad) pushed(licenseID, op string) func() bool {
 		for _, m := range p.down {
 			if c, ok := m.(*protocol.Changes); ok {
 				for _, it := range c.Items {
-					if it.Kind == licensing.Kind && it.ID == licenseID && it.Op == op {
+					if it.Kind == protocol.KindLicense && it.ID == licenseID && it.Op == op {
 						return true
 					}
 				}
@@ -254,14 +254,14 @@ func TestLicenseEntry(t *testing.T) {
 	if l := e.license(id); reply.LicenseID != id || l.DeviceID == nil || *l.DeviceID != a.id || *l.CompanyID != actorID(e.shop) {
 		t.Fatalf("after activation on A: reply %+v, license %+v", reply, l)
 	}
-	keyWait(t, "A is pushed its license", a.pushed(id, changelog.OpUpsert))
+	keyWait(t, "A is pushed its license", a.pushed(id, protocol.OpUpsert))
 
 	// The same key on B of the same company moves it; A is told at once.
 	wantReply(t, b.enter("k2", key), protocol.LicenseMovedHere, "")
 	if l := e.license(id); *l.DeviceID != b.id {
 		t.Fatalf("after entry on B the license is on %v", *l.DeviceID)
 	}
-	keyWait(t, "A is told it lost the license", a.pushed(id, changelog.OpDelete))
+	keyWait(t, "A is told it lost the license", a.pushed(id, protocol.OpDelete))
 
 	docs := e.documents()
 	wantReply(t, x.enter("k3", key), protocol.LicenseRefused, mypos.ECONFLICT)

@@ -110,7 +110,7 @@ func apply(held map[string]string, pages []*protocol.SyncReply) map[string]strin
 	}
 	for _, page := range pages {
 		for _, it := range page.Items {
-			if it.Op == changelog.OpDelete {
+			if it.Op == protocol.OpDelete {
 				delete(held, it.Kind+"/"+it.ID)
 			} else {
 				held[it.Kind+"/"+it.ID] = string(it.Body)
@@ -134,7 +134,7 @@ func (e *env) writeSized(rnd *rand.Rand, scope changelog.Scope, max int, ids ...
 	err := e.db.InTx(context.Background(), func(ctx context.Context) error {
 		for _, id := range ids {
 			body := map[string]any{"id": id, "note": strings.Repeat("ж", rnd.Intn(max/2))}
-			if _, err := e.changes.Append(ctx, e.companyID(), changelog.Entry{Kind: "goods", Entity: id, Op: changelog.OpUpsert, Body: body, Scope: scope}); err != nil {
+			if _, err := e.changes.Append(ctx, e.companyID(), changelog.Entry{Kind: "goods", Entity: id, Op: protocol.OpUpsert, Body: body, Scope: scope}); err != nil {
 				return err
 			}
 		}
@@ -192,7 +192,7 @@ func TestSyncPagesBySize(t *testing.T) {
 		e.writeSized(rnd, changelog.Devices(other), 3000, fmt.Sprintf("other-%d", round))
 	}
 	err := e.db.InTx(context.Background(), func(ctx context.Context) error {
-		_, err := e.changes.Append(ctx, e.companyID(), changelog.Entry{Kind: "goods", Entity: goods[5], Op: changelog.OpDelete, Scope: changelog.Company()})
+		_, err := e.changes.Append(ctx, e.companyID(), changelog.Entry{Kind: "goods", Entity: goods[5], Op: protocol.OpDelete, Scope: changelog.Company()})
 		return err
 	})
 	if err != nil {
@@ -219,7 +219,7 @@ func TestSyncPageEntityTooLarge(t *testing.T) {
 	e.writeSized(rand.New(rand.NewSource(1)), changelog.Company(), 1000, "small")
 	err := e.db.InTx(context.Background(), func(ctx context.Context) error {
 		body := map[string]string{"id": "huge", "note": strings.Repeat("x", protocol.MaxMessageSize)}
-		_, err := e.changes.Append(ctx, e.companyID(), changelog.Entry{Kind: "goods", Entity: "huge", Op: changelog.OpUpsert, Body: body, Scope: changelog.Company()})
+		_, err := e.changes.Append(ctx, e.companyID(), changelog.Entry{Kind: "goods", Entity: "huge", Op: protocol.OpUpsert, Body: body, Scope: changelog.Company()})
 		return err
 	})
 	if err != nil {

@@ -230,7 +230,7 @@ func (p *property) entry() changelog.Entry {
 		ent := p.entities[keys[p.rnd.Intn(len(keys))]]
 		delete(p.entities, ent.kind+"/"+ent.id)
 		p.count["delete"]++
-		return changelog.Entry{Kind: ent.kind, Entity: ent.id, Op: changelog.OpDelete, Scope: ent.scope}
+		return changelog.Entry{Kind: ent.kind, Entity: ent.id, Op: protocol.OpDelete, Scope: ent.scope}
 	case r < 50: // a cashier allowed on a random set of tills, maybe none
 		kind = "cashier"
 		var ids []string
@@ -250,7 +250,7 @@ func (p *property) entry() changelog.Entry {
 		ent = &entity{kind: kind, id: mypos.NewID()}
 		p.entities[kind+"/"+ent.id] = ent
 	}
-	en := changelog.Entry{Kind: kind, Entity: ent.id, Op: changelog.OpUpsert, Scope: scope}
+	en := changelog.Entry{Kind: kind, Entity: ent.id, Op: protocol.OpUpsert, Scope: scope}
 	if ent.body != nil {
 		prev := ent.scope
 		en.PrevScope = &prev
@@ -357,7 +357,7 @@ func (p *property) settle(round int) {
 	if p.rnd.Intn(2) == 0 {
 		p.serial++
 		err := p.e.db.InTx(context.Background(), func(ctx context.Context) error {
-			_, err := p.e.changes.Append(ctx, p.company, changelog.Entry{Kind: "marker", Entity: "round", Op: changelog.OpUpsert,
+			_, err := p.e.changes.Append(ctx, p.company, changelog.Entry{Kind: "marker", Entity: "round", Op: protocol.OpUpsert,
 				Body: map[string]any{"id": "round", "round": round}, Scope: changelog.Company()})
 			return err
 		})
@@ -484,7 +484,7 @@ func (p *property) checkModel(v changelog.View, snap map[string]string) {
 	for k := range model {
 		p.t.Fatalf("the snapshot for %s lacks %s", short(v.DeviceID), k)
 	}
-	if _, ok := snap[device.Kind+"/"+v.DeviceID]; !ok {
+	if _, ok := snap[protocol.KindDevice+"/"+v.DeviceID]; !ok {
 		p.t.Fatalf("the snapshot for %s lacks the device itself", short(v.DeviceID))
 	}
 }
@@ -889,9 +889,9 @@ func (tl *till) page(p *protocol.SyncReply) {
 func (tl *till) stageLight(s *tillSync, p *protocol.SyncReply) {
 	for _, it := range p.Items {
 		switch {
-		case it.Op != changelog.OpUpsert:
+		case it.Op != protocol.OpUpsert:
 			tl.problem("a %s in a snapshot", it.Op)
-		case it.Kind == device.Kind && it.ID == tl.id:
+		case it.Kind == protocol.KindDevice && it.ID == tl.id:
 			s.self = true
 		case it.Kind == "goods":
 			n, err := strconv.Atoi(strings.TrimPrefix(it.ID, stormIDPrefix))
@@ -913,7 +913,7 @@ func (tl *till) stageLight(s *tillSync, p *protocol.SyncReply) {
 func (tl *till) put(items []protocol.Item) {
 	for _, it := range items {
 		key := it.Kind + "/" + it.ID
-		if it.Op == changelog.OpDelete {
+		if it.Op == protocol.OpDelete {
 			delete(tl.entities, key)
 		} else {
 			tl.entities[key] = canonical(tl.e.t, it.Body)

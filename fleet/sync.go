@@ -159,7 +159,7 @@ func (f *Fleet) ack(ctx context.Context, deviceID string, msg *protocol.Ack) err
 // movedStore reports a change that places the session's device in another
 // store: its view changes, and what it holds must be rebuilt.
 func movedStore(s *session, c changelog.Change) (string, bool) {
-	if c.Kind != "device" || c.Entity != s.deviceID || c.Op != changelog.OpUpsert {
+	if c.Kind != protocol.KindDevice || c.Entity != s.deviceID || c.Op != protocol.OpUpsert {
 		return "", false
 	}
 	var body struct {

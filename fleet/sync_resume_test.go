@@ -27,7 +27,7 @@ func (e *env) loadCatalog(n int) {
 	for from := 0; from < n; from += batch {
 		entries := make([]changelog.Entry, 0, batch)
 		for i := from; i < min(from+batch, n); i++ {
-			entries = append(entries, changelog.Entry{Kind: "goods", Entity: stormID(i), Op: changelog.OpUpsert, Body: stormBody(i), Scope: changelog.Company()})
+			entries = append(entries, changelog.Entry{Kind: "goods", Entity: stormID(i), Op: protocol.OpUpsert, Body: stormBody(i), Scope: changelog.Company()})
 		}
 		err := e.db.InTx(context.Background(), func(ctx context.Context) error {
 			_, err := e.changes.AppendMany(ctx, e.companyID(), entries)
@@ -301,7 +301,7 @@ func (c *syncer) catchUp() {
 
 func (c *syncer) put(items []protocol.Item) {
 	for _, it := range items {
-		if it.Op == changelog.OpDelete {
+		if it.Op == protocol.OpDelete {
 			delete(c.held, it.Kind+"/"+it.ID)
 		} else {
 			c.held[it.Kind+"/"+it.ID] = canonical(c.t, it.Body)

@@ -62,7 +62,7 @@ func (r *replica) apply(t *testing.T, term *terminal, m protocol.Message) {
 func (r *replica) put(items []protocol.Item) {
 	for _, it := range items {
 		key := it.Kind + "/" + it.ID
-		if it.Op == changelog.OpDelete {
+		if it.Op == protocol.OpDelete {
 			delete(r.entities, key)
 		} else {
 			r.entities[key] = string(it.Body)
@@ -97,7 +97,7 @@ func (e *env) write(company string, kind string, scope changelog.Scope, ids ...s
 	err := e.db.InTx(context.Background(), func(ctx context.Context) error {
 		for _, id := range ids {
 			body := map[string]string{"id": id, "name": "v" + id}
-			if _, err := e.changes.Append(ctx, company, changelog.Entry{Kind: kind, Entity: id, Op: changelog.OpUpsert, Body: body, Scope: scope}); err != nil {
+			if _, err := e.changes.Append(ctx, company, changelog.Entry{Kind: kind, Entity: id, Op: protocol.OpUpsert, Body: body, Scope: scope}); err != nil {
 				return err
 			}
 		}
@@ -192,7 +192,7 @@ func TestSyncCatchUpCompacted(t *testing.T) {
 	e.write(company, "cashier", changelog.Devices(id), "gone", "stays")
 	err := e.db.InTx(context.Background(), func(ctx context.Context) error {
 		prev := changelog.Devices(id)
-		_, err := e.changes.Append(ctx, company, changelog.Entry{Kind: "cashier", Entity: "gone", Op: changelog.OpUpsert, Body: map[string]string{"id": "gone"}, Scope: changelog.Devices(), PrevScope: &prev})
+		_, err := e.changes.Append(ctx, company, changelog.Entry{Kind: "cashier", Entity: "gone", Op: protocol.OpUpsert, Body: map[string]string{"id": "gone"}, Scope: changelog.Devices(), PrevScope: &prev})
 		return err
 	})
 	if err != nil {

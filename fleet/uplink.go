@@ -38,13 +38,6 @@ type message struct {
 	payload        []byte
 }
 
-// Codes fleet refuses uplink with, beside protocol's decode codes.
-const (
-	codeRateLimited = "rate_limited"
-	codeQueueFull   = "queue_full"
-	codeUnsupported = "unsupported"
-)
-
 func newUplink(f *Fleet) *uplink {
 	u := &uplink{f: f, queues: make([]chan message, f.cfg.Workers), overflow: make(chan message, overflowSize),
 		limit:    newLimiter(f.cfg.Rate, f.cfg.Burst),
@@ -88,7 +81,7 @@ func (u *uplink) enqueue(deviceID, leaf string, payload []byte) {
 	select {
 	case u.queues[h.Sum32()%uint32(len(u.queues))] <- m:
 	default:
-		u.f.metrics.rejected.WithLabelValues(codeQueueFull).Inc()
+		u.f.metrics.rejected.WithLabelValues(protocol.CodeQueueFull).Inc()
 		select {
 		case u.overflow <- m:
 		default:
@@ -115,7 +108,7 @@ func (u *uplink) tellOverflow(ctx context.Context) {
 			msg, err := protocol.DecodeUp(m.payload)
 			var de *protocol.DecodeError
 			errors.As(err, &de)
-			u.send(m.deviceID, &protocol.Error{Header: protocol.Header{ID: requestID(msg, de)}, Code: codeQueueFull, Message: "the cloud is busy: try again later"})
+			u.send(m.deviceID, &protocol.Error{Header: protocol.Header{ID: requestID(msg, de)}, Code: protocol.CodeQueueFull, Message: "the cloud is busy: try again later"})
 		}
 	}
 }
@@ -158,7 +151,7 @@ func (u *uplink) dispatch(ctx context.Context, deviceID string, msg protocol.Mes
 	case *protocol.ReceiptUpload:
 		err = u.f.receipt(ctx, deviceID, msg)
 	default:
-		u.refuse(deviceID, h.ID, codeUnsupported, h.Type+" is not served by this cloud yet")
+		u.refuse(deviceID, h.ID, protocol.CodeUnsupported, h.Type+" is not served by this cloud yet")
 		return
 	}
 	if err != nil {
@@ -192,12 +185,12 @@ func (u *uplink) allow(deviceID string, msg protocol.Message, id string) bool {
 	if ok {
 		return true
 	}
-	u.f.metrics.rejected.WithLabelValues(codeRateLimited).Inc()
+	u.f.metrics.rejected.WithLabelValues(protocol.CodeRateLimited).Inc()
 	if receipt {
 		u.f.metrics.receipts.WithLabelValues(receiptRefused).Inc()
 	}
 	if tell || u.answers(deviceID, msg) {
-		u.send(deviceID, &protocol.Error{Header: protocol.Header{ID: id}, Code: codeRateLimited, Message: "too many messages: slow down"})
+		u.send(deviceID, &protocol.Error{Header: protocol.Header{ID: id}, Code: protocol.CodeRateLimited, Message: "too many messages: slow down"})
 	}
 	return false
 }

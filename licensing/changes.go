@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"mypos/changelog"
+	"mypos/protocol"
 )
 
 // changeBody is what a terminal is told of the license on it: enough to
@@ -26,12 +27,12 @@ func (s *Service) announce(ctx context.Context, d *draft) error {
 		if same(before, after) {
 			continue
 		}
-		e := changelog.Entry{Kind: Kind, Entity: c.row.ID}
+		e := changelog.Entry{Kind: protocol.KindLicense, Entity: c.row.ID}
 		switch {
 		case after == nil:
-			e.Op, e.Scope = changelog.OpDelete, changelog.Devices(*before)
+			e.Op, e.Scope = protocol.OpDelete, changelog.Devices(*before)
 		default:
-			e.Op, e.Scope, e.Body = changelog.OpUpsert, changelog.Devices(*after), bodyOf(c.row)
+			e.Op, e.Scope, e.Body = protocol.OpUpsert, changelog.Devices(*after), bodyOf(c.row)
 			if before != nil {
 				prev := changelog.Devices(*before)
 				e.PrevScope = &prev

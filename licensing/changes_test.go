@@ -8,7 +8,7 @@ import (
 
 	"mypos"
 	"mypos/changelog"
-	"mypos/licensing"
+	"mypos/protocol"
 )
 
 // Every assign, move and release is a change scoped to the devices
@@ -34,9 +34,9 @@ func TestDeviceChanges(t *testing.T) {
 		op, scope string
 		prev      string
 	}{
-		{"Assign", func() error { _, err := f.lic.Assign(c, id, d1); return err }, changelog.OpUpsert, "devices:" + d1, ""},
-		{"Move", func() error { _, err := f.lic.Move(c, id, d2); return err }, changelog.OpUpsert, "devices:" + d2, "devices:" + d1},
-		{"Release", func() error { _, err := f.lic.Release(c, id); return err }, changelog.OpDelete, "devices:" + d2, ""},
+		{"Assign", func() error { _, err := f.lic.Assign(c, id, d1); return err }, protocol.OpUpsert, "devices:" + d1, ""},
+		{"Move", func() error { _, err := f.lic.Move(c, id, d2); return err }, protocol.OpUpsert, "devices:" + d2, "devices:" + d1},
+		{"Release", func() error { _, err := f.lic.Release(c, id); return err }, protocol.OpDelete, "devices:" + d2, ""},
 	}
 	for _, st := range steps {
 		t.Run(st.name, func(t *testing.T) {
@@ -53,7 +53,7 @@ func TestDeviceChanges(t *testing.T) {
 			if ch.PrevScope != nil {
 				prev = ch.PrevScope.String()
 			}
-			if ch.Kind != licensing.Kind || ch.Entity != id || ch.Op != st.op || ch.Scope.String() != st.scope || prev != st.prev {
+			if ch.Kind != protocol.KindLicense || ch.Entity != id || ch.Op != st.op || ch.Scope.String() != st.scope || prev != st.prev {
 				t.Fatalf("change %+v (prev %q), want %s %s prev %q", ch, prev, st.op, st.scope, st.prev)
 			}
 			if strings.Contains(string(ch.Body), key) || strings.Contains(string(ch.Body), strings.ReplaceAll(key, "-", "")) {
@@ -82,10 +82,10 @@ func TestDeviceChangesOfActivation(t *testing.T) {
 	}
 	byEntity := map[string]changelog.Change{rows[0].Entity: rows[0], rows[1].Entity: rows[1]}
 	var body struct{ ID, Key string }
-	if err := json.Unmarshal(byEntity[id].Body, &body); err != nil || byEntity[id].Op != changelog.OpUpsert || body.Key != key {
+	if err := json.Unmarshal(byEntity[id].Body, &body); err != nil || byEntity[id].Op != protocol.OpUpsert || body.Key != key {
 		t.Fatalf("the activated license's change: %+v (%s), %v", byEntity[id], byEntity[id].Body, err)
 	}
-	if ch := byEntity[old]; ch.Op != changelog.OpDelete || ch.Scope.String() != "devices:"+d {
+	if ch := byEntity[old]; ch.Op != protocol.OpDelete || ch.Scope.String() != "devices:"+d {
 		t.Fatalf("the displaced license's change: %+v", ch)
 	}
 }

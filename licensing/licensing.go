@@ -41,9 +41,6 @@ const (
 	StateActive   = "active"
 )
 
-// Kind names licenses in the changelog.
-const Kind = "license"
-
 // Options tune the service.
 type Options struct {
 	Logger *slog.Logger

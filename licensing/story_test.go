@@ -10,6 +10,7 @@ import (
 	"mypos/changelog"
 	"mypos/db"
 	"mypos/licensing"
+	"mypos/protocol"
 )
 
 // The forum thread's story, told to the services: the owner sells a partner
@@ -102,8 +103,8 @@ func TestSeedStory(t *testing.T) {
 		t.Fatalf("the company sees the history of its license: %d documents, %v", len(companyView), err)
 	}
 	// Each terminal was told: the first has the license again, the second lost it.
-	mustSee(t, f, idOf(company), till1, chosen, changelog.OpUpsert)
-	mustSee(t, f, idOf(company), till2, chosen, changelog.OpDelete)
+	mustSee(t, f, idOf(company), till1, chosen, protocol.OpUpsert)
+	mustSee(t, f, idOf(company), till2, chosen, protocol.OpDelete)
 }
 
 func mustList(t *testing.T, f *fixture, ctx context.Context, state string, n int) []licensing.License {
@@ -131,7 +132,7 @@ func mustSee(t *testing.T, f *fixture, companyID, deviceID, licenseID, op string
 		t.Fatal(err)
 	}
 	for _, it := range items {
-		if it.Kind == licensing.Kind && it.Entity == licenseID {
+		if it.Kind == protocol.KindLicense && it.Entity == licenseID {
 			if it.Op != op {
 				t.Fatalf("device %s is told %s of the license, want %s", deviceID, it.Op, op)
 			}

@@ -1,3 +1,6 @@
+// Encoding and strict decoding of messages: the one way in and out of the
+// wire for both sides. A refusal is a *DecodeError with a code of codes.go.
+
 package protocol
 
 import (
@@ -7,15 +10,6 @@ import (
 	"fmt"
 	"io"
 	"unicode/utf8"
-)
-
-// Codes of a DecodeError, sent back in an Error reply where possible.
-const (
-	CodeMalformed   = "malformed"    // not a JSON object, or a field of the wrong type
-	CodeTooLarge    = "too_large"    // over MaxMessageSize
-	CodeVersion     = "version"      // a protocol version this side does not speak
-	CodeUnknownType = "unknown_type" // no such message type in this direction
-	CodeBadField    = "bad_field"    // an unknown field, or a value out of range
 )
 
 // DecodeError is why a payload was refused. The connection stays up: the

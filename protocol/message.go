@@ -1,3 +1,7 @@
+// The messages of the protocol, their envelope and the values of their
+// fields: message types, license outcomes, command names. The codes of an
+// Error are in codes.go, the kinds and operations of an Item in kinds.go.
+
 package protocol
 
 import "encoding/json"
@@ -47,7 +51,7 @@ type Message interface{ header() *Header }
 type Item struct {
 	Kind string          `json:"kind"`
 	ID   string          `json:"id"`
-	Op   string          `json:"op"` // "upsert" or "delete"
+	Op   string          `json:"op"` // OpUpsert or OpDelete
 	Body json.RawMessage `json:"body,omitempty"`
 }
 
@@ -100,13 +104,6 @@ type SyncReply struct {
 	Next  string `json:"next,omitempty"`
 }
 
-// CodeStartOver is the code of an Error that refuses a Sync's cursor the
-// cloud cannot continue exactly (the changes after it were pruned, the
-// terminal moved to another store, or no cursor of this cloud): the
-// terminal discards the pages it staged and syncs again without a cursor.
-// Any other refusal of a sync leaves the staged pages to resume from.
-const CodeStartOver = "start_over"
-
 // Outcomes of a key entry.
 const (
 	LicenseActivated = "activated"  // the key now licenses this terminal
@@ -143,12 +140,19 @@ type Error struct {
 	Message string `json:"message"`
 }
 
-// Command asks the terminal to act: "sync" (load now), later "update".
+// Command asks the terminal to act: one of the command names below, later
+// "update".
 type Command struct {
 	Header
 	Name string          `json:"name"`
 	Args json.RawMessage `json:"args,omitempty"`
 }
+
+// Command names.
+const (
+	CommandSync  = "sync"  // load what changed now, from the revision held
+	CommandReset = "reset" // load everything anew: what it missed is pruned, or it moved store
+)
 
 // HeaderOf returns a message's envelope.
 func HeaderOf(m Message) Header { return *m.header() }

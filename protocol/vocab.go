@@ -1,3 +1,6 @@
+// The words of a receipt line: units of measure, VAT rates and discount
+// kinds, as stored and as sent.
+
 package protocol
 
 // Units of measure. A piece is counted, a weighed goods is measured in

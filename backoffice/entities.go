@@ -1,14 +1,9 @@
+// The changelog entities of per-store copies: a store price and a
+// discount's copy for one store are keyed by their own ID and the store's.
+
 package backoffice
 
 import "strconv"
-
-// Changelog kinds of the catalog: what a terminal's store keys entities by.
-const (
-	KindGoods    = "goods"
-	KindGroup    = "goods_group"
-	KindPrice    = "price"
-	KindDiscount = "discount"
-)
 
 // priceEntity is the changelog entity of a store price. A device sees the
 // prices of its own store only, but the log keys an entity per company, so
