@@ -25,18 +25,12 @@ type fixture struct {
 	office   *backoffice.Service
 }
 
-// lateStores lets device check stores through a backoffice built after it,
-// as cmd/mypos wires them.
-type lateStores struct{ *backoffice.Service }
-
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	database := dbtest.Open(t, account.Schema, changelog.Schema, device.Schema, backoffice.Schema)
 	changes := changelog.New(database)
-	stores := &lateStores{}
-	devices := device.NewService(database, changes, device.Options{Stores: stores})
+	devices := device.NewService(database, changes, device.Options{})
 	office := backoffice.NewService(database, changes, devices, backoffice.Options{HashCost: bcrypt.MinCost})
-	stores.Service = office
 	return &fixture{db: database, changes: changes, devices: devices, office: office,
 		accounts: account.NewService(database, account.Options{HashCost: bcrypt.MinCost})}
 }

@@ -35,7 +35,7 @@ func (s *Server) createDevice(c *fiber.Ctx) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	d, code, err := s.cfg.Devices.Create(c.UserContext(), req)
+	d, code, err := s.cfg.Backoffice.CreateDevice(c.UserContext(), req)
 	if err != nil {
 		return err
 	}
@@ -62,7 +62,7 @@ func (s *Server) updateDevice(c *fiber.Ctx) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	d, err := s.cfg.Devices.Update(c.UserContext(), c.Params("id"), req)
+	d, err := s.cfg.Backoffice.UpdateDevice(c.UserContext(), c.Params("id"), req)
 	if err != nil {
 		return err
 	}

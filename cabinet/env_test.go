@@ -24,25 +24,21 @@ type fullEnv struct {
 	office  *backoffice.Service
 }
 
-// lateStores lets device check stores through a backoffice built after it.
-type lateStores struct{ *backoffice.Service }
-
 func newFullEnv(t *testing.T) *fullEnv {
 	t.Helper()
 	db := dbtest.Open(t, account.Schema, changelog.Schema, device.Schema, backoffice.Schema)
 	accounts := account.NewService(db, account.Options{HashCost: bcrypt.MinCost})
 	changes := changelog.New(db)
-	stores := &lateStores{}
-	devices := device.NewService(db, changes, device.Options{Stores: stores})
-	stores.Service = backoffice.NewService(db, changes, devices, backoffice.Options{HashCost: bcrypt.MinCost})
+	devices := device.NewService(db, changes, device.Options{})
+	office := backoffice.NewService(db, changes, devices, backoffice.Options{HashCost: bcrypt.MinCost})
 	srv, err := cabinet.New(cabinet.Config{
-		Accounts: accounts, Devices: devices, Backoffice: stores.Service,
+		Accounts: accounts, Devices: devices, Backoffice: office,
 		InTx: db.InTx, PublicMQTTURL: testMQTTURL,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &fullEnv{apiEnv: &apiEnv{t: t, db: db, accounts: accounts, srv: srv}, changes: changes, devices: devices, office: stores.Service}
+	return &fullEnv{apiEnv: &apiEnv{t: t, db: db, accounts: accounts, srv: srv}, changes: changes, devices: devices, office: office}
 }
 
 // createStore makes a store through the API and returns its ID.

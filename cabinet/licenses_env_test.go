@@ -34,20 +34,19 @@ func newLicenseEnv(t *testing.T) *licenseEnv {
 	db := dbtest.Open(t, account.Schema, changelog.Schema, device.Schema, backoffice.Schema, licensing.Schema)
 	accounts := account.NewService(db, account.Options{HashCost: bcrypt.MinCost})
 	changes := changelog.New(db)
-	stores := &lateStores{}
-	devices := device.NewService(db, changes, device.Options{Stores: stores})
-	stores.Service = backoffice.NewService(db, changes, devices, backoffice.Options{HashCost: bcrypt.MinCost})
+	devices := device.NewService(db, changes, device.Options{})
+	office := backoffice.NewService(db, changes, devices, backoffice.Options{HashCost: bcrypt.MinCost})
 	lic := licensing.NewService(db, changes, accounts, devices, licensing.Options{})
 	licensingtest.VerifyAfter(t, lic)
 	srv, err := cabinet.New(cabinet.Config{
-		Accounts: accounts, Devices: devices, Backoffice: stores.Service, Licensing: lic,
+		Accounts: accounts, Devices: devices, Backoffice: office, Licensing: lic,
 		InTx: db.InTx, PublicMQTTURL: testMQTTURL,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	e := &licenseEnv{
-		fullEnv: &fullEnv{apiEnv: &apiEnv{t: t, db: db, accounts: accounts, srv: srv}, changes: changes, devices: devices, office: stores.Service},
+		fullEnv: &fullEnv{apiEnv: &apiEnv{t: t, db: db, accounts: accounts, srv: srv}, changes: changes, devices: devices, office: office},
 		lic:     lic,
 	}
 	e.cast()

@@ -32,8 +32,7 @@ type env struct {
 	fleet   *fleet.Fleet
 	broker  *broker.Broker
 	reg     *prometheus.Registry
-	rate    float64             // uplink messages a second a device may send
-	stores  device.StoreChecker // vouches for the stores devices are placed in; nil refuses them
+	rate    float64 // uplink messages a second a device may send
 	url     string
 	company context.Context
 	tune    func(*fleet.Config) // adjusts fleet's configuration at each start
@@ -50,7 +49,7 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 	for _, o := range opts {
 		o(e)
 	}
-	e.devices = device.NewService(database, e.changes, device.Options{Stores: e.stores})
+	e.devices = device.NewService(database, e.changes, device.Options{})
 	id := mypos.NewID()
 	e.company = mypos.NewContextWithActor(context.Background(), mypos.Actor{Kind: mypos.KindCompany, ID: id, CompanyID: id})
 	e.start()

@@ -15,7 +15,7 @@ import (
 // database, as between two processes.
 func (e *env) node(name string, tune func(*fleet.Config), prepare func(*fleet.Fleet)) *env {
 	e.t.Helper()
-	n := &env{t: e.t, db: e.db, devices: e.devices, changes: changelog.New(e.db), rate: e.rate, stores: e.stores, company: e.company,
+	n := &env{t: e.t, db: e.db, devices: e.devices, changes: changelog.New(e.db), rate: e.rate, company: e.company,
 		prepare: prepare, tune: func(c *fleet.Config) {
 			c.Node = name
 			if tune != nil {

@@ -38,7 +38,7 @@ func newReceiptEnv(tb testing.TB, tune func(*fleet.Config)) *receiptEnv {
 	tb.Helper()
 	db := dbtest.Open(tb, append(salestest.Schemas, fleet.Schema, sales.Schema)...)
 	e := &env{t: tb, db: db, changes: changelog.New(db)}
-	e.devices = device.NewService(db, e.changes, device.Options{Stores: anyStore{}})
+	e.devices = device.NewService(db, e.changes, device.Options{})
 	r := &receiptEnv{env: e, sales: sales.NewService(db), world: salestest.NewWorld(tb, db, e.changes, e.devices)}
 	db.Now = func() time.Time { return time.Now().Add(-time.Duration(r.behind.Load())).UTC() }
 	e.company, r.seller = r.world.Shop(tb)

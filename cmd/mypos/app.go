@@ -37,11 +37,6 @@ type services struct {
 	sales    *sales.Service
 }
 
-// lateStores lets device and backoffice use each other: device checks a
-// store through backoffice, backoffice checks devices through device, so
-// one of them must be built first and told of the other afterwards.
-type lateStores struct{ *backoffice.Service }
-
 func openServices(ctx context.Context, cfg Config, log *slog.Logger) (*services, error) {
 	database, err := db.Open(ctx, db.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, Logger: log})
 	if err != nil {
@@ -52,16 +47,14 @@ func openServices(ctx context.Context, cfg Config, log *slog.Logger) (*services,
 		return nil, err
 	}
 	changes := changelog.New(database)
-	stores := &lateStores{}
-	devices := device.NewService(database, changes, device.Options{Stores: stores, Logger: log})
-	stores.Service = backoffice.NewService(database, changes, devices, backoffice.Options{HashCost: hashCost})
+	devices := device.NewService(database, changes, device.Options{Logger: log})
 	accounts := account.NewService(database, account.Options{Logger: log, HashCost: hashCost})
 	return &services{
 		db:       database,
 		accounts: accounts,
 		changes:  changes,
 		devices:  devices,
-		office:   stores.Service,
+		office:   backoffice.NewService(database, changes, devices, backoffice.Options{HashCost: hashCost}),
 		licenses: licensing.NewService(database, changes, accounts, devices, licensing.Options{Logger: log}),
 		sales:    sales.NewService(database),
 	}, nil
