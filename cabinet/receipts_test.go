@@ -116,8 +116,7 @@ func (e *salesEnv) sell(company context.Context, deviceID, storeID string, sold 
 	a, _ := mypos.ActorFromContext(company)
 	outcomes := make(chan sales.Outcome, len(sold))
 	for _, s := range sold {
-		in := sales.Incoming{CompanyID: a.CompanyID, DeviceID: deviceID, StoreID: storeID, Sale: s}
-		if err := e.ingest.Submit(in, func(o sales.Outcome) { outcomes <- o }); err != nil {
+		if err := e.ingest.Submit(a.CompanyID, deviceID, storeID, s, func(o sales.Outcome) { outcomes <- o }); err != nil {
 			e.t.Fatal(err)
 		}
 	}

@@ -47,13 +47,18 @@ func company() (string, context.Context) {
 
 // submit hands the ingester a receipt and returns the channel its outcome
 // arrives on.
-func (f *fixture) submit(in Incoming) <-chan Outcome {
+func (f *fixture) submit(in upload) <-chan Outcome {
 	f.t.Helper()
 	c := make(chan Outcome, 1)
-	if err := f.in.Submit(in, func(o Outcome) { c <- o }); err != nil {
+	if err := submitUpload(f.in, in, func(o Outcome) { c <- o }); err != nil {
 		f.t.Fatalf("submit %s: %v", in.Sale.ID, err)
 	}
 	return c
+}
+
+// submitUpload submits in as fleet does.
+func submitUpload(g *Ingester, in upload, done func(Outcome)) error {
+	return g.Submit(in.CompanyID, in.DeviceID, in.StoreID, in.Sale, done)
 }
 
 // wait returns an outcome, failing the test after five seconds.
@@ -69,7 +74,7 @@ func wait(t testing.TB, c <-chan Outcome) Outcome {
 }
 
 // store submits receipts and waits until each is stored as new.
-func (f *fixture) store(ins ...Incoming) {
+func (f *fixture) store(ins ...upload) {
 	f.t.Helper()
 	cs := make([]<-chan Outcome, len(ins))
 	for i, in := range ins {
@@ -99,6 +104,6 @@ func wantCode(t testing.TB, err error, code, field string) {
 }
 
 // incoming is a receipt of a device of a company, in a store or none.
-func incoming(companyID, deviceID, storeID string, s protocol.Sale) Incoming {
-	return Incoming{CompanyID: companyID, DeviceID: deviceID, StoreID: storeID, Sale: s}
+func incoming(companyID, deviceID, storeID string, s protocol.Sale) upload {
+	return upload{CompanyID: companyID, DeviceID: deviceID, StoreID: storeID, Sale: s}
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"mypos"
+	"mypos/protocol"
 )
 
 // IngestOptions tune an Ingester; the zero value is production's choice.
@@ -88,16 +89,18 @@ func NewIngester(svc *Service, checks Checks, opts IngestOptions) *Ingester {
 	return g
 }
 
-// Submit queues a receipt and returns at once. done is called once the
-// receipt is stored, or could not be (see Outcome). done runs on a
-// goroutine of the ingester, never the caller's, and may block without
-// holding up the writes.
+// Submit queues a sale a device uploaded — the device of companyID,
+// standing in storeID ("" for none) — and returns at once. The caller
+// (fleet) knows the device from the topic the broker authorised. done is
+// called once the receipt is stored, or could not be (see Outcome). done
+// runs on a goroutine of the ingester, never the caller's, and may block
+// without holding up the writes.
 // Returns EINVALID for a receipt that can never be stored (IDs the cloud
 // never gave out, an implausible time, a sale protocol.CheckSale refuses),
 // ERATELIMIT when the queue is full or the ingester is closed: the till
 // uploads it again later.
-func (g *Ingester) Submit(in Incoming, done func(Outcome)) error {
-	r, err := prepare(in, g.svc.now())
+func (g *Ingester) Submit(companyID, deviceID, storeID string, sale protocol.Sale, done func(Outcome)) error {
+	r, err := prepare(upload{CompanyID: companyID, DeviceID: deviceID, StoreID: storeID, Sale: sale}, g.svc.now())
 	if err != nil {
 		return err
 	}
