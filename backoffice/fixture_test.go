@@ -4,15 +4,14 @@ import (
 	"context"
 	"testing"
 
-	"golang.org/x/crypto/bcrypt"
-
 	"mypos"
 	"mypos/account"
 	"mypos/backoffice"
 	"mypos/changelog"
 	"mypos/db"
-	"mypos/db/dbtest"
 	"mypos/device"
+	"mypos/services"
+	"mypos/services/servicestest"
 )
 
 const innFirm = "7707083893"
@@ -27,12 +26,12 @@ type fixture struct {
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
-	database := dbtest.Open(t, account.Schema, changelog.Schema, device.Schema, backoffice.Schema)
-	changes := changelog.New(database)
-	devices := device.NewService(database, changes, device.Options{})
-	office := backoffice.NewService(database, changes, devices, backoffice.Options{HashCost: bcrypt.MinCost})
-	return &fixture{db: database, changes: changes, devices: devices, office: office,
-		accounts: account.NewService(database, account.Options{HashCost: bcrypt.MinCost})}
+	return fixtureOf(servicestest.Open(t, services.Config{}))
+}
+
+// fixtureOf is the fixture over the services.
+func fixtureOf(svc *services.Set) *fixture {
+	return &fixture{db: svc.DB, changes: svc.Changes, accounts: svc.Accounts, devices: svc.Devices, office: svc.Backoffice}
 }
 
 // company registers a company and returns a context acting as it.

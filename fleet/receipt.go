@@ -54,9 +54,6 @@ func final(err error) error {
 }
 
 func (f *Fleet) submitReceipt(ctx context.Context, deviceID string, msg *protocol.ReceiptUpload) error {
-	if f.cfg.Receipts == nil {
-		return &mypos.Error{Code: codeUnsupported, Message: "This cloud does not store receipts."}
-	}
 	loc, err := f.locate(ctx, deviceID)
 	if err != nil {
 		return err
