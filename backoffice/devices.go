@@ -1,3 +1,10 @@
+// Where a company's devices stand: a device is placed in one of the
+// company's stores here, because the stores are this package's; the rest
+// of a device is device's. These use cases vouch for the store, then have
+// device write the device, in one transaction: the store is locked before
+// device appends to the changelog, whose company revision is the last lock
+// every writer takes (DeleteStore too).
+
 package backoffice
 
 import (
@@ -6,19 +13,13 @@ import (
 	"mypos/device"
 )
 
-// Where a company's devices stand: a device is placed in one of the
-// company's stores here, because the stores are this package's. The rest
-// of a device is device's: these use cases have device validate and write
-// it, then vouch for its store in the same transaction, so a device is
-// refused for its own fields first, as device refuses it, and for its
-// store after.
-
 // CreateDevice adds a device to the caller's company, placed in the store
 // nd.StoreID names, if any, and returns it with its first enrollment code
 // (see device.Service.Create). The store must be a live store of the
 // company; it is share-locked until commit, so a concurrent DeleteStore
 // either waits and then sees the device, or deletes the store first and
-// the placement is refused. Company only.
+// the placement is refused. Company only. A request bad in its store and
+// in another field is refused for the store.
 // Returns EUNAUTHORIZED, EFORBIDDEN for another kind, EINVALID for a bad
 // name, serial or store_id.
 func (s *Service) CreateDevice(ctx context.Context, nd device.NewDevice) (*device.Device, string, error) {
@@ -31,10 +32,11 @@ func (s *Service) CreateDevice(ctx context.Context, nd device.NewDevice) (*devic
 		code string
 	)
 	err = s.db.InTx(ctx, func(ctx context.Context) error {
-		if d, code, err = s.devices.Create(ctx, nd); err != nil {
+		if err := s.checkPlacement(ctx, companyID, nd.StoreID); err != nil {
 			return err
 		}
-		return s.checkPlacement(ctx, companyID, nd.StoreID)
+		d, code, err = s.devices.Create(ctx, nd)
+		return err
 	})
 	if err != nil {
 		return nil, "", err
@@ -44,7 +46,8 @@ func (s *Service) CreateDevice(ctx context.Context, nd device.NewDevice) (*devic
 
 // UpdateDevice changes a live device of the caller's company (see
 // device.Service.Update); a store the patch places it in must be a live
-// store of the company, locked as CreateDevice locks it. Company only.
+// store of the company, locked as CreateDevice locks it, and is checked
+// first. Company only.
 // Returns EUNAUTHORIZED, EFORBIDDEN for another kind, ENOTFOUND when the
 // company has no such device, ECONFLICT when it is revoked, EINVALID for a
 // bad field.
@@ -55,10 +58,11 @@ func (s *Service) UpdateDevice(ctx context.Context, id string, p device.DevicePa
 	}
 	var d *device.Device
 	err = s.db.InTx(ctx, func(ctx context.Context) error {
-		if d, err = s.devices.Update(ctx, id, p); err != nil {
+		if err := s.checkPlacement(ctx, companyID, p.Store.StoreID); err != nil {
 			return err
 		}
-		return s.checkPlacement(ctx, companyID, p.Store.StoreID)
+		d, err = s.devices.Update(ctx, id, p)
+		return err
 	})
 	if err != nil {
 		return nil, err
