@@ -12,11 +12,11 @@ import (
 	"time"
 
 	"mypos"
-	"mypos/account"
 	"mypos/changelog"
 	"mypos/db"
-	"mypos/db/dbtest"
 	"mypos/device"
+	"mypos/services"
+	"mypos/services/servicestest"
 )
 
 type fixture struct {
@@ -32,11 +32,9 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	database := dbtest.Open(t, account.Schema, changelog.Schema, device.Schema)
-	f := &fixture{db: database, now: time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)}
-	database.Now = func() time.Time { return f.now }
-	f.changes = changelog.New(database)
-	f.svc = device.NewService(database, f.changes, device.Options{})
+	svc := servicestest.Open(t, services.Config{})
+	f := &fixture{db: svc.DB, changes: svc.Changes, svc: svc.Devices, now: time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)}
+	f.db.Now = func() time.Time { return f.now }
 	f.aID, f.bID = mypos.NewID(), mypos.NewID()
 	f.a, f.b = companyCtx(f.aID), companyCtx(f.bID)
 	f.partner = mypos.NewContextWithActor(context.Background(), mypos.Actor{Kind: mypos.KindPartner, ID: mypos.NewID()})
