@@ -4,15 +4,14 @@ import (
 	"context"
 	"testing"
 
-	"golang.org/x/crypto/bcrypt"
-
 	"mypos"
 	"mypos/account"
 	"mypos/backoffice"
 	"mypos/changelog"
 	"mypos/db"
-	"mypos/db/dbtest"
 	"mypos/device"
+	"mypos/services"
+	"mypos/services/servicestest"
 )
 
 const innFirm = "7707083893"
@@ -25,20 +24,14 @@ type fixture struct {
 	office   *backoffice.Service
 }
 
-// lateStores lets device check stores through a backoffice built after it,
-// as cmd/mypos wires them.
-type lateStores struct{ *backoffice.Service }
-
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
-	database := dbtest.Open(t, account.Schema, changelog.Schema, device.Schema, backoffice.Schema)
-	changes := changelog.New(database)
-	stores := &lateStores{}
-	devices := device.NewService(database, changes, device.Options{Stores: stores})
-	office := backoffice.NewService(database, changes, devices, backoffice.Options{HashCost: bcrypt.MinCost})
-	stores.Service = office
-	return &fixture{db: database, changes: changes, devices: devices, office: office,
-		accounts: account.NewService(database, account.Options{HashCost: bcrypt.MinCost})}
+	return fixtureOf(servicestest.Open(t, services.Config{}))
+}
+
+// fixtureOf is the fixture over the services.
+func fixtureOf(svc *services.Set) *fixture {
+	return &fixture{db: svc.DB, changes: svc.Changes, accounts: svc.Accounts, devices: svc.Devices, office: svc.Backoffice}
 }
 
 // company registers a company and returns a context acting as it.

@@ -5,8 +5,6 @@ import (
 	"maps"
 	"testing"
 
-	"golang.org/x/crypto/bcrypt"
-
 	"mypos"
 	"mypos/account"
 	"mypos/backoffice"
@@ -14,6 +12,8 @@ import (
 	"mypos/db/dbtest"
 	"mypos/device"
 	"mypos/protocol"
+	"mypos/services"
+	"mypos/services/servicestest"
 )
 
 // Owners name the company of each cashier, goods and discount asked —
@@ -90,11 +90,7 @@ func TestSchemaUpgradeRemembersDeletions(t *testing.T) {
 	if err := db.MigrateTo(context.Background(), backoffice.Schema, 2); err != nil {
 		t.Fatal(err)
 	}
-	changes := changelog.New(db)
-	devices := device.NewService(db, changes, device.Options{})
-	f := &fixture{db: db, changes: changes, devices: devices,
-		office:   backoffice.NewService(db, changes, devices, backoffice.Options{HashCost: bcrypt.MinCost}),
-		accounts: account.NewService(db, account.Options{HashCost: bcrypt.MinCost})}
+	f := fixtureOf(servicestest.On(t, db, services.Config{}))
 	ctx := f.company(t, "shop@shop.test")
 	c := f.cashier(t, ctx, "Ольга")
 	st := f.store(t, ctx, "Центральный")
@@ -117,7 +113,7 @@ func TestSchemaUpgradeRemembersDeletions(t *testing.T) {
 			{Kind: "cashier", Entity: c.ID, Op: protocol.OpDelete, Scope: changelog.Devices()},
 			{Kind: protocol.KindDiscount, Entity: d.ID + "@" + st.ID, Op: protocol.OpDelete, Scope: changelog.Store(st.ID)},
 		} {
-			if _, err := changes.Append(ctx, companyID(ctx), e); err != nil {
+			if _, err := f.changes.Append(ctx, companyID(ctx), e); err != nil {
 				return err
 			}
 		}

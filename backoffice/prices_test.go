@@ -85,7 +85,7 @@ func TestStorePriceSnapshot(t *testing.T) {
 
 func (f *fixture) placed(t testing.TB, ctx context.Context, storeID *string) string {
 	t.Helper()
-	d, _, err := f.devices.Create(ctx, device.NewDevice{Name: "Касса", StoreID: storeID})
+	d, _, err := f.office.CreateDevice(ctx, device.NewDevice{Name: "Касса", StoreID: storeID})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,13 +4,13 @@ import (
 	"context"
 	"testing"
 
-	"golang.org/x/crypto/bcrypt"
-
 	"mypos/account"
 	"mypos/backoffice"
 	"mypos/changelog"
 	"mypos/db/dbtest"
 	"mypos/device"
+	"mypos/services"
+	"mypos/services/servicestest"
 )
 
 // A database at version 1 (stores and cashiers) upgrades to the catalog
@@ -21,11 +21,7 @@ func TestSchemaUpgradeToCatalog(t *testing.T) {
 	if err := db.MigrateTo(context.Background(), backoffice.Schema, 1); err != nil {
 		t.Fatal(err)
 	}
-	changes := changelog.New(db)
-	devices := device.NewService(db, changes, device.Options{})
-	f := &fixture{db: db, changes: changes, devices: devices,
-		office:   backoffice.NewService(db, changes, devices, backoffice.Options{HashCost: bcrypt.MinCost}),
-		accounts: account.NewService(db, account.Options{HashCost: bcrypt.MinCost})}
+	f := fixtureOf(servicestest.On(t, db, services.Config{}))
 	ctx := f.company(t, "shop@shop.test")
 	st := f.store(t, ctx, "Центральный")
 

@@ -130,7 +130,7 @@ func TestDeleteStoreWithDevice(t *testing.T) {
 	f := newFixture(t)
 	ctx := f.company(t, "shop@shop.test")
 	st := f.store(t, ctx, "Центральный")
-	d, _, err := f.devices.Create(ctx, device.NewDevice{Name: "Касса 1", StoreID: &st.ID})
+	d, _, err := f.office.CreateDevice(ctx, device.NewDevice{Name: "Касса 1", StoreID: &st.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,19 +139,19 @@ func TestDeleteStoreWithDevice(t *testing.T) {
 	if _, err := f.office.GetStore(ctx, st.ID); err != nil || f.head(t, ctx) != head {
 		t.Fatalf("a refused delete wrote: %v, head %d → %d", err, head, f.head(t, ctx))
 	}
-	if _, err := f.devices.Update(ctx, d.ID, device.DevicePatch{Store: device.NoStore()}); err != nil {
+	if _, err := f.office.UpdateDevice(ctx, d.ID, device.DevicePatch{Store: device.NoStore()}); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.office.DeleteStore(ctx, st.ID); err != nil {
 		t.Fatal(err)
 	}
-	_, err = f.devices.Update(ctx, d.ID, device.DevicePatch{Store: device.PlaceIn(st.ID)})
+	_, err = f.office.UpdateDevice(ctx, d.ID, device.DevicePatch{Store: device.PlaceIn(st.ID)})
 	wantCode(t, err, mypos.EINVALID, "store_id")
 }
 
 // Placing a device in a store while the store is being deleted: one of the
 // two wins, never both, so no device is left standing in a deleted store.
-// On Postgres this is the row lock CheckStore shares and DeleteStore takes.
+// On Postgres this is the row lock checkStore shares and DeleteStore takes.
 func TestDeleteStoreRacesPlacement(t *testing.T) {
 	f := newFixture(t)
 	ctx := f.company(t, "shop@shop.test")
@@ -162,7 +162,7 @@ func TestDeleteStoreRacesPlacement(t *testing.T) {
 		wg.Add(2)
 		go func() {
 			defer wg.Done()
-			_, placeErr = f.devices.Update(ctx, d, device.DevicePatch{Store: device.PlaceIn(st.ID)})
+			_, placeErr = f.office.UpdateDevice(ctx, d, device.DevicePatch{Store: device.PlaceIn(st.ID)})
 		}()
 		go func() {
 			defer wg.Done()
@@ -187,7 +187,7 @@ func TestDeleteStoreWithRevokedDevice(t *testing.T) {
 	f := newFixture(t)
 	ctx := f.company(t, "shop@shop.test")
 	st := f.store(t, ctx, "Центральный")
-	d, _, err := f.devices.Create(ctx, device.NewDevice{Name: "Касса 1", StoreID: &st.ID})
+	d, _, err := f.office.CreateDevice(ctx, device.NewDevice{Name: "Касса 1", StoreID: &st.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,8 +210,8 @@ func TestCheckStore(t *testing.T) {
 	wantCode(t, f.office.CheckStore(ctx, companyID(other), st.ID), mypos.EINVALID, "store_id")
 	wantCode(t, f.office.CheckStore(ctx, companyID(ctx), "not-an-id"), mypos.EINVALID, "store_id")
 	wantCode(t, f.office.CheckStore(ctx, companyID(ctx), mypos.NewID()), mypos.EINVALID, "store_id")
-	// Through the device package: another company's store is refused.
-	_, _, err := f.devices.Create(other, device.NewDevice{Name: "Чужая касса", StoreID: &st.ID})
+	// Placing a device there: another company's store is refused.
+	_, _, err := f.office.CreateDevice(other, device.NewDevice{Name: "Чужая касса", StoreID: &st.ID})
 	wantCode(t, err, mypos.EINVALID, "store_id")
 }
 
@@ -315,4 +315,49 @@ func TestStoreTenancy(t *testing.T) {
 	wantCode(t, err, mypos.EFORBIDDEN, "")
 	_, _, err = f.office.ListStores(context.Background(), db.ListParams{})
 	wantCode(t, err, mypos.EUNAUTHORIZED, "")
+}
+
+// A device is placed only in a live store of its company, on create and on
+// update; a refused placement writes nothing. (Moved from device's tests:
+// device takes a store on trust, backoffice vouches for it.)
+func TestPlaceDevice(t *testing.T) {
+	f := newFixture(t)
+	ctx := f.company(t, "shop@shop.test")
+	other := f.company(t, "other@shop.test")
+	theirs := f.store(t, other, "Чужой")
+	mine := f.store(t, ctx, "Свой")
+	head := f.head(t, ctx)
+	tests := []struct {
+		name        string
+		nd          device.NewDevice
+		code, field string
+	}{
+		{"ErrForeignStore", device.NewDevice{Name: "Касса", StoreID: &theirs.ID}, mypos.EINVALID, "store_id"},
+		{"ErrUnknownStore", device.NewDevice{Name: "Касса", StoreID: ptr(mypos.NewID())}, mypos.EINVALID, "store_id"},
+		{"ErrMalformedStore", device.NewDevice{Name: "Касса", StoreID: ptr("store-1")}, mypos.EINVALID, "store_id"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, code, err := f.office.CreateDevice(ctx, tt.nd)
+			wantCode(t, err, tt.code, tt.field)
+			if code != "" {
+				t.Fatal("a refused device got a code")
+			}
+		})
+	}
+	if n := f.count(t, "devices"); n != 0 || f.head(t, ctx) != head {
+		t.Fatalf("refused creates left %d devices and revision %d → %d", n, head, f.head(t, ctx))
+	}
+	d, _, err := f.office.CreateDevice(ctx, device.NewDevice{Name: "Касса", StoreID: &mine.ID})
+	if err != nil || *d.StoreID != mine.ID {
+		t.Fatalf("placed in its company's store: %+v, %v", d, err)
+	}
+	t.Run("ErrForeignStoreOnUpdate", func(t *testing.T) {
+		head := f.head(t, ctx)
+		_, err := f.office.UpdateDevice(ctx, d.ID, device.DevicePatch{Name: ptr("Новое"), Store: device.PlaceIn(theirs.ID)})
+		wantCode(t, err, mypos.EINVALID, "store_id")
+		if got, _ := f.devices.Get(ctx, d.ID); got.Name != "Касса" || *got.StoreID != mine.ID || f.head(t, ctx) != head {
+			t.Fatalf("a refused update changed the device: %+v, head %d → %d", got, head, f.head(t, ctx))
+		}
+	})
 }

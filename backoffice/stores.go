@@ -97,7 +97,7 @@ func (s *Service) DeleteStore(ctx context.Context, id string) error {
 		return err
 	}
 	return s.db.InTx(ctx, func(ctx context.Context) error {
-		// The row lock makes a concurrent CheckStore (placing a device
+		// The row lock makes a concurrent checkStore (placing a device
 		// here) wait, so the count below cannot go stale before commit.
 		st, err := s.findStore(ctx, companyID, id, clause.LockingStrengthUpdate)
 		if err != nil {
@@ -128,12 +128,12 @@ func (s *Service) DeleteStore(ctx context.Context, id string) error {
 	})
 }
 
-// CheckStore is device.StoreChecker: the device package asks it before
-// placing a device in a store. Call it in the transaction that places the
-// device: it holds a share lock on the store, so a concurrent DeleteStore
-// waits and then sees the device. The caller has already checked who acts.
+// checkStore vouches for a store a device is placed in (devices.go). Call
+// it in the transaction that places the device: it holds a share lock on
+// the store, so a concurrent DeleteStore waits and then sees the device.
+// The caller has already checked who acts.
 // Returns EINVALID (field "store_id") unless the store is a live store of the company.
-func (s *Service) CheckStore(ctx context.Context, companyID, storeID string) error {
+func (s *Service) checkStore(ctx context.Context, companyID, storeID string) error {
 	_, err := s.findStore(ctx, companyID, storeID, clause.LockingStrengthShare)
 	if mypos.ErrorCode(err) == mypos.ENOTFOUND {
 		return mypos.Invalid("store_id", "No such store in this company.")

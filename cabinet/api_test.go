@@ -10,13 +10,13 @@ import (
 	"strings"
 	"testing"
 
-	"golang.org/x/crypto/bcrypt"
-
 	"mypos"
 	"mypos/account"
 	"mypos/cabinet"
 	"mypos/db"
-	"mypos/db/dbtest"
+	"mypos/fleet"
+	"mypos/services"
+	"mypos/services/servicestest"
 )
 
 const (
@@ -24,9 +24,12 @@ const (
 	innFirm2 = "7736207543"
 )
 
-// apiEnv is a cabinet over a real database, driven in memory.
+// apiEnv is a cabinet over the real services on a real database, with
+// fleet running, driven in memory.
 type apiEnv struct {
 	t        *testing.T
+	svc      *services.Set
+	live     *fleet.Fleet
 	db       *db.DB
 	accounts *account.Service
 	srv      *cabinet.Server
@@ -34,13 +37,21 @@ type apiEnv struct {
 
 func newAPIEnv(t *testing.T) *apiEnv {
 	t.Helper()
-	database := dbtest.Open(t, account.Schema)
-	accounts := account.NewService(database, account.Options{HashCost: bcrypt.MinCost})
-	srv, err := cabinet.New(cabinet.Config{Accounts: accounts})
+	svc := servicestest.Open(t, services.Config{})
+	e := &apiEnv{t: t, svc: svc, live: servicestest.Live(t, svc), db: svc.DB, accounts: svc.Accounts}
+	e.srv = e.cabinet(cabinet.Config{PublicMQTTURL: testMQTTURL})
+	return e
+}
+
+// cabinet is a cabinet over the env's services and fleet, cfg giving the rest.
+func (e *apiEnv) cabinet(cfg cabinet.Config) *cabinet.Server {
+	e.t.Helper()
+	cfg.Set, cfg.Fleet = e.svc, e.live
+	srv, err := cabinet.New(cfg)
 	if err != nil {
-		t.Fatal(err)
+		e.t.Fatal(err)
 	}
-	return &apiEnv{t: t, db: database, accounts: accounts, srv: srv}
+	return srv
 }
 
 type apiResponse struct {
@@ -285,15 +296,19 @@ func TestAPICookieOriginCheck(t *testing.T) {
 	}
 }
 
-func TestReadyzReportsOutage(t *testing.T) {
-	database := dbtest.Open(t, account.Schema)
-	srv, err := cabinet.New(cabinet.Config{
-		Accounts: account.NewService(database, account.Options{HashCost: bcrypt.MinCost}),
-		Ready:    func(context.Context) error { return errors.New("broker not serving") },
-	})
-	if err != nil {
-		t.Fatal(err)
+// The cabinet is built with the services and fleet or not at all: a config
+// missing either is refused at start, not found nil by a request.
+func TestNewRequiresServicesAndFleet(t *testing.T) {
+	e := newAPIEnv(t)
+	for name, cfg := range map[string]cabinet.Config{"NoServices": {Fleet: e.live}, "NoFleet": {Set: e.svc}} {
+		if _, err := cabinet.New(cfg); err == nil {
+			t.Errorf("%s: the cabinet was built", name)
+		}
 	}
+}
+
+func TestReadyzReportsOutage(t *testing.T) {
+	srv := newAPIEnv(t).cabinet(cabinet.Config{Ready: func(context.Context) error { return errors.New("broker not serving") }})
 	resp, err := srv.App().Test(httptest.NewRequest("GET", "/readyz", nil))
 	if err != nil {
 		t.Fatal(err)

@@ -32,7 +32,7 @@ func (e *officeEnv) company(email string) (string, context.Context) {
 
 func (e *officeEnv) device(ctx context.Context, name string, storeID *string) string {
 	e.t.Helper()
-	d, _, err := e.devices.Create(ctx, device.NewDevice{Name: name, StoreID: storeID})
+	d, _, err := e.office.CreateDevice(ctx, device.NewDevice{Name: name, StoreID: storeID})
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -31,9 +31,6 @@ func (s *Server) withLiveState(ctx context.Context, devices []device.Device) ([]
 	for i := range devices {
 		views[i].Device = &devices[i]
 	}
-	if s.cfg.Fleet == nil {
-		return views, nil
-	}
 	presence, err := s.cfg.Fleet.Presence(ctx, ids)
 	if err != nil {
 		return nil, err

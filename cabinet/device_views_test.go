@@ -4,34 +4,12 @@ import (
 	"context"
 	"net/http"
 	"testing"
-
-	"mypos/cabinet"
-	"mypos/fleet"
 )
-
-// withFleet serves the cabinet with a fleet over the same database, not
-// started: what it shows of devices comes from fleet's tables.
-func (e *deviceEnv) withFleet() {
-	e.t.Helper()
-	if err := e.db.Migrate(context.Background(), fleet.Schema); err != nil {
-		e.t.Fatal(err)
-	}
-	f, err := fleet.New(fleet.Config{DB: e.db, Changes: e.changes, Devices: e.devices})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	e.srv, err = cabinet.New(cabinet.Config{Accounts: e.accounts, Devices: e.devices, Backoffice: e.office,
-		InTx: e.db.InTx, PublicMQTTURL: testMQTTURL, Fleet: f})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-}
 
 // A device shows the revision it last acknowledged and how far its
 // company's head is ahead of it; one that never synced shows neither.
 func TestAPIDeviceSyncState(t *testing.T) {
 	e := newDeviceEnv(t)
-	e.withFleet()
 	synced, _ := e.mustCreate(`{"name":"Касса 1"}`)
 	never, _ := e.mustCreate(`{"name":"Касса 2"}`)
 	acked := e.head(e.aID)

@@ -35,7 +35,7 @@ func (s *Server) createDevice(c *fiber.Ctx) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	d, code, err := s.cfg.Devices.Create(c.UserContext(), req)
+	d, code, err := s.cfg.Backoffice.CreateDevice(c.UserContext(), req)
 	if err != nil {
 		return err
 	}
@@ -62,7 +62,7 @@ func (s *Server) updateDevice(c *fiber.Ctx) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	d, err := s.cfg.Devices.Update(c.UserContext(), c.Params("id"), req)
+	d, err := s.cfg.Backoffice.UpdateDevice(c.UserContext(), c.Params("id"), req)
 	if err != nil {
 		return err
 	}
@@ -76,12 +76,10 @@ func (s *Server) updateDevice(c *fiber.Ctx) error {
 // held the device first would wait in a circle with a key typed on it.
 func (s *Server) revokeDevice(c *fiber.Ctx) error {
 	id := c.Params("id")
-	err := s.cfg.InTx(c.UserContext(), func(ctx context.Context) error {
-		if s.cfg.Licensing != nil {
-			_, err := s.cfg.Licensing.ReleaseDevice(ctx, id)
-			if err != nil && !errors.Is(err, licensing.ErrNoLicense) {
-				return err
-			}
+	err := s.cfg.DB.InTx(c.UserContext(), func(ctx context.Context) error {
+		_, err := s.cfg.Licensing.ReleaseDevice(ctx, id)
+		if err != nil && !errors.Is(err, licensing.ErrNoLicense) {
+			return err
 		}
 		if err := s.cfg.Devices.Revoke(ctx, id); err != nil {
 			return err
@@ -108,9 +106,7 @@ func (s *Server) newEnrollmentCode(c *fiber.Ctx) error {
 
 // disconnect ends a device's live connection once its credentials are void.
 func (s *Server) disconnect(deviceID string) {
-	if s.cfg.Fleet != nil {
-		s.cfg.Fleet.Disconnect(deviceID)
-	}
+	s.cfg.Fleet.Disconnect(deviceID)
 }
 
 // noStore keeps a one-time code or a secret out of every cache.

@@ -4,19 +4,14 @@ import (
 	"net/http"
 	"testing"
 
-	"golang.org/x/crypto/bcrypt"
-
-	"mypos/account"
 	"mypos/backoffice"
-	"mypos/cabinet"
 	"mypos/changelog"
-	"mypos/db/dbtest"
 	"mypos/device"
 )
 
 const testMQTTURL = "mqtt://broker.test:1883"
 
-// fullEnv is the cabinet wired as cmd/mypos wires it, over a real database.
+// fullEnv is the API env with the services it uses most at hand.
 type fullEnv struct {
 	*apiEnv
 	changes *changelog.Log
@@ -24,25 +19,10 @@ type fullEnv struct {
 	office  *backoffice.Service
 }
 
-// lateStores lets device check stores through a backoffice built after it.
-type lateStores struct{ *backoffice.Service }
-
 func newFullEnv(t *testing.T) *fullEnv {
 	t.Helper()
-	db := dbtest.Open(t, account.Schema, changelog.Schema, device.Schema, backoffice.Schema)
-	accounts := account.NewService(db, account.Options{HashCost: bcrypt.MinCost})
-	changes := changelog.New(db)
-	stores := &lateStores{}
-	devices := device.NewService(db, changes, device.Options{Stores: stores})
-	stores.Service = backoffice.NewService(db, changes, devices, backoffice.Options{HashCost: bcrypt.MinCost})
-	srv, err := cabinet.New(cabinet.Config{
-		Accounts: accounts, Devices: devices, Backoffice: stores.Service,
-		InTx: db.InTx, PublicMQTTURL: testMQTTURL,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &fullEnv{apiEnv: &apiEnv{t: t, db: db, accounts: accounts, srv: srv}, changes: changes, devices: devices, office: stores.Service}
+	e := newAPIEnv(t)
+	return &fullEnv{apiEnv: e, changes: e.svc.Changes, devices: e.svc.Devices, office: e.svc.Backoffice}
 }
 
 // createStore makes a store through the API and returns its ID.

@@ -6,14 +6,6 @@ import (
 	"net/http"
 	"testing"
 
-	"golang.org/x/crypto/bcrypt"
-
-	"mypos/account"
-	"mypos/backoffice"
-	"mypos/cabinet"
-	"mypos/changelog"
-	"mypos/db/dbtest"
-	"mypos/device"
 	"mypos/licensing"
 	"mypos/licensing/licensingtest"
 )
@@ -31,25 +23,9 @@ type licenseEnv struct {
 
 func newLicenseEnv(t *testing.T) *licenseEnv {
 	t.Helper()
-	db := dbtest.Open(t, account.Schema, changelog.Schema, device.Schema, backoffice.Schema, licensing.Schema)
-	accounts := account.NewService(db, account.Options{HashCost: bcrypt.MinCost})
-	changes := changelog.New(db)
-	stores := &lateStores{}
-	devices := device.NewService(db, changes, device.Options{Stores: stores})
-	stores.Service = backoffice.NewService(db, changes, devices, backoffice.Options{HashCost: bcrypt.MinCost})
-	lic := licensing.NewService(db, changes, accounts, devices, licensing.Options{})
-	licensingtest.VerifyAfter(t, lic)
-	srv, err := cabinet.New(cabinet.Config{
-		Accounts: accounts, Devices: devices, Backoffice: stores.Service, Licensing: lic,
-		InTx: db.InTx, PublicMQTTURL: testMQTTURL,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := &licenseEnv{
-		fullEnv: &fullEnv{apiEnv: &apiEnv{t: t, db: db, accounts: accounts, srv: srv}, changes: changes, devices: devices, office: stores.Service},
-		lic:     lic,
-	}
+	e := &licenseEnv{fullEnv: newFullEnv(t)}
+	e.lic = e.svc.Licensing
+	licensingtest.VerifyAfter(t, e.lic)
 	e.cast()
 	return e
 }

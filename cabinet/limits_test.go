@@ -13,6 +13,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"mypos/services"
+	"mypos/services/servicestest"
 )
 
 // A request head over the limits is the client's fault, answered as
@@ -21,7 +24,8 @@ import (
 // larger than fasthttp's 4 KiB default, is served.
 func TestRequestHeadLimits(t *testing.T) {
 	logs := &syncBuffer{}
-	srv, err := New(Config{Logger: slog.New(slog.NewTextHandler(logs, nil))})
+	svc := servicestest.Open(t, services.Config{})
+	srv, err := New(Config{Set: svc, Fleet: servicestest.Live(t, svc), Logger: slog.New(slog.NewTextHandler(logs, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

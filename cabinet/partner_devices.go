@@ -10,7 +10,6 @@ import (
 	"mypos"
 	"mypos/db"
 	"mypos/device"
-	"mypos/licensing"
 	"mypos/sales"
 )
 
@@ -109,12 +108,9 @@ func (s *Server) withLicenses(ctx context.Context, views []deviceView) ([]partne
 	for i := range views {
 		ids[i] = views[i].ID
 	}
-	on := map[string]licensing.License{}
-	if s.cfg.Licensing != nil {
-		var err error
-		if on, err = s.cfg.Licensing.OnDevices(ctx, ids); err != nil {
-			return nil, err
-		}
+	on, err := s.cfg.Licensing.OnDevices(ctx, ids)
+	if err != nil {
+		return nil, err
 	}
 	out := make([]partnerDevice, len(views))
 	for i, v := range views {
@@ -128,7 +124,7 @@ func (s *Server) withLicenses(ctx context.Context, views []deviceView) ([]partne
 
 // withUnlicensed adds to each device what it sold without a license.
 func (s *Server) withUnlicensed(ctx context.Context, devices []partnerDevice) error {
-	if s.cfg.Sales == nil || len(devices) == 0 {
+	if len(devices) == 0 {
 		return nil
 	}
 	ids := make([]string, len(devices))

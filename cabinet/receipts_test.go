@@ -15,14 +15,13 @@ import (
 
 	"mypos"
 	"mypos/account"
-	"mypos/cabinet"
 	"mypos/licensing"
 	"mypos/protocol"
 	"mypos/sales"
 	"mypos/sales/salestest"
 )
 
-// salesEnv is the office env with licensing and sales in the cabinet, and
+// salesEnv is the office env with licensing and sales at hand, and
 // receipts stored through the real ingester, checked as serve checks them.
 // Its companies are clients of one partner.
 type salesEnv struct {
@@ -38,19 +37,8 @@ type salesEnv struct {
 func newSalesEnv(t *testing.T) *salesEnv {
 	t.Helper()
 	e := newOfficeEnv(t)
-	if err := e.db.Migrate(context.Background(), licensing.Schema, sales.Schema); err != nil {
-		t.Fatal(err)
-	}
-	s := &salesEnv{officeEnv: e, lic: licensing.NewService(e.db, e.changes, e.accounts, e.devices, licensing.Options{}), sales: sales.NewService(e.db)}
+	s := &salesEnv{officeEnv: e, lic: e.svc.Licensing, sales: e.svc.Sales, ingest: e.svc.Receipts}
 	e.db.Now = func() time.Time { return time.Now().Add(-time.Duration(s.behind.Load())).UTC() }
-	srv, err := cabinet.New(cabinet.Config{Accounts: e.accounts, Devices: e.devices, Backoffice: e.office, Licensing: s.lic, Sales: s.sales,
-		InTx: e.db.InTx, PublicMQTTURL: testMQTTURL})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.srv = srv
-	s.ingest = sales.NewIngester(s.sales, sales.Checks{Owners: e.office, Licenses: s.lic}, sales.IngestOptions{})
-	t.Cleanup(s.ingest.Close)
 	owner, err := e.accounts.CreateOwner(context.Background(), "owner@mypos.test", "owner-password")
 	if err != nil {
 		t.Fatal(err)
@@ -116,8 +104,7 @@ func (e *salesEnv) sell(company context.Context, deviceID, storeID string, sold 
 	a, _ := mypos.ActorFromContext(company)
 	outcomes := make(chan sales.Outcome, len(sold))
 	for _, s := range sold {
-		in := sales.Incoming{CompanyID: a.CompanyID, DeviceID: deviceID, StoreID: storeID, Sale: s}
-		if err := e.ingest.Submit(in, func(o sales.Outcome) { outcomes <- o }); err != nil {
+		if err := e.ingest.Submit(a.CompanyID, deviceID, storeID, s, func(o sales.Outcome) { outcomes <- o }); err != nil {
 			e.t.Fatal(err)
 		}
 	}

@@ -5,6 +5,7 @@ package cabinet
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"html/template"
 	"log/slog"
@@ -15,28 +16,19 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"mypos"
-	"mypos/account"
 	"mypos/backoffice"
-	"mypos/device"
 	"mypos/fleet"
-	"mypos/licensing"
-	"mypos/sales"
+	"mypos/services"
 )
 
-// Config is what the cabinet needs from the process that runs it.
+// Config is what the cabinet needs from the process that runs it. The
+// services and fleet are required.
 type Config struct {
-	Accounts *account.Service
-	Devices  *device.Service
-	// Backoffice serves stores, cashiers, goods, groups, prices and discounts.
-	Backoffice *backoffice.Service
+	// Set is the domain services the cabinet calls (services.New); a use
+	// case that spans several runs in one transaction of its DB.
+	*services.Set
 	// Fleet knows which devices are online, and disconnects revoked ones.
 	Fleet *fleet.Fleet
-	// Licensing serves licenses and their documents.
-	Licensing *licensing.Service
-	// Sales serves the receipts the tills uploaded and their summaries.
-	Sales *sales.Service
-	// InTx runs a use case that spans packages in one transaction.
-	InTx func(ctx context.Context, fn func(ctx context.Context) error) error
 	// PublicMQTTURL is the broker address enrollment hands to terminals.
 	PublicMQTTURL string
 	// Ready reports whether the database and the broker are up, for /readyz.
@@ -71,9 +63,13 @@ const (
 	readBuffer = 32 << 10
 )
 
-// New builds the cabinet with every route registered. It fails when a page
-// template is missing or broken, so a bad build never starts.
+// New builds the cabinet with every route registered. It fails without the
+// services or fleet, and when a page template is missing or broken, so a
+// bad build never starts.
 func New(cfg Config) (*Server, error) {
+	if cfg.Set == nil || cfg.Fleet == nil {
+		return nil, errors.New("cabinet: the services and fleet are required")
+	}
 	log := cfg.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)

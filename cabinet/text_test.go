@@ -13,8 +13,6 @@ import (
 	"testing"
 
 	"mypos"
-	"mypos/cabinet"
-	"mypos/sales"
 )
 
 // badTexts break the text rule (protocol.CheckText) each in its own way.
@@ -181,15 +179,6 @@ func TestAPIPasswordIsBytes(t *testing.T) {
 // as U+FFFD).
 func TestAPINoTextIsA500(t *testing.T) {
 	e := newLicenseEnv(t)
-	if err := e.db.Migrate(context.Background(), sales.Schema); err != nil {
-		t.Fatal(err)
-	}
-	srv, err := cabinet.New(cabinet.Config{Accounts: e.accounts, Devices: e.devices, Backoffice: e.office, Licensing: e.lic,
-		Sales: sales.NewService(e.db), InTx: e.db.InTx, PublicMQTTURL: testMQTTURL})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.srv = srv
 	store := e.createStore(e.a, "Магазин")
 	cashier := e.mustCall(http.StatusCreated, "POST", "/api/v1/cashiers", e.a, `{"name":"Ольга","pin":"1234","role":"cashier"}`).body["id"].(string)
 	goods := e.mustCall(http.StatusCreated, "POST", "/api/v1/goods", e.a, `{"code":"M","name":"Молоко","price":8990,"unit":"piece","vat":"10"}`).body["id"].(string)

@@ -13,12 +13,11 @@ import (
 	"testing/fstest"
 	"time"
 
-	"golang.org/x/crypto/bcrypt"
-
 	"mypos"
 	"mypos/account"
 	"mypos/db"
-	"mypos/db/dbtest"
+	"mypos/services"
+	"mypos/services/servicestest"
 )
 
 // Valid INNs for fixtures.
@@ -37,9 +36,9 @@ type webEnv struct {
 
 func newWebEnv(t *testing.T) *webEnv {
 	t.Helper()
-	database := dbtest.Open(t, account.Schema)
-	svc := account.NewService(database, account.Options{HashCost: bcrypt.MinCost})
-	srv, err := New(Config{Accounts: svc})
+	set := servicestest.Open(t, services.Config{})
+	svc := set.Accounts
+	srv, err := New(Config{Set: set, Fleet: servicestest.Live(t, set)})
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}

@@ -14,9 +14,10 @@ import (
 
 // Create adds a device to the caller's company and returns it with its
 // first enrollment code, shown to people grouped ("K7M2-QX9P-3HRT") and
-// valid for CodeLifetime from the device's CreatedAt. Company only.
-// Returns EFORBIDDEN for anyone else, EINVALID for a bad name, serial or
-// store_id.
+// valid for CodeLifetime from the device's CreatedAt. Company only; a
+// device placed in a store comes through backoffice.CreateDevice, which
+// vouches for the store.
+// Returns EFORBIDDEN for anyone else, EINVALID for a bad name or serial.
 func (s *Service) Create(ctx context.Context, nd NewDevice) (*Device, string, error) {
 	actor, err := mypos.RequireActor(ctx, mypos.KindCompany)
 	if err != nil {
@@ -28,21 +29,20 @@ func (s *Service) Create(ctx context.Context, nd NewDevice) (*Device, string, er
 	}
 	var code string
 	err = s.db.InTx(ctx, func(ctx context.Context) error {
-		if err := s.checkStore(ctx, row.CompanyID, row.StoreID); err != nil {
-			return err
-		}
 		if err := s.db.Conn(ctx).Create(row).Error; err != nil {
 			return err
 		}
 		if code, err = s.issueCode(ctx, row.ID, row.CreatedAt); err != nil {
 			return err
 		}
+		// Logged once committed: a caller's transaction may still roll
+		// it back (backoffice refusing the store).
+		db.AfterCommit(ctx, func() { s.log.Info("device created", "company", row.CompanyID, "device", row.ID) })
 		return s.appendUpsert(ctx, &row.Device)
 	})
 	if err != nil {
 		return nil, "", err
 	}
-	s.log.Info("device created", "company", row.CompanyID, "device", row.ID)
 	return &row.Device, code, nil
 }
 
@@ -91,7 +91,9 @@ func (s *Service) List(ctx context.Context, p db.ListParams) ([]Device, string, 
 }
 
 // Update changes a live device of the caller's company; a patch that
-// changes nothing writes nothing. Company only.
+// changes nothing writes nothing. Company only; a patch that places the
+// device in a store comes through backoffice.UpdateDevice, which vouches
+// for the store.
 // Returns EFORBIDDEN for anyone else, ENOTFOUND when the company has no
 // such device, ECONFLICT when it is revoked, EINVALID for a bad field.
 func (s *Service) Update(ctx context.Context, id string, p DevicePatch) (*Device, error) {
@@ -106,7 +108,7 @@ func (s *Service) Update(ctx context.Context, id string, p DevicePatch) (*Device
 			return err
 		}
 		before := row.Device
-		if err := s.patch(ctx, row, p); err != nil || sameBody(before, row.Device) {
+		if err := patch(row, p); err != nil || sameBody(before, row.Device) {
 			return err
 		}
 		err = s.db.Conn(ctx).Model(row).Select("name", "name_key", "serial", "store_id").Updates(row).Error
@@ -122,7 +124,7 @@ func (s *Service) Update(ctx context.Context, id string, p DevicePatch) (*Device
 }
 
 // patch applies p to row, validating each field it sets.
-func (s *Service) patch(ctx context.Context, row *deviceRow, p DevicePatch) error {
+func patch(row *deviceRow, p DevicePatch) error {
 	if p.Name != nil {
 		name, err := mypos.Text("name", *p.Name, 1, maxName)
 		if err != nil {
@@ -137,15 +139,9 @@ func (s *Service) patch(ctx context.Context, row *deviceRow, p DevicePatch) erro
 		}
 		row.Serial = serial
 	}
-	if !p.Store.Set {
-		return nil
+	if p.Store.Set {
+		row.StoreID = p.Store.StoreID
 	}
-	if p.Store.StoreID != nil && (row.StoreID == nil || *row.StoreID != *p.Store.StoreID) {
-		if err := s.checkStore(ctx, row.CompanyID, p.Store.StoreID); err != nil {
-			return err
-		}
-	}
-	row.StoreID = p.Store.StoreID
 	return nil
 }
 

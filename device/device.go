@@ -6,13 +6,11 @@ package device
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"log/slog"
 	"strings"
 	"time"
 
-	"mypos"
 	"mypos/changelog"
 	"mypos/db"
 )
@@ -42,18 +40,8 @@ type deviceRow struct {
 
 func (deviceRow) TableName() string { return "devices" }
 
-// StoreChecker vouches for a store of a company. Backoffice implements it;
-// cmd wires it in, so this package never reads the stores' table.
-// CheckStore returns EINVALID with field "store_id" when the store is not
-// the company's.
-type StoreChecker interface {
-	CheckStore(ctx context.Context, companyID, storeID string) error
-}
-
 // Options tune the service.
 type Options struct {
-	// Stores checks a store_id; nil refuses every store_id.
-	Stores StoreChecker
 	Logger *slog.Logger
 }
 
@@ -62,7 +50,6 @@ type Options struct {
 type Service struct {
 	db      *db.DB
 	changes *changelog.Log
-	stores  StoreChecker
 	log     *slog.Logger
 	limit   *limiter
 	cache   *authCache
@@ -76,7 +63,7 @@ func NewService(database *db.DB, log *changelog.Log, opts Options) *Service {
 	}
 	now := func() time.Time { return database.Now() }
 	return &Service{
-		db: database, changes: log, stores: opts.Stores, log: l,
+		db: database, changes: log, log: l,
 		limit: newLimiter(now, enrollLimit, enrollWindow),
 		cache: newAuthCache(now, authCacheTTL, authCacheSize),
 	}
@@ -85,7 +72,9 @@ func NewService(database *db.DB, log *changelog.Log, opts Options) *Service {
 // now is the transaction's clock, at the precision both databases keep.
 func (s *Service) now() time.Time { return s.db.Now().UTC().Truncate(time.Microsecond) }
 
-// NewDevice is what a company tells about a device it adds.
+// NewDevice is what a company tells about a device it adds. StoreID
+// places it in a store this package takes on trust: the stores are
+// backoffice's, and backoffice.CreateDevice vouches for the store.
 type NewDevice struct {
 	Name    string  `json:"name"`
 	Serial  string  `json:"serial"`
@@ -93,7 +82,9 @@ type NewDevice struct {
 }
 
 // DevicePatch changes some fields of a device; a nil field stays as it is.
-// Store says what happens to the device's store: see StoreChange.
+// Store says what happens to the device's store: see StoreChange. A store
+// it places the device in is taken on trust, as NewDevice's is:
+// backoffice.UpdateDevice vouches for it.
 type DevicePatch struct {
 	Name   *string     `json:"name"`
 	Serial *string     `json:"serial"`
@@ -131,16 +122,3 @@ const (
 
 // searchKey folds a name for search in Go: SQLite's lower() folds ASCII only.
 func searchKey(s string) string { return strings.ToLower(s) }
-
-// checkStore vouches for a store the device is to be placed in.
-func (s *Service) checkStore(ctx context.Context, companyID string, storeID *string) error {
-	switch {
-	case storeID == nil:
-		return nil
-	case !mypos.ValidID(*storeID):
-		return mypos.Invalid("store_id", "No such store.")
-	case s.stores == nil:
-		return mypos.Invalid("store_id", "Stores cannot be checked here: place the device in a store later.")
-	}
-	return s.stores.CheckStore(ctx, companyID, *storeID)
-}

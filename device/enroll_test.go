@@ -256,7 +256,7 @@ func TestAuthenticate(t *testing.T) {
 
 func TestRevoke(t *testing.T) {
 	f := newFixture(t)
-	storeID := f.store(f.aID)
+	storeID := f.store()
 	d, _, err := f.svc.Create(f.a, device.NewDevice{Name: "Касса", StoreID: &storeID})
 	if err != nil {
 		t.Fatal(err)
@@ -314,7 +314,7 @@ func TestRevokeVoidsCode(t *testing.T) {
 
 func TestCheckOwnedInStore(t *testing.T) {
 	f := newFixture(t)
-	storeID := f.store(f.aID)
+	storeID := f.store()
 	a1, _, _ := f.svc.Create(f.a, device.NewDevice{Name: "A1", StoreID: &storeID})
 	a2, _ := f.mustCreate(t, f.a, "A2")
 	a3, _, _ := f.svc.Create(f.a, device.NewDevice{Name: "A3", StoreID: &storeID})

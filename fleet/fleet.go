@@ -46,11 +46,9 @@ type Config struct {
 	QueueSize int
 	// Rate and Burst limit each device's uplink (messages a second).
 	Rate, Burst float64
-	// Licenses activates keys typed on terminals; nil refuses key entry
-	// as unsupported.
+	// Licenses activates keys typed on terminals.
 	Licenses Licenses
-	// Receipts stores the receipts terminals upload; nil refuses them as
-	// unsupported.
+	// Receipts stores the receipts terminals upload.
 	Receipts Receipts
 	// ReceiptRate and ReceiptBurst limit each device's receipts a second,
 	// apart from Rate: a till back from a week offline uploads thousands.
@@ -92,10 +90,12 @@ type Fleet struct {
 	wg     sync.WaitGroup
 }
 
-// New builds fleet; Start sets it going.
+// New builds fleet; Start sets it going. It refuses a config without a
+// service fleet calls (services.Set.NewFleet gives it every one), rather
+// than find it missing when a till first types a key or uploads a receipt.
 func New(cfg Config) (*Fleet, error) {
-	if cfg.DB == nil || cfg.Changes == nil || cfg.Devices == nil {
-		return nil, errors.New("fleet: a database, the changelog and the devices are required")
+	if cfg.DB == nil || cfg.Changes == nil || cfg.Devices == nil || cfg.Licenses == nil || cfg.Receipts == nil {
+		return nil, errors.New("fleet: a database, the changelog, the devices, licenses and receipts are required")
 	}
 	if cfg.Horizon == 0 {
 		cfg.Horizon = 30 * 24 * time.Hour

@@ -2,7 +2,6 @@ package fleet_test
 
 import (
 	"context"
-	"net"
 	"strings"
 	"sync"
 	"testing"
@@ -16,24 +15,25 @@ import (
 	"mypos/broker"
 	"mypos/changelog"
 	"mypos/db"
-	"mypos/db/dbtest"
 	"mypos/device"
 	"mypos/fleet"
 	"mypos/protocol"
+	"mypos/services"
+	"mypos/services/servicestest"
 )
 
-// env is fleet on the embedded broker over a real database, with devices
-// enrolled through the real device service.
+// env is fleet on the embedded broker over the real services and a real
+// database, with devices enrolled through the real device service.
 type env struct {
 	t       testing.TB
+	svc     *services.Set
 	db      *db.DB
 	devices *device.Service
 	changes *changelog.Log
 	fleet   *fleet.Fleet
 	broker  *broker.Broker
 	reg     *prometheus.Registry
-	rate    float64             // uplink messages a second a device may send
-	stores  device.StoreChecker // vouches for the stores devices are placed in; nil refuses them
+	rate    float64 // uplink messages a second a device may send
 	url     string
 	company context.Context
 	tune    func(*fleet.Config) // adjusts fleet's configuration at each start
@@ -45,57 +45,32 @@ type envOption func(*env)
 
 func newEnv(t testing.TB, opts ...envOption) *env {
 	t.Helper()
-	database := dbtest.Open(t, changelog.Schema, device.Schema, fleet.Schema)
-	e := &env{t: t, db: database, changes: changelog.New(database), rate: 200}
+	e := withServices(t, servicestest.Open(t, services.Config{}))
+	e.rate = 200
 	for _, o := range opts {
 		o(e)
 	}
-	e.devices = device.NewService(database, e.changes, device.Options{Stores: e.stores})
 	id := mypos.NewID()
 	e.company = mypos.NewContextWithActor(context.Background(), mypos.Actor{Kind: mypos.KindCompany, ID: id, CompanyID: id})
 	e.start()
 	return e
 }
 
+// withServices is an env, not started, over the services.
+func withServices(t testing.TB, svc *services.Set) *env {
+	return &env{t: t, svc: svc, db: svc.DB, changes: svc.Changes, devices: svc.Devices}
+}
+
 // start runs fleet and the broker, as a server process does.
 func (e *env) start() {
 	e.t.Helper()
 	e.reg = prometheus.NewRegistry()
-	cfg := fleet.Config{DB: e.db, Changes: e.changes, Devices: e.devices, Node: "test", Registerer: e.reg, Rate: e.rate, Burst: e.rate}
+	cfg := fleet.Config{Node: "test", Registerer: e.reg, Rate: e.rate, Burst: e.rate}
 	if e.tune != nil {
 		e.tune(&cfg)
 	}
-	e.fleet, e.broker, e.url = serveFleet(e.t, cfg, e.devices, e.prepare)
+	e.fleet, e.broker, e.url = servicestest.Serve(e.t, e.svc, cfg, e.prepare)
 	e.t.Cleanup(e.stop)
-}
-
-// serveFleet starts fleet with cfg and the embedded broker on a loopback
-// port, in a server process's order: prepare (nil for none) runs before
-// fleet starts. The caller stops them, the broker first.
-func serveFleet(tb testing.TB, cfg fleet.Config, devices *device.Service, prepare func(*fleet.Fleet)) (*fleet.Fleet, *broker.Broker, string) {
-	tb.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	f, err := fleet.New(cfg)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if prepare != nil {
-		prepare(f)
-	}
-	b, err := broker.New(broker.Config{TCP: ln, Events: f}, devices)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if err := f.Start(context.Background(), b); err != nil {
-		tb.Fatal(err)
-	}
-	if err := b.Start(); err != nil {
-		tb.Fatal(err)
-	}
-	return f, b, "tcp://" + ln.Addr().String()
 }
 
 func (e *env) stop() {

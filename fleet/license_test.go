@@ -10,18 +10,17 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"golang.org/x/crypto/bcrypt"
 
 	"mypos"
 	"mypos/account"
-	"mypos/changelog"
 	"mypos/db"
-	"mypos/db/dbtest"
 	"mypos/device"
 	"mypos/fleet"
 	"mypos/licensing"
 	"mypos/licensing/licensingtest"
 	"mypos/protocol"
+	"mypos/services"
+	"mypos/services/servicestest"
 )
 
 // keyEnv is fleet on the embedded broker with the real licensing service
@@ -29,6 +28,7 @@ import (
 // a company that is not its client. (The fleet_test env has no accounts.)
 type keyEnv struct {
 	t        *testing.T
+	svc      *services.Set
 	db       *db.DB
 	accounts *account.Service
 	devices  *device.Service
@@ -43,15 +43,11 @@ type keyEnv struct {
 
 func newKeyEnv(t *testing.T, keyEntries int) *keyEnv {
 	t.Helper()
-	database := dbtest.Open(t, account.Schema, changelog.Schema, device.Schema, fleet.Schema, licensing.Schema)
-	changes := changelog.New(database)
-	e := &keyEnv{t: t, db: database, logs: &keyLogs{},
-		accounts: account.NewService(database, account.Options{HashCost: bcrypt.MinCost}),
-		devices:  device.NewService(database, changes, device.Options{})}
-	e.lic = licensing.NewService(database, changes, e.accounts, e.devices, licensing.Options{})
+	svc := servicestest.Open(t, services.Config{})
+	e := &keyEnv{t: t, svc: svc, db: svc.DB, logs: &keyLogs{}, accounts: svc.Accounts, devices: svc.Devices, lic: svc.Licensing}
 	licensingtest.VerifyAfter(t, e.lic)
 	e.people()
-	e.serve(fleet.Config{DB: database, Changes: changes, Devices: e.devices, Licenses: e.lic, Node: "test",
+	e.serve(fleet.Config{Node: "test",
 		Registerer: prometheus.NewRegistry(), Rate: 200, Burst: 200, KeyEntries: keyEntries,
 		Logger: slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	return e
@@ -82,7 +78,7 @@ func (e *keyEnv) people() {
 
 // serve runs fleet and the broker, as a server process does.
 func (e *keyEnv) serve(cfg fleet.Config) {
-	f, b, url := serveFleet(e.t, cfg, e.devices, nil)
+	f, b, url := servicestest.Serve(e.t, e.svc, cfg, nil)
 	e.t.Cleanup(func() { b.Close(); f.Close() })
 	e.url = url
 }

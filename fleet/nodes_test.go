@@ -8,20 +8,23 @@ import (
 	"mypos/changelog"
 	"mypos/db"
 	"mypos/fleet"
+	"mypos/services"
+	"mypos/services/servicestest"
 )
 
-// node starts another cloud node on e's database, with its own fleet,
-// broker and changelog: commits made through e reach it only through the
+// node starts another cloud node on e's database, with its own services,
+// fleet and broker: commits made through e reach it only through the
 // database, as between two processes.
 func (e *env) node(name string, tune func(*fleet.Config), prepare func(*fleet.Fleet)) *env {
 	e.t.Helper()
-	n := &env{t: e.t, db: e.db, devices: e.devices, changes: changelog.New(e.db), rate: e.rate, stores: e.stores, company: e.company,
-		prepare: prepare, tune: func(c *fleet.Config) {
-			c.Node = name
-			if tune != nil {
-				tune(c)
-			}
-		}}
+	n := withServices(e.t, servicestest.On(e.t, e.db, services.Config{}))
+	n.rate, n.company, n.prepare = e.rate, e.company, prepare
+	n.tune = func(c *fleet.Config) {
+		c.Node = name
+		if tune != nil {
+			tune(c)
+		}
+	}
 	n.start()
 	return n
 }

@@ -71,12 +71,6 @@ func envInt(t testing.TB, name string, def int) int {
 	return n
 }
 
-// anyStore vouches for every store: the stores' table is backoffice's.
-type anyStore struct{}
-
-func (anyStore) CheckStore(context.Context, string, string) error { return nil }
-
-func withStores(e *env)            { e.stores = anyStore{} }
 func withRate(r float64) envOption { return func(e *env) { e.rate = r } }
 
 // entity is the property test's record of a live entity it wrote.
@@ -101,7 +95,7 @@ type property struct {
 }
 
 func newProperty(t *testing.T, seed int64) *property {
-	e := newEnv(t, withStores, withRate(10_000))
+	e := newEnv(t, withRate(10_000))
 	p := &property{t: t, e: e, rnd: rand.New(rand.NewSource(seed)), company: e.companyID(),
 		storeOf: map[string]string{}, entities: map[string]*entity{}, count: map[string]int{}}
 	for range 3 {
@@ -1049,7 +1043,7 @@ func (tl *till) state() string {
 // a till must end up holding exactly the view of the store it is in now.
 func TestSyncStoreMoves(t *testing.T) {
 	setUp := func(t *testing.T) (*env, *till, map[string]string) {
-		e := newEnv(t, withStores, withRate(10_000))
+		e := newEnv(t, withRate(10_000))
 		id, secret := e.enroll("Касса")
 		tl := newTill(e, id, secret, false)
 		discounts := map[string]string{} // store → its discount

@@ -12,10 +12,12 @@ import (
 	"mypos/sales"
 )
 
-// Receipts stores the receipts terminals upload; sales.Ingester
-// implements it. Submit must not block: it runs on an uplink worker.
+// Receipts stores the receipts terminals upload: a sale of a device, of
+// its company and standing in its store ("" for none), as fleet knows
+// them. sales.Ingester implements it. Submit must not block: it runs on an
+// uplink worker.
 type Receipts interface {
-	Submit(in sales.Incoming, done func(sales.Outcome)) error
+	Submit(companyID, deviceID, storeID string, sale protocol.Sale, done func(sales.Outcome)) error
 }
 
 // Results of an uploaded receipt, as counted.
@@ -52,15 +54,11 @@ func final(err error) error {
 }
 
 func (f *Fleet) submitReceipt(ctx context.Context, deviceID string, msg *protocol.ReceiptUpload) error {
-	if f.cfg.Receipts == nil {
-		return &mypos.Error{Code: protocol.CodeUnsupported, Message: "This cloud does not store receipts."}
-	}
 	loc, err := f.locate(ctx, deviceID)
 	if err != nil {
 		return err
 	}
-	in := sales.Incoming{CompanyID: loc.CompanyID, DeviceID: deviceID, StoreID: loc.StoreID, Sale: msg.Receipt}
-	return f.cfg.Receipts.Submit(in, func(o sales.Outcome) { f.receiptWritten(deviceID, msg.ID, o) })
+	return f.cfg.Receipts.Submit(loc.CompanyID, deviceID, loc.StoreID, msg.Receipt, func(o sales.Outcome) { f.receiptWritten(deviceID, msg.ID, o) })
 }
 
 // receiptWritten answers the device once the ingester wrote its receipt

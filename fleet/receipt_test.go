@@ -10,13 +10,13 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"mypos"
-	"mypos/changelog"
-	"mypos/db/dbtest"
 	"mypos/device"
 	"mypos/fleet"
 	"mypos/protocol"
 	"mypos/sales"
 	"mypos/sales/salestest"
+	"mypos/services"
+	"mypos/services/servicestest"
 )
 
 // receiptEnv is the fleet env with receipts stored by the real sales
@@ -36,14 +36,13 @@ type receiptEnv struct {
 // newReceiptEnv starts fleet with the ingester; tune adjusts its config.
 func newReceiptEnv(tb testing.TB, tune func(*fleet.Config)) *receiptEnv {
 	tb.Helper()
-	db := dbtest.Open(tb, append(salestest.Schemas, fleet.Schema, sales.Schema)...)
-	e := &env{t: tb, db: db, changes: changelog.New(db)}
-	e.devices = device.NewService(db, e.changes, device.Options{Stores: anyStore{}})
-	r := &receiptEnv{env: e, sales: sales.NewService(db), world: salestest.NewWorld(tb, db, e.changes, e.devices)}
-	db.Now = func() time.Time { return time.Now().Add(-time.Duration(r.behind.Load())).UTC() }
+	svc := servicestest.Open(tb, services.Config{})
+	e := withServices(tb, svc)
+	r := &receiptEnv{env: e, sales: svc.Sales, ingest: svc.Receipts,
+		world: salestest.NewWorld(tb, svc.Accounts, svc.Backoffice, svc.Licensing, svc.Devices)}
+	svc.DB.Now = func() time.Time { return time.Now().Add(-time.Duration(r.behind.Load())).UTC() }
 	e.company, r.seller = r.world.Shop(tb)
-	r.ingest = sales.NewIngester(r.sales, sales.Checks{Owners: r.world.Office, Licenses: r.world.Licensing}, sales.IngestOptions{})
-	cfg := fleet.Config{DB: db, Changes: e.changes, Devices: e.devices, Receipts: r.ingest, Node: "test"}
+	cfg := fleet.Config{Node: "test"}
 	if tune != nil {
 		tune(&cfg)
 	}
@@ -51,13 +50,13 @@ func newReceiptEnv(tb testing.TB, tune func(*fleet.Config)) *receiptEnv {
 	return r
 }
 
-// serve runs fleet and the broker as a server process does, and stops the
-// ingester after fleet, as serve does.
+// serve runs fleet and the broker as a server process does; the services
+// stop the ingester after fleet, as serve does.
 func (r *receiptEnv) serve(cfg fleet.Config) {
 	r.reg = prometheus.NewRegistry()
 	cfg.Registerer = r.reg
-	r.fleet, r.broker, r.url = serveFleet(r.t, cfg, r.devices, nil)
-	r.t.Cleanup(func() { r.stop(); r.ingest.Close() })
+	r.fleet, r.broker, r.url = servicestest.Serve(r.t, r.svc, cfg, nil)
+	r.t.Cleanup(r.stop)
 }
 
 // enrollIn makes a licensed device of the company, in the store ("" for
@@ -247,16 +246,23 @@ func TestReceiptsHaveTheirOwnBudget(t *testing.T) {
 	}
 }
 
-// A cloud without an ingester refuses receipts as unsupported: the till
-// keeps them and tries later.
-func TestReceiptsUnsupported(t *testing.T) {
-	e := newReceiptEnv(t, func(c *fleet.Config) { c.Receipts = nil })
-	id, secret := e.enrollIn(e.company, "")
-	term := e.connect(id, secret)
-	s := e.sale(100)
-	term.upload(t, s)
-	eventually(t, "the refusal", func() bool { return len(term.errors()) == 1 })
-	if got := term.errors()[0]; got != "unsupported@"+s.ID {
-		t.Fatalf("refused with %s", got)
+// Fleet is built with every service it calls: a config without the
+// receipts' ingester or licensing is refused at once, not found missing
+// when a till first uploads a receipt or types a key.
+func TestNewRequiresServices(t *testing.T) {
+	svc := servicestest.Open(t, services.Config{})
+	full := fleet.Config{DB: svc.DB, Changes: svc.Changes, Devices: svc.Devices, Licenses: svc.Licensing, Receipts: svc.Receipts}
+	for name, spoil := range map[string]func(*fleet.Config){
+		"NoReceipts": func(c *fleet.Config) { c.Receipts = nil },
+		"NoLicenses": func(c *fleet.Config) { c.Licenses = nil },
+	} {
+		cfg := full
+		spoil(&cfg)
+		if _, err := fleet.New(cfg); err == nil {
+			t.Errorf("%s: fleet built", name)
+		}
+	}
+	if _, err := fleet.New(full); err != nil {
+		t.Fatalf("with every service: %v", err)
 	}
 }

@@ -149,7 +149,7 @@ func TestSyncResume(t *testing.T) {
 		c.holdsView(changelog.View{DeviceID: c.id})
 	})
 	t.Run("SnapshotAfterAStoreMove", func(t *testing.T) {
-		e := newEnv(t, withStores)
+		e := newEnv(t)
 		a, b := mypos.NewID(), mypos.NewID()
 		e.write(e.companyID(), "discount", changelog.Store(a), ids("a", 400)...)
 		e.write(e.companyID(), "discount", changelog.Store(b), ids("b", 400)...)

@@ -4,16 +4,15 @@ import (
 	"context"
 	"testing"
 
-	"golang.org/x/crypto/bcrypt"
-
 	"mypos"
 	"mypos/account"
 	"mypos/changelog"
 	"mypos/db"
-	"mypos/db/dbtest"
 	"mypos/device"
 	"mypos/licensing"
 	"mypos/licensing/licensingtest"
+	"mypos/services"
+	"mypos/services/servicestest"
 )
 
 // Valid INNs for fixtures.
@@ -37,16 +36,20 @@ type fixture struct {
 
 func newFixture(tb testing.TB) *fixture {
 	tb.Helper()
-	database := dbtest.Open(tb, account.Schema, changelog.Schema, device.Schema, licensing.Schema)
-	f := &fixture{db: database, changes: changelog.New(database), accounts: account.NewService(database, account.Options{HashCost: bcrypt.MinCost})}
-	f.devices = device.NewService(database, f.changes, device.Options{})
-	f.lic = licensing.NewService(database, f.changes, f.accounts, f.devices, licensing.Options{})
+	f := fixtureOf(tb, servicestest.Open(tb, services.Config{}))
+	licensingtest.VerifyAfter(tb, f.lic)
+	return f
+}
+
+// fixtureOf is the fixture over the services, its owner made.
+func fixtureOf(tb testing.TB, svc *services.Set) *fixture {
+	tb.Helper()
+	f := &fixture{db: svc.DB, changes: svc.Changes, accounts: svc.Accounts, devices: svc.Devices, lic: svc.Licensing}
 	o, err := f.accounts.CreateOwner(context.Background(), "owner@mypos.test", "owner-password")
 	if err != nil {
 		tb.Fatal(err)
 	}
 	f.owner = as(o)
-	licensingtest.VerifyAfter(tb, f.lic)
 	return f
 }
 

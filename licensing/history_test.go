@@ -6,14 +6,14 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/crypto/bcrypt"
-
 	"mypos"
 	"mypos/account"
 	"mypos/changelog"
 	"mypos/db/dbtest"
 	"mypos/device"
 	"mypos/licensing"
+	"mypos/services"
+	"mypos/services/servicestest"
 )
 
 // HeldAt answers by the ledger's history, not by the facts now: a device
@@ -84,14 +84,7 @@ func TestSchemaUpgradeHistoryByDevice(t *testing.T) {
 	if err := db.MigrateTo(context.Background(), licensing.Schema, 1); err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{db: db, changes: changelog.New(db), accounts: account.NewService(db, account.Options{HashCost: bcrypt.MinCost})}
-	f.devices = device.NewService(db, f.changes, device.Options{})
-	f.lic = licensing.NewService(db, f.changes, f.accounts, f.devices, licensing.Options{})
-	o, err := f.accounts.CreateOwner(context.Background(), "owner@mypos.test", "owner-password")
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.owner = as(o)
+	f := fixtureOf(t, servicestest.On(t, db, services.Config{}))
 	partner, company := f.partner(t), f.company(t)
 	f.link(t, company, partner)
 	dev := f.device(t, company)

@@ -28,8 +28,8 @@ type Licenses interface {
 // receipts a second, a query a receipt would be the bottleneck. Owners are
 // asked only of IDs the ingester has not met yet (see owners); Licenses
 // once every batch, so a license document written on any node counts from
-// the next batch on. A nil field skips its check — tests of other concerns
-// leave them out; serve sets both.
+// the next batch on. Both are required: services.New passes backoffice's
+// and licensing's.
 type Checks struct {
 	Owners   Owners
 	Licenses Licenses
@@ -69,9 +69,6 @@ func fill(errs []error, err error) []error {
 // batch — and refuses each receipt that names one another company has or
 // nobody ever had.
 func (g *Ingester) checkOwners(ctx context.Context, rows []*row, errs []error) error {
-	if g.checks.Owners == nil {
-		return nil
-	}
 	var cashiers, goods, discounts []string
 	for _, r := range rows {
 		cashiers = append(cashiers, r.CashierID)
@@ -165,9 +162,6 @@ func (r *row) owned(cashierOf, goodsOf, discountOf map[string]string) error {
 // markUnlicensed asks the ledger, once for the batch, whether each
 // receipt's device held a license when it was punched.
 func (g *Ingester) markUnlicensed(ctx context.Context, rows []*row, errs []error) error {
-	if g.checks.Licenses == nil {
-		return nil
-	}
 	moments := map[string][]time.Time{}
 	for i, r := range rows {
 		if errs[i] == nil {

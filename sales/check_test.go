@@ -7,10 +7,16 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"mypos"
+	"mypos/account"
+	"mypos/backoffice"
 	"mypos/changelog"
+	"mypos/db"
 	"mypos/db/dbtest"
 	"mypos/device"
+	"mypos/licensing"
 	"mypos/protocol"
 	"mypos/sales/salestest"
 )
@@ -27,16 +33,25 @@ type checkedFixture struct {
 
 func newCheckedFixture(t testing.TB, opts IngestOptions) *checkedFixture {
 	t.Helper()
-	db := dbtest.Open(t, append(salestest.Schemas, Schema)...)
+	database := dbtest.Open(t, append(salestest.Schemas, Schema)...)
 	f := &checkedFixture{clock: testNow}
-	db.Now = func() time.Time { return f.clock }
-	changes := changelog.New(db)
-	f.world = salestest.NewWorld(t, db, changes, device.NewService(db, changes, device.Options{}))
+	database.Now = func() time.Time { return f.clock }
+	f.world = newWorld(t, database)
 	f.lookups = &counted{Owners: f.world.Office, Licenses: f.world.Licensing}
-	svc := NewService(db)
-	f.fixture = &fixture{t: t, db: db, svc: svc, in: NewIngester(svc, Checks{Owners: f.lookups, Licenses: f.lookups}, opts)}
+	svc := NewService(database)
+	f.fixture = &fixture{t: t, db: database, svc: svc, in: NewIngester(svc, Checks{Owners: f.lookups, Licenses: f.lookups}, opts)}
 	t.Cleanup(f.in.Close)
 	return f
+}
+
+// newWorld wires the services of a world over database by hand: sales'
+// tests cannot import package services, which imports sales.
+func newWorld(t testing.TB, database *db.DB) *salestest.World {
+	changes := changelog.New(database)
+	accounts := account.NewService(database, account.Options{HashCost: bcrypt.MinCost})
+	devices := device.NewService(database, changes, device.Options{})
+	office := backoffice.NewService(database, changes, devices, backoffice.Options{HashCost: bcrypt.MinCost})
+	return salestest.NewWorld(t, accounts, office, licensing.NewService(database, changes, accounts, devices, licensing.Options{}), devices)
 }
 
 // device makes a device of the company.

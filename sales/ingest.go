@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"mypos"
+	"mypos/protocol"
 )
 
 // IngestOptions tune an Ingester; the zero value is production's choice.
@@ -35,8 +36,12 @@ type Ingester struct {
 	svc    *Service
 	checks Checks
 	owners owners // whose IDs are, as the checks found them
-	opts   IngestOptions
-	log    *slog.Logger
+	// checkRows runs a batch's checks: check, against checks. The
+	// package's tests of what the ingester does beyond them pass every
+	// receipt instead.
+	checkRows func(ctx context.Context, rows []*row) []error
+	opts      IngestOptions
+	log       *slog.Logger
 
 	mu      sync.RWMutex // closed and the queue's closing, against a send on a closed queue
 	closed  bool
@@ -66,6 +71,13 @@ type Outcome struct {
 // NewIngester starts an ingester writing through svc, checking each batch
 // against checks; Close stops it.
 func NewIngester(svc *Service, checks Checks, opts IngestOptions) *Ingester {
+	g := newIngester(svc, checks, opts)
+	g.start()
+	return g
+}
+
+// newIngester builds an ingester; start sets it going.
+func newIngester(svc *Service, checks Checks, opts IngestOptions) *Ingester {
 	if opts.Queue <= 0 {
 		opts.Queue = 8192
 	}
@@ -84,20 +96,25 @@ func NewIngester(svc *Service, checks Checks, opts IngestOptions) *Ingester {
 	}
 	g := &Ingester{svc: svc, checks: checks, opts: opts, log: log.With("component", "sales"),
 		queue: make(chan job, opts.Queue), stopped: make(chan struct{})}
-	go g.run()
+	g.checkRows = g.check
 	return g
 }
 
-// Submit queues a receipt and returns at once. done is called once the
-// receipt is stored, or could not be (see Outcome). done runs on a
-// goroutine of the ingester, never the caller's, and may block without
-// holding up the writes.
+// start runs the ingester's loop until Close.
+func (g *Ingester) start() { go g.run() }
+
+// Submit queues a sale a device uploaded — the device of companyID,
+// standing in storeID ("" for none) — and returns at once. The caller
+// (fleet) knows the device from the topic the broker authorised. done is
+// called once the receipt is stored, or could not be (see Outcome). done
+// runs on a goroutine of the ingester, never the caller's, and may block
+// without holding up the writes.
 // Returns EINVALID for a receipt that can never be stored (IDs the cloud
 // never gave out, an implausible time, a sale protocol.CheckSale refuses),
 // ERATELIMIT when the queue is full or the ingester is closed: the till
 // uploads it again later.
-func (g *Ingester) Submit(in Incoming, done func(Outcome)) error {
-	r, err := prepare(in, g.svc.now())
+func (g *Ingester) Submit(companyID, deviceID, storeID string, sale protocol.Sale, done func(Outcome)) error {
+	r, err := prepare(upload{CompanyID: companyID, DeviceID: deviceID, StoreID: storeID, Sale: sale}, g.svc.now())
 	if err != nil {
 		return err
 	}
@@ -193,7 +210,7 @@ func (g *Ingester) checkBatch(batch []job) []error {
 	for i, j := range batch {
 		rows[i] = j.row
 	}
-	return g.check(ctx, rows)
+	return g.checkRows(ctx, rows)
 }
 
 // write stores the receipts of a batch its checks let through, in one

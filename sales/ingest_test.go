@@ -25,7 +25,7 @@ func TestIngestDuplicateStoredOnce(t *testing.T) {
 	}
 	again := in
 	again.Sale.ID = strings.ToUpper(s.ID)
-	for _, up := range []Incoming{in, again} {
+	for _, up := range []upload{in, again} {
 		if o := wait(t, f.submit(up)); o.Err != nil || !o.Duplicate {
 			t.Fatalf("upload of %s again: %+v, want a duplicate", up.Sale.ID, o)
 		}
@@ -84,23 +84,23 @@ func TestIngestRefuses(t *testing.T) {
 	good := salestest.Sale(testNow, cashierA, 1000, 2000)
 	tests := []struct {
 		name  string
-		spoil func(*Incoming)
+		spoil func(*upload)
 		field string
 	}{
-		{"BadTotal", func(in *Incoming) { in.Sale.Total++ }, "receipt"},
-		{"NoLines", func(in *Incoming) { in.Sale.Lines = nil }, "receipt"},
-		{"BadCompany", func(in *Incoming) { in.CompanyID = "x" }, "device_id"},
-		{"BadDevice", func(in *Incoming) { in.DeviceID = "" }, "device_id"},
-		{"BadStore", func(in *Incoming) { in.StoreID = "store-1" }, "device_id"},
-		{"NULCashier", func(in *Incoming) { in.Sale.CashierID = "c\x00" }, "cashier_id"},
-		{"NotUTF8Goods", func(in *Incoming) { in.Sale.Lines[0].GoodsID = "g\xff" }, "lines"},
+		{"BadTotal", func(in *upload) { in.Sale.Total++ }, "receipt"},
+		{"NoLines", func(in *upload) { in.Sale.Lines = nil }, "receipt"},
+		{"BadCompany", func(in *upload) { in.CompanyID = "x" }, "device_id"},
+		{"BadDevice", func(in *upload) { in.DeviceID = "" }, "device_id"},
+		{"BadStore", func(in *upload) { in.StoreID = "store-1" }, "device_id"},
+		{"NULCashier", func(in *upload) { in.Sale.CashierID = "c\x00" }, "cashier_id"},
+		{"NotUTF8Goods", func(in *upload) { in.Sale.Lines[0].GoodsID = "g\xff" }, "lines"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			in := incoming(companyID, dev, "", good)
 			in.Sale.Lines = append(in.Sale.Lines[:0:0], good.Lines...)
 			tt.spoil(&in)
-			err := f.in.Submit(in, func(Outcome) { t.Error("done called for a refused receipt") })
+			err := submitUpload(f.in, in, func(Outcome) { t.Error("done called for a refused receipt") })
 			wantCode(t, err, mypos.EINVALID, tt.field)
 		})
 	}
@@ -140,7 +140,7 @@ func TestIngestQueueFull(t *testing.T) {
 	var refused error
 	for range 10 {
 		c := make(chan Outcome, 1)
-		err := f.in.Submit(incoming(companyID, dev, "", salestest.Sale(testNow, cashierA, 1000)), func(o Outcome) { c <- o })
+		err := submitUpload(f.in, incoming(companyID, dev, "", salestest.Sale(testNow, cashierA, 1000)), func(o Outcome) { c <- o })
 		if err != nil {
 			refused = err
 			break
@@ -185,7 +185,7 @@ func TestIngestCloseDrains(t *testing.T) {
 			t.Fatal("Close returned before every done was called")
 		}
 	}
-	err := f.in.Submit(incoming(companyID, dev, "", salestest.Sale(testNow, cashierA, 1000)), func(Outcome) {})
+	err := submitUpload(f.in, incoming(companyID, dev, "", salestest.Sale(testNow, cashierA, 1000)), func(Outcome) {})
 	wantCode(t, err, mypos.ERATELIMIT, "")
 	if n := f.count(); n != 20 {
 		t.Fatalf("%d rows, want 20", n)
@@ -218,7 +218,7 @@ func TestIngestRefusesImplausibleTimes(t *testing.T) {
 				f.store(in)
 				return
 			}
-			err := f.in.Submit(in, func(Outcome) { t.Error("done called for a refused receipt") })
+			err := submitUpload(f.in, in, func(Outcome) { t.Error("done called for a refused receipt") })
 			wantCode(t, err, mypos.EINVALID, "at")
 		})
 	}

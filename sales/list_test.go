@@ -21,7 +21,7 @@ func TestListPagesAndFilters(t *testing.T) {
 	companyID, ctx := company()
 	dev1, dev2, storeID := mypos.NewID(), mypos.NewID(), mypos.NewID()
 	base := salestest.At("2026-03-07T09:00:00+03:00")
-	var all []Incoming
+	var all []upload
 	for i := range 8 {
 		at := base.Add(time.Duration(min(i, 5)) * 24 * time.Hour / 4) // the last three at one instant
 		dev, st, cashier := dev1, storeID, cashierA
@@ -33,7 +33,7 @@ func TestListPagesAndFilters(t *testing.T) {
 	f.store(all...)
 
 	want := slices.Clone(all)
-	slices.SortFunc(want, func(a, b Incoming) int {
+	slices.SortFunc(want, func(a, b upload) int {
 		return cmp.Or(b.Sale.At.Compare(a.Sale.At), strings.Compare(b.DeviceID, a.DeviceID), strings.Compare(b.Sale.ID, a.Sale.ID))
 	})
 	if got := walk(t, f.svc, ctx, Filter{Limit: 3}); !slices.Equal(got, idsOf(want)) {
@@ -43,18 +43,18 @@ func TestListPagesAndFilters(t *testing.T) {
 	filters := []struct {
 		name string
 		f    Filter
-		keep func(Incoming) bool
+		keep func(upload) bool
 	}{
-		{"Day", Filter{From: "2026-03-08", To: "2026-03-08"}, func(in Incoming) bool { return in.Sale.Day() == "2026-03-08" }},
-		{"From", Filter{From: "2026-03-08"}, func(in Incoming) bool { return in.Sale.Day() >= "2026-03-08" }},
-		{"Store", Filter{StoreID: storeID}, func(in Incoming) bool { return in.StoreID == storeID }},
-		{"Device", Filter{DeviceID: dev2}, func(in Incoming) bool { return in.DeviceID == dev2 }},
-		{"Cashier", Filter{CashierID: cashierA, To: "2026-03-07"}, func(in Incoming) bool { return in.Sale.CashierID == cashierA && in.Sale.Day() <= "2026-03-07" }},
+		{"Day", Filter{From: "2026-03-08", To: "2026-03-08"}, func(in upload) bool { return in.Sale.Day() == "2026-03-08" }},
+		{"From", Filter{From: "2026-03-08"}, func(in upload) bool { return in.Sale.Day() >= "2026-03-08" }},
+		{"Store", Filter{StoreID: storeID}, func(in upload) bool { return in.StoreID == storeID }},
+		{"Device", Filter{DeviceID: dev2}, func(in upload) bool { return in.DeviceID == dev2 }},
+		{"Cashier", Filter{CashierID: cashierA, To: "2026-03-07"}, func(in upload) bool { return in.Sale.CashierID == cashierA && in.Sale.Day() <= "2026-03-07" }},
 	}
 	for _, tt := range filters {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.f.Limit = 2
-			exp := idsOf(slices.DeleteFunc(slices.Clone(want), func(in Incoming) bool { return !tt.keep(in) }))
+			exp := idsOf(slices.DeleteFunc(slices.Clone(want), func(in upload) bool { return !tt.keep(in) }))
 			if got := walk(t, f.svc, ctx, tt.f); len(exp) == 0 || !slices.Equal(got, exp) {
 				t.Fatalf("got %v, want %v", got, exp)
 			}
@@ -84,7 +84,7 @@ func walk(t *testing.T, svc *Service, ctx context.Context, f Filter) []string {
 	}
 }
 
-func idsOf(ins []Incoming) []string {
+func idsOf(ins []upload) []string {
 	ids := make([]string, len(ins))
 	for i, in := range ins {
 		ids[i] = in.Sale.ID

@@ -37,7 +37,7 @@ func TestSchemaUpgradeToUnlicensed(t *testing.T) {
 		t.Fatalf("version %d, %v", v, err)
 	}
 	svc := NewService(db)
-	f := &fixture{t: t, db: db, svc: svc, in: NewIngester(svc, Checks{}, IngestOptions{})}
+	f := &fixture{t: t, db: db, svc: svc, in: uncheckedIngester(svc, IngestOptions{})}
 	t.Cleanup(f.in.Close)
 	f.store(incoming(companyID, dev, "", salestest.Sale(testNow, cashierA, 100)))
 	rows, _, err := svc.List(company, Filter{})

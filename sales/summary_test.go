@@ -25,7 +25,7 @@ func TestSummarySumsByDayStoreCashier(t *testing.T) {
 	companyID, ctx := company()
 	storeA, storeB := mypos.NewID(), mypos.NewID()
 	dev := mypos.NewID()
-	var in []Incoming
+	var in []upload
 	for i, at := range []string{
 		"2026-03-07T10:00:00+03:00", "2026-03-07T11:00:00+03:00", "2026-03-07T23:59:59+03:00",
 		"2026-03-08T01:30:00+10:00", "2026-03-08T12:00:00+03:00", "2026-03-08T13:00:00+03:00",
@@ -64,7 +64,7 @@ func TestSummarySumsByDayStoreCashier(t *testing.T) {
 
 // expectedSummary sums the receipts by protocol.Total, in the summary's
 // order: day, store (none last), cashier.
-func expectedSummary(in []Incoming) []string {
+func expectedSummary(in []upload) []string {
 	byKey := map[[3]string]*SummaryRow{}
 	var rows []*SummaryRow
 	for _, x := range in {
@@ -134,7 +134,7 @@ func TestSummaryAtTheLimits(t *testing.T) {
 	companyID, ctx := company()
 	dev := mypos.NewID()
 	at := salestest.At("2026-03-08T12:00:00+03:00")
-	var in []Incoming
+	var in []upload
 	for range 12 {
 		in = append(in, incoming(companyID, dev, "", salestest.Seller{CashierID: cashierA}.AtLimit(at)))
 	}

@@ -13,9 +13,9 @@ import (
 	"mypos/protocol"
 )
 
-// Incoming is a receipt a till uploaded, and where its device stood: the
-// caller (fleet) knows the device from the topic the broker authorised.
-type Incoming struct {
+// upload is a receipt a till uploaded, and where its device stood, as
+// Submit is told them.
+type upload struct {
 	CompanyID string
 	DeviceID  string
 	// StoreID is the device's store, "" when it stands in none.
@@ -47,14 +47,14 @@ const (
 	maxReceiptAhead = 24 * time.Hour
 )
 
-// prepare checks an incoming receipt and computes its row: its IDs, its
+// prepare checks an uploaded receipt and computes its row: its IDs, its
 // time against now (the cloud's clock), its sums by CheckSale. The ID is
 // kept in lower case, as Postgres prints a UUID, so both databases and
 // every lookup agree on it. What no batch could change is refused here;
 // what belongs to whom, the batch checks (check.go).
 // Returns EINVALID for bad IDs, an implausible time (field "at") or a sale
 // CheckSale refuses.
-func prepare(in Incoming, now time.Time) (*row, error) {
+func prepare(in upload, now time.Time) (*row, error) {
 	if !mypos.ValidID(in.CompanyID) || !mypos.ValidID(in.DeviceID) || (in.StoreID != "" && !mypos.ValidID(in.StoreID)) {
 		return nil, mypos.Invalid("device_id", "The receipt's device, company or store is not an ID.")
 	}

@@ -8,66 +8,34 @@ import (
 	"log/slog"
 	"strings"
 
-	"mypos/account"
-	"mypos/backoffice"
-	"mypos/changelog"
 	"mypos/db"
-	"mypos/device"
-	"mypos/fleet"
-	"mypos/licensing"
-	"mypos/sales"
+	"mypos/services"
 )
-
-// schemas is every component's migrations, in dependency order.
-var schemas = []db.Schema{account.Schema, changelog.Schema, device.Schema, backoffice.Schema, fleet.Schema, licensing.Schema, sales.Schema}
 
 // hashCost is bcrypt's cost for passwords and PINs; 0 is the services'
 // default. Tests that run serve in their own process lower it, as every
 // other package's tests do.
 var hashCost int
 
-// services is the domain layer over one open, migrated database.
-type services struct {
-	db       *db.DB
-	accounts *account.Service
-	changes  *changelog.Log
-	devices  *device.Service
-	office   *backoffice.Service
-	licenses *licensing.Service
-	sales    *sales.Service
-}
-
-// lateStores lets device and backoffice use each other: device checks a
-// store through backoffice, backoffice checks devices through device, so
-// one of them must be built first and told of the other afterwards.
-type lateStores struct{ *backoffice.Service }
-
-func openServices(ctx context.Context, cfg Config, log *slog.Logger) (*services, error) {
+// openServices opens the database, migrates it and builds the domain
+// services over it; closeServices undoes it.
+func openServices(ctx context.Context, cfg Config, log *slog.Logger) (*services.Set, error) {
 	database, err := db.Open(ctx, db.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, Logger: log})
 	if err != nil {
 		return nil, err
 	}
-	if err := database.Migrate(ctx, schemas...); err != nil {
+	if err := database.Migrate(ctx, services.Schemas...); err != nil {
 		database.Close()
 		return nil, err
 	}
-	changes := changelog.New(database)
-	stores := &lateStores{}
-	devices := device.NewService(database, changes, device.Options{Stores: stores, Logger: log})
-	stores.Service = backoffice.NewService(database, changes, devices, backoffice.Options{HashCost: hashCost})
-	accounts := account.NewService(database, account.Options{Logger: log, HashCost: hashCost})
-	return &services{
-		db:       database,
-		accounts: accounts,
-		changes:  changes,
-		devices:  devices,
-		office:   stores.Service,
-		licenses: licensing.NewService(database, changes, accounts, devices, licensing.Options{Logger: log}),
-		sales:    sales.NewService(database),
-	}, nil
+	return services.New(database, services.Config{HashCost: hashCost, Logger: log}), nil
 }
 
-func (s *services) close() { s.db.Close() }
+// closeServices stops the services, then closes their database.
+func closeServices(svc *services.Set) {
+	svc.Close()
+	svc.DB.Close()
+}
 
 func newLogger(w io.Writer, level string) *slog.Logger {
 	var l slog.Level
@@ -82,9 +50,9 @@ func migrate(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return withServices(ctx, cfg, func(svc *services) error {
-		for _, s := range schemas {
-			v, err := svc.db.SchemaVersion(ctx, s.Component)
+	return withServices(ctx, cfg, func(svc *services.Set) error {
+		for _, s := range services.Schemas {
+			v, err := svc.DB.SchemaVersion(ctx, s.Component)
 			if err != nil {
 				return err
 			}
@@ -96,12 +64,12 @@ func migrate(ctx context.Context, args []string, stdout io.Writer) error {
 
 // withServices runs an admin command's work over the migrated database,
 // quietly: a command's output is its answer, not a log.
-func withServices(ctx context.Context, cfg Config, fn func(*services) error) error {
+func withServices(ctx context.Context, cfg Config, fn func(*services.Set) error) error {
 	svc, err := openServices(ctx, cfg, newLogger(io.Discard, "error"))
 	if err != nil {
 		return err
 	}
-	defer svc.close()
+	defer closeServices(svc)
 	return fn(svc)
 }
 
@@ -122,8 +90,8 @@ func ownerCreate(ctx context.Context, args []string, stdin io.Reader, stdout io.
 			return fmt.Errorf("read the password from stdin: %w", err)
 		}
 	}
-	return withServices(ctx, cfg, func(svc *services) error {
-		a, err := svc.accounts.CreateOwner(ctx, *email, password)
+	return withServices(ctx, cfg, func(svc *services.Set) error {
+		a, err := svc.Accounts.CreateOwner(ctx, *email, password)
 		if err != nil {
 			return errorLine(err)
 		}

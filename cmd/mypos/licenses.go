@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+
+	"mypos/services"
 )
 
 // licensesVerify replays every license document and compares what they say
@@ -14,11 +16,11 @@ func licensesVerify(ctx context.Context, args []string, stdout io.Writer) error 
 	if err != nil {
 		return err
 	}
-	return withServices(ctx, cfg, func(svc *services) error { return verify(ctx, svc, stdout) })
+	return withServices(ctx, cfg, func(svc *services.Set) error { return verify(ctx, svc, stdout) })
 }
 
-func verify(ctx context.Context, svc *services, stdout io.Writer) error {
-	diffs, err := svc.licenses.Verify(ctx)
+func verify(ctx context.Context, svc *services.Set, stdout io.Writer) error {
+	diffs, err := svc.Licensing.Verify(ctx)
 	if err != nil {
 		return err
 	}
@@ -28,7 +30,7 @@ func verify(ctx context.Context, svc *services, stdout io.Writer) error {
 	if len(diffs) > 0 {
 		return fmt.Errorf("%d differences between the licenses and their documents", len(diffs))
 	}
-	n, err := svc.licenses.Count(ctx)
+	n, err := svc.Licensing.Count(ctx)
 	if err != nil {
 		return err
 	}

@@ -31,24 +31,24 @@ func TestLicensesVerify(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer svc.close()
-	owner, err := svc.accounts.CreateOwner(ctx, "owner@mypos.test", "owner-password")
+	defer closeServices(svc)
+	owner, err := svc.Accounts.CreateOwner(ctx, "owner@mypos.test", "owner-password")
 	if err != nil {
 		t.Fatal(err)
 	}
 	ownerCtx := mypos.NewContextWithActor(ctx, owner.Actor())
-	partner, err := svc.accounts.CreatePartner(ownerCtx, account.Registration{Name: "Дилер", INN: "7707083893", Email: "p@dealer.test", Password: "partner-pass"})
+	partner, err := svc.Accounts.CreatePartner(ownerCtx, account.Registration{Name: "Дилер", INN: "7707083893", Email: "p@dealer.test", Password: "partner-pass"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.licenses.Sell(ownerCtx, partner.ID, 3); err != nil {
+	if _, err := svc.Licensing.Sell(ownerCtx, partner.ID, 3); err != nil {
 		t.Fatal(err)
 	}
 	if code, out, _ := verify(); code != 0 || out != "3 licenses verified\n" {
 		t.Fatalf("after a sale: exit %d, %q", code, out)
 	}
 
-	if err := svc.db.Conn(ctx).Exec("UPDATE licenses SET partner_id = NULL, company_id = ?", partner.ID).Error; err != nil {
+	if err := svc.DB.Conn(ctx).Exec("UPDATE licenses SET partner_id = NULL, company_id = ?", partner.ID).Error; err != nil {
 		t.Fatal(err)
 	}
 	code, out, errs := verify()

@@ -8,7 +8,7 @@ import (
 
 	"mypos/broker"
 	"mypos/fleet"
-	"mypos/sales"
+	"mypos/services"
 )
 
 const brokerExternal = "external"
@@ -19,27 +19,15 @@ type liveBus interface {
 	Ready() bool
 }
 
-// startLive starts the receipt ingester — checking receipts against the
-// backoffice and the licensing ledger —, fleet and the bus fleet talks
-// through. The returned stop closes the ingester last: fleet's workers
-// submit to it until they stop, and it writes what they queued.
-func startLive(ctx context.Context, cfg Config, socks *sockets, svc *services, log *slog.Logger, reg prometheus.Registerer) (*fleet.Fleet, liveBus, func(), error) {
-	receipts := sales.NewIngester(svc.sales, sales.Checks{Owners: svc.office, Licenses: svc.licenses}, sales.IngestOptions{Logger: log})
-	live, bus, stop, err := startFleet(ctx, cfg, socks, svc, receipts, log, reg)
-	if err != nil {
-		receipts.Close()
-		return nil, nil, nil, err
-	}
-	return live, bus, func() { stop(); receipts.Close() }, nil
-}
-
-// startFleet starts fleet and the bus it talks through: the embedded broker
-// on the bound MQTT listeners, or a connection to an external cluster. The
-// returned stop closes the bus before fleet, so the last disconnects are
-// written.
-func startFleet(ctx context.Context, cfg Config, socks *sockets, svc *services, receipts fleet.Receipts, log *slog.Logger, reg prometheus.Registerer) (*fleet.Fleet, liveBus, func(), error) {
+// startLive starts fleet over the services — keys typed on tills go to
+// licensing, receipts to the ingester — and the bus it talks through: the
+// embedded broker on the bound MQTT listeners, or a connection to an
+// external cluster. The returned stop closes the bus before fleet, so the
+// last disconnects are written; the ingester is the services', closed
+// after it.
+func startLive(ctx context.Context, cfg Config, socks *sockets, svc *services.Set, log *slog.Logger, reg prometheus.Registerer) (*fleet.Fleet, liveBus, func(), error) {
 	external := cfg.Broker == brokerExternal
-	live, err := fleet.New(fleet.Config{DB: svc.db, Changes: svc.changes, Devices: svc.devices, Licenses: svc.licenses, Receipts: receipts, Horizon: cfg.Horizon(), Logger: log, Registerer: reg, PresenceFromState: external})
+	live, err := svc.NewFleet(fleet.Config{Horizon: cfg.Horizon(), Logger: log, Registerer: reg, PresenceFromState: external})
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -54,7 +42,7 @@ func startFleet(ctx context.Context, cfg Config, socks *sockets, svc *services, 
 		}
 		return live, bus, func() { bus.Close(); live.Close() }, nil
 	}
-	mqtt, err := broker.New(broker.Config{TCP: socks.mqtt, WS: socks.ws, TLS: socks.mqttTLS, Logger: log, Registerer: reg, Events: live}, svc.devices)
+	mqtt, err := broker.New(broker.Config{TCP: socks.mqtt, WS: socks.ws, TLS: socks.mqttTLS, Logger: log, Registerer: reg, Events: live}, svc.Devices)
 	if err != nil {
 		return nil, nil, nil, err
 	}

@@ -11,6 +11,8 @@ import (
 
 	"mypos"
 	"mypos/cabinet"
+	"mypos/services"
+	"mypos/services/servicestest"
 )
 
 // Ordinary traffic — every method, paths with IDs, paths no route takes,
@@ -114,7 +116,8 @@ func isMethod(m string) bool {
 // middlewares', from a cabinet built as serve builds it.
 func registeredPatterns(t *testing.T) map[string]bool {
 	t.Helper()
-	cab, err := cabinet.New(cabinet.Config{})
+	svc := servicestest.Open(t, services.Config{})
+	cab, err := cabinet.New(cabinet.Config{Set: svc, Fleet: servicestest.Live(t, svc)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"mypos/cabinet"
+	"mypos/services"
 )
 
 // shutdownGrace bounds how long in-flight requests get to finish.
@@ -41,8 +42,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	defer svc.close()
-	login, err := ensureOwner(ctx, cfg, svc.accounts)
+	defer closeServices(svc)
+	login, err := ensureOwner(ctx, cfg, svc.Accounts)
 	if err != nil {
 		return err
 	}
@@ -56,13 +57,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer stopLive()
 
 	cab, err := cabinet.New(cabinet.Config{
-		Accounts:      svc.accounts,
-		Devices:       svc.devices,
-		Backoffice:    svc.office,
+		Set:           svc,
 		Fleet:         live,
-		Licensing:     svc.licenses,
-		Sales:         svc.sales,
-		InTx:          svc.db.InTx,
 		PublicMQTTURL: publicMQTTURL(cfg, socks),
 		Ready:         readiness(svc, bus),
 		Logger:        log,
@@ -148,9 +144,9 @@ const readyCacheFor = 2 * time.Second
 
 // readiness is /readyz: the broker serves, and the database answers with
 // every schema at this binary's version.
-func readiness(svc *services, bus liveBus) func(context.Context) error {
+func readiness(svc *services.Set, bus liveBus) func(context.Context) error {
 	database := cached(readyCacheFor, func(ctx context.Context) error {
-		return svc.db.CheckSchemas(ctx, schemas...)
+		return svc.DB.CheckSchemas(ctx, services.Schemas...)
 	})
 	return func(ctx context.Context) error {
 		if !bus.Ready() {
@@ -194,7 +190,7 @@ func serveMetrics(socks *sockets, reg *prometheus.Registry, errc chan<- error) *
 }
 
 // purgeSessions deletes expired sessions and login tickets every hour.
-func purgeSessions(ctx context.Context, svc *services, log *slog.Logger) {
+func purgeSessions(ctx context.Context, svc *services.Set, log *slog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
@@ -202,7 +198,7 @@ func purgeSessions(ctx context.Context, svc *services, log *slog.Logger) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if err := svc.accounts.PurgeExpired(ctx); err != nil {
+			if err := svc.Accounts.PurgeExpired(ctx); err != nil {
 				log.Warn("purge expired sessions", "error", err)
 			}
 		}

@@ -6,8 +6,6 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"golang.org/x/crypto/bcrypt"
-
 	"mypos"
 	"mypos/account"
 	"mypos/backoffice"
@@ -24,7 +22,9 @@ var Schemas = []db.Schema{account.Schema, changelog.Schema, device.Schema, backo
 // World is the real services an uploaded receipt is checked against, over
 // one db: backoffice's cashiers, goods and discounts, licensing's
 // ledger, and the accounts behind them — an owner and a partner whose
-// client companies sell. Pass Office and Licensing as sales.Checks.
+// client companies sell. services.New wires them (and checks receipts
+// against Office and Licensing); sales' own tests, which services imports,
+// wire them by hand.
 type World struct {
 	Accounts  *account.Service
 	Office    *backoffice.Service
@@ -35,12 +35,10 @@ type World struct {
 	companies atomic.Int32
 }
 
-// NewWorld builds the services over database, its changelog and devices.
-func NewWorld(tb testing.TB, database *db.DB, changes *changelog.Log, devices *device.Service) *World {
+// NewWorld is the world of the services, with its owner and partner made.
+func NewWorld(tb testing.TB, accounts *account.Service, office *backoffice.Service, lic *licensing.Service, devices *device.Service) *World {
 	tb.Helper()
-	w := &World{Accounts: account.NewService(database, account.Options{HashCost: bcrypt.MinCost}), Devices: devices}
-	w.Office = backoffice.NewService(database, changes, devices, backoffice.Options{HashCost: bcrypt.MinCost})
-	w.Licensing = licensing.NewService(database, changes, w.Accounts, devices, licensing.Options{})
+	w := &World{Accounts: accounts, Office: office, Licensing: lic, Devices: devices}
 	owner, err := w.Accounts.CreateOwner(context.Background(), "owner@mypos.test", "owner-password")
 	if err != nil {
 		tb.Fatal(err)
