@@ -73,7 +73,7 @@ func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 func printUsage(w io.Writer) {
 	fmt.Fprintf(w, usage, defaultConfigFile)
 	for _, o := range options {
-		def := o.def
+		def := o.shown(o.def)
 		if def == "" {
 			def = "(empty)"
 		}
