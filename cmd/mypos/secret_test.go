@@ -65,15 +65,8 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	t.Run("BannerAndLog", func(t *testing.T) {
 		env := []string{"MYPOS_OWNER_PASSWORD=" + values["MYPOS_OWNER_PASSWORD"],
 			"MYPOS_BROKER=external", "MYPOS_BROKER_URL=" + values["MYPOS_BROKER_URL"], "MYPOS_LOG_LEVEL=debug"}
-		if database := dbtest.Config(t); database.URL != "" {
-			// The test server trusts local connections: a password in the
-			// URL is accepted and ignored.
-			u, err := url.Parse(database.URL)
-			if err != nil {
-				t.Fatal(err)
-			}
-			u.User = url.UserPassword(u.User.Username(), marker)
-			env = append(env, "MYPOS_DATABASE_URL="+u.String())
+		if u, ok := testDatabaseWithPassword(t, marker); ok {
+			env = append(env, "MYPOS_DATABASE_URL="+u)
 		}
 		s := startServe(t, env...)
 		if got := s.banner["mqtt-external"]; got != "tcp://cloud:xxxxx@127.0.0.1:1883" {
@@ -116,6 +109,23 @@ func TestSecretsNeverPrinted(t *testing.T) {
 			})
 		}
 	})
+}
+
+// testDatabaseWithPassword is the test's Postgres URL with password in it,
+// or false on SQLite. The test server trusts local connections, so the
+// password is accepted and ignored: enough to show where it is printed.
+func testDatabaseWithPassword(t *testing.T, password string) (string, bool) {
+	t.Helper()
+	database := dbtest.Config(t)
+	if database.URL == "" {
+		return "", false
+	}
+	u, err := url.Parse(database.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.User = url.UserPassword(u.User.Username(), password)
+	return u.String(), true
 }
 
 // runCLI runs mypos with args and returns its status and output.
