@@ -2,7 +2,6 @@ package account
 
 import (
 	"context"
-	"crypto/rand"
 	"strings"
 
 	"mypos"
@@ -150,36 +149,13 @@ func (s *Service) newAccount(r Registration, status string) (*Account, error) {
 	return a, nil
 }
 
-// codeAlphabet has no characters a person confuses when reading a code
-// aloud or off a screen: no 0/O, 1/I/L.
-const codeAlphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-
 // partnerCodeLen is the length of a partner's code, in characters.
 const partnerCodeLen = 6
 
 // partnerCode is six characters a company types to find its partner:
 // 31⁶ ≈ 887 million codes, so collisions are rare and retried.
 func partnerCode() string {
-	return randomCode(partnerCodeLen)
-}
-
-// randomCode draws n characters of codeAlphabet uniformly: bytes at or above
-// the largest multiple of the alphabet's size are redrawn, not folded.
-func randomCode(n int) string {
-	const limit = 256 - 256%len(codeAlphabet)
-	out := make([]byte, 0, n)
-	var buf [16]byte
-	for len(out) < n {
-		if _, err := rand.Read(buf[:]); err != nil {
-			panic("account: crypto/rand: " + err.Error())
-		}
-		for _, c := range buf {
-			if int(c) < limit && len(out) < n {
-				out = append(out, codeAlphabet[int(c)%len(codeAlphabet)])
-			}
-		}
-	}
-	return string(out)
+	return mypos.RandomCode(mypos.CodeAlphabet, partnerCodeLen)
 }
 
 // ApprovePartner activates a partner who signed up. Owner only; approving an

@@ -29,11 +29,6 @@ func (discountStore) TableName() string { return "discount_stores" }
 // Postgres's limits on parameters.
 const batch = 500
 
-// rowsPer is how many rows of cols columns one multi-row insert carries:
-// the pure-Go SQLite driver binds parameters in quadratic time, so a few
-// hundred parameters a statement beat thousands.
-func rowsPer(cols int) int { return 480 / cols }
-
 // checkOwned share-locks the rows of a company's table whose IDs are
 // given, live ones only, so a concurrent delete waits and then sees the
 // link. Returns EINVALID under field, naming the first ID that is not one.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -65,13 +66,23 @@ func DialExternal(ctx context.Context, cfg ExternalConfig) (*External, error) {
 	return e, nil
 }
 
-// RedactedURL is a broker URL fit for a banner, an error or a log: its
-// password masked, and nothing of it when it does not parse (the parser's
-// error would quote it whole).
+// RedactedURL is a URL fit for a banner, an error or a log: its passwords
+// — of its user info, and any parameter named like one (password,
+// sslpassword) — masked, and nothing of it when it does not parse (the
+// parser's error would quote it whole).
 func RedactedURL(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return "(not a URL)"
+	}
+	params, masked := u.Query(), false
+	for name := range params {
+		if strings.Contains(strings.ToLower(name), "password") {
+			params[name], masked = []string{"xxxxx"}, true
+		}
+	}
+	if masked {
+		u.RawQuery = params.Encode()
 	}
 	return u.Redacted()
 }

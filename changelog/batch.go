@@ -7,17 +7,13 @@ import (
 	"mypos/protocol"
 )
 
-// batchParams bounds the parameters of one multi-row statement. The pure-Go
-// SQLite driver binds parameters in time quadratic in their number, so a
-// few hundred per statement is far faster than the databases' limits.
-const batchParams = 480
-
-// AppendMany records entries, in order, in the transaction of ctx: the
-// same rows, revisions and last states as calling Append for each, in a
-// few statements instead of three per entry — one counter update for the
-// whole batch, then multi-row inserts. It is for bulk writes (a catalog
-// import) where per-entry round trips would dominate. It returns the
-// revision of the last entry; subscribers hear of it once, after commit.
+// AppendMany records entries, in order, in the transaction of ctx, and is
+// the log's one writer (Append is AppendMany of one): one counter update for
+// the whole batch, which takes the next len(entries) revisions, then
+// multi-row inserts of the changes and the last states — a few statements
+// however many entries, so a bulk write (a catalog import) pays no
+// per-entry round trips. It returns the revision of the last entry;
+// subscribers hear of it once, after commit.
 func (l *Log) AppendMany(ctx context.Context, companyID string, entries []Entry) (int64, error) {
 	if !db.InTransaction(ctx) {
 		return 0, ErrNoTransaction

@@ -65,43 +65,13 @@ func New(database *db.DB) *Log {
 var ErrNoTransaction = errors.New("changelog: Append needs the writer's transaction (database.InTx)")
 
 // Append records a change in the transaction of ctx and returns its
-// revision. Revisions of a company are gapless and strictly increasing
-// under concurrent writers: the counter row is updated first, which locks
-// it on Postgres until commit (SQLite serialises writers anyway). Once the
-// transaction commits, subscribers and the other nodes hear of it.
+// revision: AppendMany of one entry. Revisions of a company are gapless and
+// strictly increasing under concurrent writers: the counter row is updated
+// first, which locks it on Postgres until commit (SQLite serialises writers
+// anyway). Once the transaction commits, subscribers and the other nodes
+// hear of it.
 func (l *Log) Append(ctx context.Context, companyID string, e Entry) (int64, error) {
-	if !db.InTransaction(ctx) {
-		return 0, ErrNoTransaction
-	}
-	body, err := marshalBody(e)
-	if err != nil {
-		return 0, err
-	}
-	conn := l.db.Conn(ctx)
-	var rev int64
-	err = conn.Raw(`INSERT INTO changelog_heads (company_id, rev) VALUES (?, 1)
-		ON CONFLICT (company_id) DO UPDATE SET rev = changelog_heads.rev + 1 RETURNING rev`, companyID).Row().Scan(&rev)
-	if err != nil {
-		return 0, err
-	}
-	var prev *string
-	if e.PrevScope != nil && !e.PrevScope.Equal(e.Scope) {
-		p := e.PrevScope.String()
-		prev = &p
-	}
-	err = conn.Exec(`INSERT INTO changes (company_id, rev, kind, entity, op, body, scope, prev_scope, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		companyID, rev, e.Kind, e.Entity, e.Op, body, e.Scope.String(), prev, l.db.Now()).Error
-	if err != nil {
-		return 0, err
-	}
-	if err := l.saveState(ctx, companyID, rev, e, body); err != nil {
-		return 0, err
-	}
-	if err := l.announce(ctx, Commit{CompanyID: companyID, Rev: rev}); err != nil {
-		return 0, err
-	}
-	return rev, nil
+	return l.AppendMany(ctx, companyID, []Entry{e})
 }
 
 func marshalBody(e Entry) (*string, error) {
@@ -117,24 +87,6 @@ func marshalBody(e Entry) (*string, error) {
 	}
 	s := string(b)
 	return &s, nil
-}
-
-// saveState keeps the entity's last live state for snapshots.
-func (l *Log) saveState(ctx context.Context, companyID string, rev int64, e Entry, body *string) error {
-	conn := l.db.Conn(ctx)
-	if e.Op == protocol.OpDelete {
-		return conn.Exec(`DELETE FROM changelog_state WHERE company_id = ? AND kind = ? AND entity = ?`,
-			companyID, e.Kind, e.Entity).Error
-	}
-	var storeID *string
-	if e.Scope.Kind == ScopeStore {
-		storeID = &e.Scope.IDs[0]
-	}
-	return conn.Exec(`INSERT INTO changelog_state (company_id, kind, entity, rev, scope, scope_kind, scope_store, body)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (company_id, kind, entity) DO UPDATE SET rev = excluded.rev, scope = excluded.scope,
-			scope_kind = excluded.scope_kind, scope_store = excluded.scope_store, body = excluded.body`,
-		companyID, e.Kind, e.Entity, rev, e.Scope.String(), e.Scope.Kind, storeID, *body).Error
 }
 
 // Subscribe returns a channel that hears of every commit in this process,

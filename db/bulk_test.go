@@ -2,6 +2,7 @@ package db_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"testing"
 
@@ -46,5 +47,48 @@ func TestInsertRows(t *testing.T) {
 	err = database.InTx(ctx, func(ctx context.Context) error { return insert(ctx, "", "c") })
 	if !db.IsDuplicate(err) {
 		t.Fatalf("a duplicate key: %v", err)
+	}
+}
+
+// InsertRowsReturning reads what every chunk's statement returns: with ON
+// CONFLICT DO NOTHING, the rows it inserted and none that were there.
+func TestInsertRowsReturning(t *testing.T) {
+	database := dbtest.Open(t, bulkSchema)
+	ctx := context.Background()
+	const n = 3001 // several full chunks and a partial one, on either database
+	insert := func(ids func(i int) int) (map[int]bool, error) {
+		stored := map[int]bool{}
+		err := database.InsertRowsReturning(ctx, "INSERT INTO bulk_t (id, name, note)", "ON CONFLICT (id) DO NOTHING RETURNING id", 3, n,
+			func(i int, v []any) []any { return append(v, ids(i), "a", nil) },
+			func(rows *sql.Rows) error {
+				var id int
+				if err := rows.Scan(&id); err != nil {
+					return err
+				}
+				if stored[id] {
+					t.Errorf("row %d returned twice", id)
+				}
+				stored[id] = true
+				return nil
+			})
+		return stored, err
+	}
+	first, err := insert(func(i int) int { return 2 * i }) // the even ids
+	if err != nil || len(first) != n || !first[0] || !first[2*(n-1)] {
+		t.Fatalf("the first insert returned %d of %d rows: %v", len(first), n, err)
+	}
+	again, err := insert(func(i int) int { return i }) // half of them there already
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range n {
+		if again[i] != (i%2 == 1) {
+			t.Fatalf("row %d returned %v: only the rows inserted are", i, again[i])
+		}
+	}
+	var count int64
+	database.Conn(ctx).Table("bulk_t").Count(&count)
+	if want := int64(n + n/2); count != want {
+		t.Fatalf("%d rows stored, want %d", count, want)
 	}
 }

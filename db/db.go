@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -50,8 +51,17 @@ type DB struct {
 	Now func() time.Time
 }
 
-// Open connects to the database of cfg. It does not migrate.
+// Open connects to the database of cfg. It does not migrate. Its errors
+// quote no password of cfg.URL.
 func Open(ctx context.Context, cfg Config) (*DB, error) {
+	db, err := open(ctx, cfg)
+	if err != nil {
+		return nil, hidePasswords(err, cfg.URL)
+	}
+	return db, nil
+}
+
+func open(ctx context.Context, cfg Config) (*DB, error) {
 	dialector, dialect, err := dialectorFor(cfg)
 	if err != nil {
 		return nil, err
@@ -118,6 +128,60 @@ func withTimeZoneUTC(raw string) string {
 	u.RawQuery = q.Encode()
 	return u.String()
 }
+
+// hidePasswords masks in err's text every password the database URL raw
+// holds. pgx quotes the URL when it refuses it, with the password of its
+// user info masked but not a password parameter (?password=, as libpq
+// takes it), and the URL reaches pgx re-encoded (withTimeZoneUTC).
+// errors.Is and errors.As still see err.
+func hidePasswords(err error, raw string) error {
+	text := err.Error()
+	for _, p := range passwordsOf(raw) {
+		text = strings.ReplaceAll(text, p, "xxxxx")
+	}
+	if text == err.Error() {
+		return err
+	}
+	return &maskedError{text: text, err: err}
+}
+
+// passwordsOf is every password a database URL holds — in its user info, or
+// a parameter named like one (password, sslpassword) — in each form it may
+// be quoted in: decoded, and encoded for a query or a path; the longest
+// first, so none is masked only in part.
+func passwordsOf(raw string) []string {
+	var found []string
+	if u, err := url.Parse(raw); err == nil {
+		if p, ok := u.User.Password(); ok {
+			found = append(found, p)
+		}
+	}
+	// The query is read on its own: a URL pgx refuses may not parse whole.
+	_, query, _ := strings.Cut(raw, "?")
+	params, _ := url.ParseQuery(query) // what does not parse is not quoted decoded either
+	for name, values := range params {
+		if strings.Contains(strings.ToLower(name), "password") {
+			found = append(found, values...)
+		}
+	}
+	var forms []string
+	for _, p := range found {
+		if p != "" {
+			forms = append(forms, p, url.QueryEscape(p), url.PathEscape(p))
+		}
+	}
+	slices.SortFunc(forms, func(a, b string) int { return len(b) - len(a) })
+	return forms
+}
+
+// maskedError is an error whose text has passwords masked.
+type maskedError struct {
+	text string
+	err  error
+}
+
+func (e *maskedError) Error() string { return e.text }
+func (e *maskedError) Unwrap() error { return e.err }
 
 func maxOpen(n int, dialect string) int {
 	switch {

@@ -6,11 +6,9 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"strings"
-)
 
-// codeAlphabet has no characters a person confuses reading a code off a
-// screen or aloud: no 0/O, 1/I/L.
-const codeAlphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+	"mypos"
+)
 
 // codeLength is an enrollment code's characters: 31¹² ≈ 2⁵⁹ codes, against
 // a guesser held to a few attempts a minute per address.
@@ -20,24 +18,14 @@ const codeLength = 12
 const codeGroup = 4
 
 // newCode returns a random enrollment code, grouped for people: "K7M2-QX9P-3HRT".
-// Bytes at or above the largest multiple of the alphabet's size are
-// redrawn, not folded, so every character is equally likely.
 func newCode() string {
-	const limit = 256 - 256%len(codeAlphabet)
+	bare := mypos.RandomCode(mypos.CodeAlphabet, codeLength)
 	var b strings.Builder
-	var buf [32]byte
-	for n := 0; n < codeLength; {
-		rand.Read(buf[:]) // never fails (crypto/rand panics on failure)
-		for _, c := range buf {
-			if int(c) >= limit || n == codeLength {
-				continue
-			}
-			if n > 0 && n%codeGroup == 0 {
-				b.WriteByte('-')
-			}
-			b.WriteByte(codeAlphabet[int(c)%len(codeAlphabet)])
-			n++
+	for i := 0; i < len(bare); i += codeGroup {
+		if i > 0 {
+			b.WriteByte('-')
 		}
+		b.WriteString(bare[i:min(i+codeGroup, len(bare))])
 	}
 	return b.String()
 }
@@ -51,7 +39,7 @@ func normalizeCode(typed string) (string, bool) {
 		return "", false
 	}
 	for i := 0; i < len(bare); i++ {
-		if strings.IndexByte(codeAlphabet, bare[i]) < 0 {
+		if strings.IndexByte(mypos.CodeAlphabet, bare[i]) < 0 {
 			return "", false
 		}
 	}

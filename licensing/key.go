@@ -1,7 +1,6 @@
 package licensing
 
 import (
-	"crypto/rand"
 	"unicode"
 	"unicode/utf8"
 
@@ -16,29 +15,9 @@ const keyRandom = protocol.LicenseKeyLen - 1
 
 // newKey returns a fresh key: its bare form and the grouped form people read.
 func newKey() (bare, shown string) {
-	payload := randomChars(keyRandom)
+	payload := mypos.RandomCode(protocol.LicenseKeyAlphabet, keyRandom)
 	bare = payload + string(protocol.LicenseKeyCheck(payload))
 	return bare, protocol.FormatLicenseKey(bare)
-}
-
-// randomChars draws n characters of the key alphabet uniformly: bytes at or
-// above the largest multiple of the alphabet's size are redrawn, not folded.
-func randomChars(n int) string {
-	const alphabet = protocol.LicenseKeyAlphabet
-	const limit = 256 - 256%len(alphabet)
-	out := make([]byte, 0, n)
-	var buf [32]byte
-	for len(out) < n {
-		if _, err := rand.Read(buf[:]); err != nil {
-			panic("licensing: crypto/rand: " + err.Error())
-		}
-		for _, c := range buf {
-			if int(c) < limit && len(out) < n {
-				out = append(out, alphabet[int(c)%len(alphabet)])
-			}
-		}
-	}
-	return string(out)
 }
 
 // NormalizeKey reads a typed key as protocol.NormalizeLicenseKey does — any

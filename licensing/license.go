@@ -102,11 +102,6 @@ func (r *licenseRow) heldBy(a mypos.Actor) bool {
 	return false
 }
 
-// visibleTo reports whether the actor may see the license at all.
-func (r *licenseRow) visibleTo(a mypos.Actor) bool {
-	return a.Kind == mypos.KindOwner || r.heldBy(a)
-}
-
 // view is the license as the actor may see it: a sealed key is shown to
 // nobody but the owner; an unsealed key to its holder.
 func (r *licenseRow) view(a mypos.Actor) License {

@@ -26,28 +26,21 @@ func (s *Service) Transfer(ctx context.Context, companyID string, licenseIDs []s
 	if err := uniqueIDs(licenseIDs, maxLines); err != nil {
 		return nil, err
 	}
-	var doc *Document
-	err = s.inTx(ctx, func(ctx context.Context) error {
+	facts := Facts{Sealed: true, CompanyID: ptr(companyID)}
+	doc, err := s.writeOwnSealed(ctx, licenseIDs, facts, func(ctx context.Context) (*draft, error) {
 		// The link is held (FOR SHARE) until commit, so the company cannot
 		// change partners halfway through.
 		linked, err := s.accounts.LinkedPartner(ctx, companyID)
 		if err != nil && mypos.ErrorCode(err) != mypos.ENOTFOUND {
-			return err
+			return nil, err
 		}
 		if linked != partner.ID {
-			return &mypos.Error{Code: mypos.ECONFLICT, Field: "company_id",
+			return nil, &mypos.Error{Code: mypos.ECONFLICT, Field: "company_id",
 				Message: "This company is not your client: it sends you a link request from its cabinet, and you accept it."}
 		}
 		d := newDraft(TypeTransfer, partner)
 		d.doc.PartnerID, d.doc.CompanyID = ptr(partner.ID), ptr(companyID)
-		err = s.eachOwnSealed(ctx, partner.ID, licenseIDs, func(r *licenseRow) {
-			d.add(r, Facts{Sealed: true, CompanyID: ptr(companyID)})
-		})
-		if err != nil {
-			return err
-		}
-		doc, err = s.write(ctx, d)
-		return err
+		return d, nil
 	})
 	if err != nil {
 		return nil, err
@@ -75,19 +68,12 @@ func (s *Service) Unseal(ctx context.Context, licenseIDs []string, to Licensee) 
 	if err != nil {
 		return nil, err
 	}
-	var doc *Document
-	err = s.inTx(ctx, func(ctx context.Context) error {
+	facts := Facts{Sealed: false, PartnerID: ptr(partner.ID)}
+	doc, err := s.writeOwnSealed(ctx, licenseIDs, facts, func(context.Context) (*draft, error) {
 		d := newDraft(TypeUnseal, partner)
 		d.doc.PartnerID = ptr(partner.ID)
 		d.doc.LicenseeName, d.doc.LicenseeINN, d.doc.LicenseeEmail = &licensee.Name, &licensee.INN, &licensee.Email
-		err := s.eachOwnSealed(ctx, partner.ID, licenseIDs, func(r *licenseRow) {
-			d.add(r, Facts{Sealed: false, PartnerID: ptr(partner.ID)})
-		})
-		if err != nil {
-			return err
-		}
-		doc, err = s.write(ctx, d)
-		return err
+		return d, nil
 	})
 	if err != nil {
 		return nil, err
@@ -96,26 +82,39 @@ func (s *Service) Unseal(ctx context.Context, licenseIDs []string, to Licensee) 
 	return doc, nil
 }
 
-// eachOwnSealed locks the licenses and calls add for each, in the order
-// named, once all are the partner's and sealed.
-func (s *Service) eachOwnSealed(ctx context.Context, partnerID string, ids []string, add func(*licenseRow)) error {
-	rows, err := s.lockIDs(ctx, ids)
-	if err != nil {
-		return err
-	}
-	for _, id := range ids {
-		r := rows[id]
-		switch {
-		case r == nil || !is(r.PartnerID, partnerID):
-			return &mypos.Error{Code: mypos.ENOTFOUND, Field: "license_ids", Message: "No such license of yours: " + id + "."}
-		case !r.Sealed:
-			return conflict("License %s is already unsealed: its key is in your list.", id)
+// writeOwnSealed writes a partner's document — a transfer or an unseal — in
+// one transaction: prepare checks what it must and drafts the document, which
+// names its partner; then each license named gets a line giving it the
+// facts to, in the order named, once all are that partner's and sealed.
+// Returns prepare's error; ENOTFOUND (field "license_ids") when a license is
+// not the partner's; ECONFLICT when one is already unsealed.
+func (s *Service) writeOwnSealed(ctx context.Context, ids []string, to Facts, prepare func(context.Context) (*draft, error)) (*Document, error) {
+	var doc *Document
+	err := s.inTx(ctx, func(ctx context.Context) error {
+		d, err := prepare(ctx)
+		if err != nil {
+			return err
 		}
-	}
-	for _, id := range ids {
-		add(rows[id])
-	}
-	return nil
+		rows, err := s.lockIDs(ctx, ids)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			r := rows[id]
+			switch {
+			case r == nil || !is(r.PartnerID, *d.doc.PartnerID):
+				return &mypos.Error{Code: mypos.ENOTFOUND, Field: "license_ids", Message: "No such license of yours: " + id + "."}
+			case !r.Sealed:
+				return conflict("License %s is already unsealed: its key is in your list.", id)
+			}
+		}
+		for _, id := range ids {
+			d.add(rows[id], to)
+		}
+		doc, err = s.write(ctx, d)
+		return err
+	})
+	return doc, err
 }
 
 // maxLicensee bounds a licensee's name, in characters: an account's bound.

@@ -2,6 +2,7 @@ package sales
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -9,7 +10,6 @@ import (
 	"unicode/utf8"
 
 	"mypos"
-	"mypos/db"
 	"mypos/protocol"
 )
 
@@ -128,8 +128,8 @@ func plausible(at, now time.Time) error {
 // upload is told from a new one.
 const (
 	insertHead = `INSERT INTO receipts (device_id, id, company_id, store_id, cashier_id, number, punched_at, utc_offset,
-	day, payment, total, discount, vat, lines, body, received_at, unlicensed) VALUES `
-	insertTail = ` ON CONFLICT (device_id, id) DO NOTHING RETURNING device_id, id`
+	day, payment, total, discount, vat, lines, body, received_at, unlicensed)`
+	insertTail = `ON CONFLICT (device_id, id) DO NOTHING RETURNING device_id, id`
 	insertCols = 17
 )
 
@@ -138,56 +138,22 @@ func (r *row) args(v []any) []any {
 		r.Day, r.Payment, r.Total, r.Discount, r.VAT, r.Lines, r.Body, r.ReceivedAt, r.Unlicensed)
 }
 
-// rowsPerInsert bounds one statement. The pure-Go SQLite driver binds
-// parameters in time quadratic in their number (see db.InsertRows), so
-// it gets a couple of hundred; Postgres takes a whole batch in one trip.
-var rowsPerInsert = map[string]int{db.SQLite: 16, db.Postgres: 256}
-
 // insert writes rows in the transaction of ctx, or on the pool, and
 // returns the keys of those it stored.
 func (s *Service) insert(ctx context.Context, rows []*row) (map[key]bool, error) {
 	stored := make(map[key]bool, len(rows))
-	per := rowsPerInsert[s.db.Dialect()]
-	for from := 0; from < len(rows); from += per {
-		if err := s.insertChunk(ctx, rows[from:min(from+per, len(rows))], stored); err != nil {
-			return nil, err
-		}
+	err := s.db.InsertRowsReturning(ctx, insertHead, insertTail, insertCols, len(rows),
+		func(i int, v []any) []any { return rows[i].args(v) },
+		func(res *sql.Rows) error {
+			var k key
+			if err := res.Scan(&k.device, &k.id); err != nil {
+				return err
+			}
+			stored[k] = true
+			return nil
+		})
+	if err != nil {
+		return nil, err
 	}
 	return stored, nil
-}
-
-func (s *Service) insertChunk(ctx context.Context, rows []*row, stored map[key]bool) error {
-	args := make([]any, 0, len(rows)*insertCols)
-	for _, r := range rows {
-		args = r.args(args)
-	}
-	res, err := s.db.Conn(ctx).Raw(insertSQL(len(rows)), args...).Rows()
-	if err != nil {
-		return err
-	}
-	defer res.Close()
-	for res.Next() {
-		var k key
-		if err := res.Scan(&k.device, &k.id); err != nil {
-			return err
-		}
-		stored[k] = true
-	}
-	return res.Err()
-}
-
-// insertSQL is the insert of n rows, with gorm's placeholders.
-func insertSQL(n int) string {
-	one := "(" + strings.Repeat("?, ", insertCols-1) + "?)"
-	var b strings.Builder
-	b.Grow(len(insertHead) + n*(len(one)+2) + len(insertTail))
-	b.WriteString(insertHead)
-	for i := range n {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(one)
-	}
-	b.WriteString(insertTail)
-	return b.String()
 }

@@ -45,7 +45,7 @@ func setGoods(l *agent.SaleLineRequest, goods string) error {
 	prefix, value, prefixed := strings.Cut(goods, ":")
 	switch {
 	case prefixed && value == "":
-		return fmt.Errorf("nothing after %s:", prefix)
+		return fmt.Errorf("nothing after %s", prefix+":") // the prefix as typed, colon and all
 	case prefixed && prefix == "id":
 		l.GoodsID = value
 	case prefixed && prefix == "code":

@@ -5,13 +5,11 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"syscall"
+
+	"mypos/cmd/internal/cli"
 )
 
 // version is this build's version, sent to the cloud in hello; release
@@ -80,25 +78,15 @@ DIR/api-token. --ca adds a trusted CA certificate (PEM) for a cloud whose
 certificate the system does not trust.
 `
 
-// run is the whole program; main only exits with its status. Errors are one
-// plain line on stderr and a non-zero status: 2 for a usage mistake.
+// run is the whole program; main only exits with its status (see cli.Run).
 func run(args []string, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	err := dispatch(ctx, args, stdout, stderr)
-	switch {
-	case err == nil, errors.Is(err, flag.ErrHelp):
-		return 0
-	case errors.Is(err, errUsage):
-		fmt.Fprintf(stderr, "mypos-agent: %v (see mypos-agent help)\n", err)
-		return 2
-	default:
-		fmt.Fprintf(stderr, "mypos-agent: %v\n", err)
-		return 1
-	}
+	return cli.Run("mypos-agent", stderr, func(ctx context.Context) error {
+		return dispatch(ctx, args, stdout, stderr)
+	})
 }
 
-var errUsage = errors.New("usage")
+// errUsage marks a mistake on the command line: the status is 2.
+var errUsage = cli.ErrUsage
 
 // dispatch runs a command.
 func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -51,6 +51,9 @@ func sell(ctx context.Context, args []string, stdout io.Writer) error {
 	return nil
 }
 
+// sellSynopsis is the shortest `sell` command line, as the help spells it.
+const sellSynopsis = "sell --cashier ID ITEM..."
+
 // saleRequest checks the command line and makes the request of it.
 func saleRequest(cashier, payment, total, id string, items []string) (*agent.SaleRequest, error) {
 	switch {
@@ -59,7 +62,7 @@ func saleRequest(cashier, payment, total, id string, items []string) (*agent.Sal
 	case payment != protocol.PaymentCash && payment != protocol.PaymentCard:
 		return nil, fmt.Errorf("%w: --payment is cash or card", errUsage)
 	case len(items) == 0:
-		return nil, fmt.Errorf("%w: name what is sold: sell --cashier ID ITEM...", errUsage)
+		return nil, fmt.Errorf("%w: name what is sold: %s", errUsage, sellSynopsis)
 	}
 	req := &agent.SaleRequest{ID: id, CashierID: cashier, Payment: payment}
 	if total != "" {

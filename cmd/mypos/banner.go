@@ -3,8 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-
-	"mypos/broker"
 )
 
 // printBanner tells a person where the platform is and how to log in.
@@ -21,7 +19,7 @@ func printBanner(w io.Writer, cfg Config, socks *sockets, secure bool, owner own
 	fmt.Fprintf(w, "  cabinet   %s://%s/\n", scheme, reachable(socks.http))
 	fmt.Fprintf(w, "  api       %s://%s/api/v1\n", scheme, reachable(socks.http))
 	if cfg.Broker == brokerExternal {
-		fmt.Fprintf(w, "  mqtt-external  %s\n", broker.RedactedURL(cfg.BrokerURL))
+		fmt.Fprintf(w, "  mqtt-external  %s\n", cfg.shown("MYPOS_BROKER_URL"))
 	}
 	if socks.mqtt != nil {
 		fmt.Fprintf(w, "  mqtt      mqtt://%s\n", reachable(socks.mqtt))

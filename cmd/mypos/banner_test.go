@@ -1,11 +1,8 @@
 package main
 
 import (
-	"net/url"
 	"strings"
 	"testing"
-
-	"mypos/db/dbtest"
 )
 
 // A URL's password is never printed: not in the banner, not in a log line,
@@ -16,15 +13,8 @@ func TestServeHidesURLPasswords(t *testing.T) {
 		"MYPOS_BROKER=external", "MYPOS_BROKER_URL=tcp://cloud:" + password + "@127.0.0.1:1883",
 		"MYPOS_LOG_LEVEL=debug",
 	}
-	if db := dbtest.Config(t); db.URL != "" {
-		// The test server trusts local connections, so a password in the
-		// database URL is accepted and ignored: enough to show it is hidden.
-		u, err := url.Parse(db.URL)
-		if err != nil {
-			t.Fatal(err)
-		}
-		u.User = url.UserPassword(u.User.Username(), password)
-		env = append(env, "MYPOS_DATABASE_URL="+u.String())
+	if u, ok := testDatabaseWithPassword(t, password); ok {
+		env = append(env, "MYPOS_DATABASE_URL="+u)
 	}
 	s := startServe(t, env...)
 	if got, want := s.banner["mqtt-external"], "tcp://cloud:xxxxx@127.0.0.1:1883"; got != want {

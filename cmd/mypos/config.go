@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"mypos/broker"
 )
 
 // Config is the server's configuration: built-in defaults, then the config
@@ -48,6 +50,30 @@ type option struct {
 	env, key, def, help string
 	secret              bool
 	field               func(*Config) *string
+}
+
+// shown is a value of the setting as it may be printed — in the help, the
+// banner, a log or an error line. A secret's value never is: a URL shows
+// with its passwords masked (broker.RedactedURL), anything else as "(set)".
+func (o option) shown(v string) string {
+	switch {
+	case !o.secret || v == "":
+		return v
+	case isURL(v):
+		return broker.RedactedURL(v)
+	default:
+		return "(set)"
+	}
+}
+
+// shown is the value of the setting env as it may be printed (option.shown).
+func (c Config) shown(env string) string {
+	for _, o := range options {
+		if o.env == env {
+			return o.shown(*o.field(&c))
+		}
+	}
+	panic("no setting " + env)
 }
 
 // options is the table of every setting; the help text and the README come from it.
@@ -148,7 +174,7 @@ func optionByKey(key string) (option, bool) {
 func (c Config) validate() error {
 	switch {
 	case c.Broker != "embedded" && c.Broker != "external":
-		return fmt.Errorf("MYPOS_BROKER must be embedded or external, not %q", c.Broker)
+		return fmt.Errorf("MYPOS_BROKER must be embedded or external, not %q", c.shown("MYPOS_BROKER"))
 	case c.Broker == "external" && c.BrokerURL == "":
 		return errors.New("MYPOS_BROKER=external needs MYPOS_BROKER_URL")
 	case c.Broker == "external" && !isURL(c.BrokerURL):
@@ -164,7 +190,7 @@ func (c Config) validate() error {
 	case c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://"):
 		return errors.New("MYPOS_DATABASE_URL must be a postgres:// URL (leave it empty for SQLite)")
 	case c.Horizon() < time.Second:
-		return fmt.Errorf("MYPOS_SYNC_HORIZON must be a duration of a second or more, like 720h, not %q", c.SyncHorizon)
+		return fmt.Errorf("MYPOS_SYNC_HORIZON must be a duration of a second or more, like 720h, not %q", c.shown("MYPOS_SYNC_HORIZON"))
 	}
 	return nil
 }

@@ -35,7 +35,7 @@ func bind(cfg Config, tlsConf *tls.Config) (*sockets, error) {
 		ln, err := net.Listen("tcp", b.addr)
 		if err != nil {
 			s.close()
-			return nil, bindError(b.env, b.addr, err)
+			return nil, bindError(b.env, cfg.shown(b.env), err)
 		}
 		*b.ln = ln
 	}

@@ -4,13 +4,12 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"syscall"
+
+	"mypos/cmd/internal/cli"
 )
 
 func main() {
@@ -32,27 +31,15 @@ Usage:
 Configuration: %s (if present), overridden by the environment:
 `
 
-// run is the whole program; main only exits with its status. Errors are one
-// plain line on stderr and a non-zero status.
+// run is the whole program; main only exits with its status (see cli.Run).
 func run(args []string, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	err := dispatch(ctx, args, os.Stdin, stdout, stderr)
-	switch {
-	case err == nil:
-		return 0
-	case errors.Is(err, flag.ErrHelp):
-		return 0
-	case errors.Is(err, errUsage):
-		fmt.Fprintf(stderr, "mypos: %v (see mypos help)\n", err)
-		return 2
-	default:
-		fmt.Fprintf(stderr, "mypos: %v\n", err)
-		return 1
-	}
+	return cli.Run("mypos", stderr, func(ctx context.Context) error {
+		return dispatch(ctx, args, os.Stdin, stdout, stderr)
+	})
 }
 
-var errUsage = errors.New("usage")
+// errUsage marks a mistake on the command line: the status is 2.
+var errUsage = cli.ErrUsage
 
 func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
@@ -86,7 +73,7 @@ func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 func printUsage(w io.Writer) {
 	fmt.Fprintf(w, usage, defaultConfigFile)
 	for _, o := range options {
-		def := o.def
+		def := o.shown(o.def)
 		if def == "" {
 			def = "(empty)"
 		}
