@@ -337,7 +337,7 @@ func TestReceiptsSumsTooLarge(t *testing.T) {
 		t.Fatalf("summary: %s", r.raw)
 	}
 	page := e.call("GET", "/receipts?day="+day, token, "")
-	if page.status != http.StatusOK || !strings.Contains(page.raw, "cannot be real") || strings.Count(page.raw, "<tr><td>") != 3 {
+	if page.status != http.StatusOK || !strings.Contains(page.raw, "не могут быть настоящими") || strings.Count(page.raw, "<tr><td>") != 3 {
 		t.Fatalf("the page: %d %s", page.status, page.raw)
 	}
 }

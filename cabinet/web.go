@@ -15,6 +15,7 @@ import (
 
 	"mypos"
 	"mypos/account"
+	"mypos/i18n"
 )
 
 // webFS holds the HTML cabinet's templates and its stylesheet, so the binary
@@ -168,7 +169,7 @@ func (s *Server) renderError(c *fiber.Ctx, err error) error {
 	if !ok {
 		heading = "Что-то пошло не так"
 	}
-	return s.render(c, status, "error", page{Error: mypos.ErrorMessage(err), Data: errorView{heading}})
+	return s.render(c, status, "error", page{Error: i18n.For(i18n.Russian).Error(err), Data: errorView{heading}})
 }
 
 // setRetryAfter tells a rate-limited client, in whole seconds rounded up,

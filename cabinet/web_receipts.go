@@ -11,7 +11,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"mypos"
+	"mypos/i18n"
 	"mypos/protocol"
 	"mypos/sales"
 )
@@ -89,7 +89,7 @@ func (s *Server) companyReceipts(c *fiber.Ctx) error {
 func (v *receiptsView) sums(n *names, sum *sales.Summary, err error) error {
 	switch {
 	case errors.Is(err, sales.ErrSumTooLarge):
-		v.SumsTooLarge = mypos.ErrorMessage(err)
+		v.SumsTooLarge = i18n.For(i18n.Russian).Error(err)
 		return nil
 	case err != nil:
 		return err

@@ -19,6 +19,7 @@ import (
 	"mypos/account"
 	"mypos/db"
 	"mypos/db/dbtest"
+	"mypos/i18n"
 )
 
 // Valid INNs for fixtures.
@@ -213,7 +214,7 @@ func wantMessage(t *testing.T, r webResp, err error) {
 	if err == nil {
 		t.Fatal("the service accepted what the page refused")
 	}
-	wantPage(t, r, r.StatusCode, `<p class="alert" role="alert">`+html.EscapeString(mypos.ErrorMessage(err))+`</p>`)
+	wantPage(t, r, r.StatusCode, `<p class="alert" role="alert">`+html.EscapeString(i18n.For(i18n.Russian).Error(err))+`</p>`)
 }
 
 // wantErrorText checks that an error page tells the service's message.
@@ -222,7 +223,7 @@ func wantErrorText(t *testing.T, r webResp, err error) {
 	if err == nil {
 		t.Fatal("the service accepted what the page refused")
 	}
-	wantPage(t, r, r.StatusCode, "<p>"+html.EscapeString(mypos.ErrorMessage(err))+"</p>")
+	wantPage(t, r, r.StatusCode, "<p>"+html.EscapeString(i18n.For(i18n.Russian).Error(err))+"</p>")
 }
 
 func wantNoSession(t *testing.T, r webResp) {
@@ -288,7 +289,7 @@ func TestWebCSRF(t *testing.T) {
 	creds := func() url.Values { return url.Values{"email": {"shop@romashka.test"}, "password": {"secret-pass"}} }
 	refused := func(t *testing.T, r webResp) {
 		t.Helper()
-		wantPage(t, r, http.StatusForbidden, "Форма устарела, обновите страницу")
+		wantPage(t, r, http.StatusForbidden, "Форма устарела: обновите страницу")
 		wantNoSession(t, r)
 	}
 
