@@ -9,7 +9,6 @@ import (
 
 	"mypos"
 	"mypos/account"
-	"mypos/i18n"
 )
 
 type loginView struct{ Email string }
@@ -70,7 +69,7 @@ func (s *Server) loginFailed(c *fiber.Ctx, email string, err error) error {
 		return err
 	}
 	setRetryAfter(c, err)
-	p := page{Error: i18n.For(i18n.Russian).Error(err), Field: mypos.ErrorField(err), Data: loginView{Email: email}}
+	p := page{Err: err, Data: loginView{Email: email}}
 	return s.render(c, statusForError(err), "login", p)
 }
 

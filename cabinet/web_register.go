@@ -7,7 +7,6 @@ import (
 
 	"mypos"
 	"mypos/account"
-	"mypos/i18n"
 )
 
 // registerView is what the form shows back: everything typed but the
@@ -57,6 +56,6 @@ func (s *Server) registerFailed(c *fiber.Ctx, r account.Registration, err error)
 	}
 	setRetryAfter(c, err)
 	v := registerView{Kind: r.Kind, Name: r.Name, INN: r.INN, City: r.City, Email: r.Email}
-	p := page{Error: i18n.For(i18n.Russian).Error(err), Field: mypos.ErrorField(err), Data: v}
+	p := page{Err: err, Data: v}
 	return s.render(c, statusForError(err), "register", p)
 }

@@ -41,9 +41,11 @@ func flatten(prefix string, m map[string]any, out map[string]any) {
 	}
 }
 
+// isCounted reports a counted message as go-i18n does: a map with a
+// plural form whose value is text.
 func isCounted(m map[string]any) bool {
-	for k := range m {
-		if slices.Contains(pluralForms, k) {
+	for k, v := range m {
+		if _, text := v.(string); text && slices.Contains(pluralForms, k) {
 			return true
 		}
 	}
@@ -58,7 +60,7 @@ func TestCatalogsComplete(t *testing.T) {
 	ru, en := map[string]any{}, map[string]any{}
 	flatten("", catalogMap(t, "catalog/ui.ru.yaml"), ru)
 	flatten("", catalogMap(t, "catalog/ui.en.yaml"), en)
-	if len(ru) < 10 {
+	if len(ru) < 50 {
 		t.Fatalf("ui.ru.yaml has %d messages: not the catalog", len(ru))
 	}
 	forms := map[string][]string{Russian: {"one", "few", "many", "other"}, English: {"one", "other"}}

@@ -122,3 +122,7 @@ func (l *Locale) Duration(d time.Duration) string {
 	}
 	return l.T("unit.hours", "N", mins/60) + " " + l.T("unit.minutes", "N", mins%60)
 }
+
+// Clock writes the time of day t shows in its own zone, with seconds — a
+// till's local time on its receipt: "23:30:00" or "11:30:00 PM".
+func (l *Locale) Clock(t time.Time) string { return t.Format(l.layout("clock")) }
