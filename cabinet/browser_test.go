@@ -213,20 +213,27 @@ func logOut(t *testing.T, ctx context.Context, base string) {
 // serve starts the cabinet on a loopback port and returns its base URL.
 func (e *webEnv) serve() string {
 	e.t.Helper()
+	return serve(e.t, e.srv)
+}
+
+// serve starts a cabinet on a loopback port until the test ends, and
+// returns its base URL.
+func serve(t *testing.T, srv *Server) string {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		e.t.Fatal(err)
+		t.Fatal(err)
 	}
 	done := make(chan error, 1)
-	go func() { done <- e.srv.Serve(ln) }()
-	e.t.Cleanup(func() {
+	go func() { done <- srv.Serve(ln) }()
+	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		if err := e.srv.Shutdown(ctx); err != nil {
-			e.t.Errorf("shutdown: %v", err)
+		if err := srv.Shutdown(ctx); err != nil {
+			t.Errorf("shutdown: %v", err)
 		}
 		if err := <-done; err != nil && !errors.Is(err, net.ErrClosed) && !errors.Is(err, http.ErrServerClosed) {
-			e.t.Errorf("serve: %v", err)
+			t.Errorf("serve: %v", err)
 		}
 	})
 	return "http://" + ln.Addr().String()
@@ -265,7 +272,8 @@ func newChromium(t *testing.T, exe string) context.Context {
 
 // newShots returns the screenshot helper a browser test calls in one line,
 // shot("owner-partners"), on each page it visits: the whole page at 1280
-// and at 390 px (a phone), as PNGs named after the test, in order, under
+// and at 390 px (a phone), which must not scroll sideways at either, as
+// PNGs named after the test, in order, under
 // $MYPOS_SCREENSHOTS or else a folder in the system's temporary directory
 // (not the test's own, which goes with the test); the test logs where.
 func newShots(t *testing.T, ctx context.Context) func(name string) {
@@ -300,6 +308,12 @@ func newShots(t *testing.T, ctx context.Context) func(name string) {
 			}
 			if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, max(height, 600), opts...)); err != nil {
 				t.Fatalf("screenshot %s: %v", name, err)
+			}
+			// Nothing is wider than the screen: a page that scrolls
+			// sideways on a phone hides what is past the edge.
+			wide, err := chromedp.Run(ctx, chromedp.Evaluate[int64](`document.documentElement.scrollWidth`))
+			if err != nil || wide > width {
+				t.Errorf("%s at %d px is %d px wide (%v)", name, width, wide, err)
 			}
 			png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 			if err != nil {
