@@ -2,6 +2,7 @@ package cabinet_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -39,5 +40,23 @@ func TestAPIErrorLanguage(t *testing.T) {
 	r.problem(t, http.StatusNotFound, "not_found")
 	if r.body["detail"] != "Такой страницы нет: GET /api/v1/no-such-endpoint." {
 		t.Fatalf("detail %q", r.body["detail"])
+	}
+}
+
+// A refused import answers its detail in the client's language too; the
+// rows stay as the report has them.
+func TestAPIImportErrorLanguage(t *testing.T) {
+	e := newOfficeEnv(t)
+	token, _ := e.company("shop@shop.test")
+	csv := []byte("code,name,barcode,price,unit,vat,group\nG1,Молоко,,10.00,piece,20,\nG2,Хлеб,,-1,piece,20,\n")
+	for _, lang := range []struct{ header, want string }{
+		{"", "The file has 1 problem(s); nothing was imported. Row 3, price: "},
+		{"ru", "В файле ошибка: 1; ничего не импортировано. Строка 3, Цена: "},
+	} {
+		r := e.post("/api/v1/goods/import", token, "text/csv", csv, "Accept-Language", lang.header)
+		r.problem(t, http.StatusBadRequest, "invalid")
+		if detail, _ := r.body["detail"].(string); !strings.HasPrefix(detail, lang.want) || r.body["field"] != "price" {
+			t.Fatalf("Accept-Language %q: %s", lang.header, r.raw)
+		}
 	}
 }

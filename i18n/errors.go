@@ -176,7 +176,8 @@ func verbsOf(format string) []byte {
 
 // phraseData is what a translation of an error format executes with: the
 // arguments A1…A6, and helpers a translator calls on them —
-// {{.Q .A1}}, {{.Field .A1}}, {{.Term .A1}}, {{.Plural .A1 "касса" "кассы" "касс"}}.
+// {{.Q .A1}}, {{.Field .A1}}, {{.Term .A1}}, {{.Say .A1}},
+// {{.Plural .A1 "касса" "кассы" "касс"}}.
 type phraseData struct {
 	A1, A2, A3, A4, A5, A6 any
 	l                      *Locale
@@ -197,6 +198,10 @@ func (d phraseData) Q(v any) string {
 	}
 	return d.l.T("quote", "Text", b.String())
 }
+
+// Say says an English message made elsewhere — an import row's problem
+// inside the import's refusal — as Locale.Say does.
+func (d phraseData) Say(v any) string { return d.l.Say(fmt.Sprint(v)) }
 
 // Field names an input field by its label in the language ("field.inn"),
 // or as it is when the catalog has no label for it.
