@@ -28,12 +28,35 @@ const (
 
 // Error is an error with a stable code and a message fit for the caller.
 type Error struct {
-	Code    string
+	Code string
+	// Message is in English: what the API says unless asked otherwise.
 	Message string
 	// Field names the input field at fault, when there is one.
 	Field string
 	// RetryAfter tells a rate-limited caller when to try again.
 	RetryAfter time.Duration
+	// Format and Args are what Errorf, Invalid and RateLimited made
+	// Message of, so an edge can say it in the caller's language: the
+	// format is the key of its translation (package i18n). An Error built
+	// by hand has none, and is translated by its Message.
+	Format string
+	Args   []any
+}
+
+// Phrase is a text that can be said in another language: an English
+// format and its arguments, which may be phrases themselves. *Error is
+// one; so is protocol's reason a text breaks the text rule.
+type Phrase interface {
+	Phrase() (format string, args []any)
+}
+
+// Phrase returns the error's format and arguments; an Error built by hand
+// has its Message as the format ("%s" escapes it).
+func (e *Error) Phrase() (string, []any) {
+	if e.Format == "" {
+		return "%s", []any{e.Message}
+	}
+	return e.Format, e.Args
 }
 
 func (e *Error) Error() string {
@@ -42,17 +65,17 @@ func (e *Error) Error() string {
 
 // Errorf returns an Error with the code and a formatted message.
 func Errorf(code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Format: format, Args: args}
 }
 
 // Invalid returns an EINVALID error that names the field at fault.
 func Invalid(field, format string, args ...any) *Error {
-	return &Error{Code: EINVALID, Field: field, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: EINVALID, Field: field, Message: fmt.Sprintf(format, args...), Format: format, Args: args}
 }
 
 // RateLimited returns an ERATELIMIT error telling when to retry.
 func RateLimited(retryAfter time.Duration, format string, args ...any) *Error {
-	return &Error{Code: ERATELIMIT, RetryAfter: retryAfter, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: ERATELIMIT, RetryAfter: retryAfter, Message: fmt.Sprintf(format, args...), Format: format, Args: args}
 }
 
 // ErrorCode returns the code of the first Error in err's chain, "" for nil,

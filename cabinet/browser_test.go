@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -35,26 +37,40 @@ func chromium(t *testing.T) string {
 	return path
 }
 
-// TestBrowserStory walks the cabinet in a real browser: a company signs up,
-// logs out, and its e-mail and password, shared with an approved partner,
-// then open the choice of cabinets — though guesses flooded the e-mail from
-// the browser's own address, the device cookie lets it in; the user picks
-// the partner's.
+// TestBrowserStory walks the cabinet in a real browser, whose language is
+// Russian: a company signs up (after one mistake, shown at its field) and
+// logs out; its e-mail and password, shared with
+// an approved partner, then open the choice of cabinets — though guesses
+// flooded the e-mail from the browser's own address, the device cookie
+// lets it in; the user picks the partner's. The owner finds a pending
+// partner by a search that swaps the table in place (htmx), confirms the
+// approval on a page of its own, and sees it done; then switches the
+// cabinet to English, which stays English after logging out. Every page it
+// visits is saved as a screenshot at 1280 and 390 px (see shots).
 func TestBrowserStory(t *testing.T) {
 	exe := chromium(t)
 	env := newWebEnv(t)
 	base := env.serve()
 	ctx := newChromium(t, exe)
+	shot := newShots(t, ctx)
 	const email, password = "ivanov@both.test", "one-password-for-two"
 
-	do(t, ctx, "register a company",
+	do(t, ctx, "register a company with a mistyped INN",
 		chromedp.Navigate(base+"/register"),
 		chromedp.WaitVisible(css(`form[action="/register"]`)),
 		chromedp.Click(css(`input[name=kind][value=company]`)),
 		chromedp.SendKeys(css(`input[name=name]`), "Ромашка"),
-		chromedp.SendKeys(css(`input[name=inn]`), innFirm),
+		chromedp.SendKeys(css(`input[name=inn]`), "7707083894"),
 		chromedp.SendKeys(css(`input[name=city]`), "Тверь"),
 		chromedp.SendKeys(css(`input[name=email]`), email),
+		chromedp.SendKeys(css(`input[name=password]`), password),
+		chromedp.Click(css(`form[action="/register"] button[type=submit]`)),
+		chromedp.WaitVisible(css(`#f-inn-error`)),
+	)
+	want(t, "the INN's error, at the INN", read(t, ctx, chromedp.Text(css(`#f-inn-error`))), "Неверная контрольная цифра ИНН: проверьте, нет ли опечатки.")
+	shot("register-error")
+	do(t, ctx, "correct the INN",
+		chromedp.SetValue(css(`input[name=inn]`), innFirm),
 		chromedp.SendKeys(css(`input[name=password]`), password),
 		chromedp.Click(css(`form[action="/register"] button[type=submit]`)),
 		chromedp.WaitVisible(css(`.who-name`)),
@@ -62,9 +78,12 @@ func TestBrowserStory(t *testing.T) {
 	want(t, "after registering: location", read(t, ctx, chromedp.Location()), base+"/")
 	want(t, "company dashboard heading", read(t, ctx, chromedp.Text(css(`main h1`))), "Здравствуйте, Ромашка!")
 	want(t, "header name", read(t, ctx, chromedp.Text(css(`.who-name`))), "Ромашка")
-	want(t, "header kind", read(t, ctx, chromedp.Text(css(`.badge`))), "Компания")
+	want(t, "header kind", read(t, ctx, chromedp.Text(css(`.account .badge`))), "Компания")
+	shot("company-home")
+	want(t, "the current section", read(t, ctx, chromedp.Text(css(`.nav a[aria-current=page]`))), "Главная")
 
 	logOut(t, ctx, base)
+	shot("login")
 
 	for range 25 {
 		env.svc.Login(context.Background(), account.Credentials{Email: email, Password: "a-guess"}, "127.0.0.1", account.ViaToken)
@@ -76,6 +95,7 @@ func TestBrowserStory(t *testing.T) {
 
 	partner := env.MustRegister(mypos.KindPartner, "Дилер Север", innFirm2, email, password)
 	env.MustApprove(env.MustOwnerContext(), partner.ID)
+	env.MustRegister(mypos.KindPartner, "Сервис <script>alert(1)</script>", innTrader, "south@dealer.test", "partner-pass")
 
 	do(t, ctx, "log in with a password of two cabinets",
 		chromedp.Navigate(base+"/login"),
@@ -85,9 +105,9 @@ func TestBrowserStory(t *testing.T) {
 		chromedp.Click(css(`form[action="/login"] button[type=submit]`)),
 		chromedp.WaitVisible(css(`form[action="/login/choose"]`)),
 	)
-	want(t, "choice heading", read(t, ctx, chromedp.Text(css(`main h1`))), "Этот пароль подходит к двум кабинетам")
+	want(t, "choice heading", read(t, ctx, chromedp.Text(css(`main h1`))), "Этот пароль подходит к 2 кабинетам")
 	buttons := read(t, ctx, chromedp.Text(css(`.choices`)))
-	for _, b := range []string{"Войти как Компания «Ромашка»", "Войти как Партнёр «Дилер Север»"} {
+	for _, b := range []string{"Войти: Компания «Ромашка»", "Войти: Партнёр «Дилер Север»"} {
 		if !strings.Contains(buttons, b) {
 			t.Fatalf("the choice lacks the button %q: %q", b, buttons)
 		}
@@ -95,6 +115,7 @@ func TestBrowserStory(t *testing.T) {
 	if strings.Contains(read(t, ctx, chromedp.OuterHTML(css(`html`))), password) {
 		t.Fatal("the choice page carries the password")
 	}
+	shot("login-choice")
 
 	do(t, ctx, "pick the partner's cabinet",
 		chromedp.Click(css(`button[name=account][value=partner]`)),
@@ -102,10 +123,76 @@ func TestBrowserStory(t *testing.T) {
 	)
 	want(t, "after the choice: location", read(t, ctx, chromedp.Location()), base+"/")
 	want(t, "header name", read(t, ctx, chromedp.Text(css(`.who-name`))), "Дилер Север")
-	want(t, "header kind", read(t, ctx, chromedp.Text(css(`.badge`))), "Партнёр")
+	want(t, "header kind", read(t, ctx, chromedp.Text(css(`.account .badge`))), "Партнёр")
 	want(t, "partner code", read(t, ctx, chromedp.Text(css(`#partner-code`))), *partner.Code)
-
+	shot("partner-home")
 	logOut(t, ctx, base)
+
+	do(t, ctx, "log in as the owner",
+		chromedp.SendKeys(css(`input[name=email]`), "owner@mypos.test"),
+		chromedp.SendKeys(css(`input[name=password]`), "owner-password"),
+		chromedp.Click(css(`form[action="/login"] button[type=submit]`)),
+		chromedp.WaitVisible(css(`.tiles`)),
+	)
+	shot("owner-home")
+	do(t, ctx, "open the partners", chromedp.Click(css(`.nav a[href="/owner/partners"]`)), chromedp.WaitVisible(css(`#partners table`)))
+	shot("owner-partners")
+
+	// The search swaps the table in place: the page is not reloaded (a
+	// mark left on it stays), and the address follows the search.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.notReloaded = true`)); err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, "search as one types", chromedp.SendKeys(css(`input[name=q]`), "сервис"))
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`location.search.includes("q=") && document.querySelectorAll("#partners tbody tr").length === 1`)); err != nil {
+		t.Fatalf("the search did not swap the table: %v", err)
+	}
+	if kept, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.notReloaded === true`)); !kept {
+		t.Fatal("the search reloaded the page instead of swapping the table")
+	}
+	name := read(t, ctx, chromedp.Text(css(`#partners tbody td.primary-cell`)))
+	want(t, "a name with <script> shows as text", name, "Сервис <script>alert(1)</script>")
+	shot("owner-partners-search")
+
+	do(t, ctx, "ask to approve",
+		chromedp.Click(css(`#partners a.button.primary`)),
+		chromedp.WaitVisible(css(`.confirm`)),
+	)
+	want(t, "the confirmation", read(t, ctx, chromedp.Text(css(`.confirm .question`))),
+		"Одобрить партнёра «Сервис <script>alert(1)</script>» (ИНН "+innTrader+")?")
+	shot("owner-approve-confirm")
+	do(t, ctx, "approve",
+		chromedp.Click(css(`.confirm button[type=submit]`)),
+		chromedp.WaitVisible(css(`.flash`)),
+	)
+	want(t, "the flash", read(t, ctx, chromedp.Text(css(`.flash`))), "Партнёр «Сервис <script>alert(1)</script>» одобрен: он может войти в кабинет.")
+	want(t, "back on the searched list", read(t, ctx, chromedp.Location()), base+"/owner/partners?q="+strings.ToUpper(url.QueryEscape("сервис")))
+	shot("owner-partners-approved")
+	do(t, ctx, "open the companies", chromedp.Click(css(`.nav a[href="/owner/companies"]`)), chromedp.WaitVisible(css(`#companies table`)))
+	shot("owner-companies")
+	do(t, ctx, "open a page that is not there", chromedp.Navigate(base+"/owner/nothing"), chromedp.WaitVisible(css(`.error-page`)))
+	want(t, "the 404 page", read(t, ctx, chromedp.Text(css(`main h1`))), "Страница не найдена")
+	shot("error-404")
+
+	do(t, ctx, "switch to English",
+		chromedp.Navigate(base+"/owner/partners"),
+		chromedp.WaitVisible(css(`#partners`)),
+		chromedp.Click(css(`.account summary`)),
+		chromedp.Click(css(`.menu a[hreflang=en]`)),
+		chromedp.WaitVisible(css(`html[lang=en]`)),
+	)
+	want(t, "back on the same page", read(t, ctx, chromedp.Location()), base+"/owner/partners")
+	want(t, "the heading in English", read(t, ctx, chromedp.Text(css(`main h1`))), "Partners")
+	want(t, "the sections in English", strings.Join(strings.Fields(read(t, ctx, chromedp.Text(css(`.nav`)))), " "), "Home Partners Companies")
+	want(t, "a status in English", read(t, ctx, chromedp.Text(css(`#partners tbody tr:first-child .badge`))), "Active")
+	shot("owner-partners-en")
+	do(t, ctx, "go home", chromedp.Click(css(`.nav a[href="/"]`)), chromedp.WaitVisible(css(`.tiles`)))
+	want(t, "the owner's home in English", read(t, ctx, chromedp.Text(css(`main h1`))), "Owner’s cabinet")
+	shot("owner-home-en")
+	logOut(t, ctx, base)
+	want(t, "the login page stays English", read(t, ctx, chromedp.Text(css(`main h1`))), "Log in to your cabinet")
+	shot("login-en")
+
 	do(t, ctx, "open the cabinet after logging out",
 		chromedp.Navigate(base+"/"),
 		chromedp.WaitVisible(css(`form[action="/login"]`)),
@@ -116,6 +203,7 @@ func TestBrowserStory(t *testing.T) {
 func logOut(t *testing.T, ctx context.Context, base string) {
 	t.Helper()
 	do(t, ctx, "log out",
+		chromedp.Click(css(`.account summary`)),
 		chromedp.Click(css(`form[action="/logout"] button`)),
 		chromedp.WaitVisible(css(`form[action="/login"]`)),
 	)
@@ -125,20 +213,27 @@ func logOut(t *testing.T, ctx context.Context, base string) {
 // serve starts the cabinet on a loopback port and returns its base URL.
 func (e *webEnv) serve() string {
 	e.t.Helper()
+	return serve(e.t, e.srv)
+}
+
+// serve starts a cabinet on a loopback port until the test ends, and
+// returns its base URL.
+func serve(t *testing.T, srv *Server) string {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		e.t.Fatal(err)
+		t.Fatal(err)
 	}
 	done := make(chan error, 1)
-	go func() { done <- e.srv.Serve(ln) }()
-	e.t.Cleanup(func() {
+	go func() { done <- srv.Serve(ln) }()
+	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		if err := e.srv.Shutdown(ctx); err != nil {
-			e.t.Errorf("shutdown: %v", err)
+		if err := srv.Shutdown(ctx); err != nil {
+			t.Errorf("shutdown: %v", err)
 		}
 		if err := <-done; err != nil && !errors.Is(err, net.ErrClosed) && !errors.Is(err, http.ErrServerClosed) {
-			e.t.Errorf("serve: %v", err)
+			t.Errorf("serve: %v", err)
 		}
 	})
 	return "http://" + ln.Addr().String()
@@ -161,16 +256,78 @@ func newChromium(t *testing.T, exe string) context.Context {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-dev-shm-usage", true), // containers give /dev/shm 64 MB
+		chromedp.Flag("accept-lang", "ru-RU,ru"),     // the cabinet's users'; the story switches to English
+		chromedp.Flag("hide-scrollbars", true),
 	}
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelBrowser := chromedp.NewContext(allocCtx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 20*time.Second)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
 	t.Cleanup(func() {
 		cancelTimeout()
 		cancelBrowser()
 		cancelAlloc() // waits for the browser to exit, before TempDir is removed
 	})
 	return ctx
+}
+
+// newShots returns the screenshot helper a browser test calls in one line,
+// shot("owner-partners"), on each page it visits: the whole page at 1280
+// and at 390 px (a phone), which must not scroll sideways at either, as
+// PNGs named after the test, in order, under
+// $MYPOS_SCREENSHOTS or else a folder in the system's temporary directory
+// (not the test's own, which goes with the test); the test logs where.
+func newShots(t *testing.T, ctx context.Context) func(name string) {
+	t.Helper()
+	dir := os.Getenv("MYPOS_SCREENSHOTS")
+	if dir == "" {
+		dir = filepath.Join(os.TempDir(), "mypos-screenshots")
+	}
+	dir = filepath.Join(dir, strings.ReplaceAll(t.Name(), "/", "-"))
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshots in %s", dir)
+	n := 0
+	return func(name string) {
+		t.Helper()
+		n++
+		for _, width := range []int64{1280, 390} {
+			var opts []chromedp.EmulateViewportOption
+			if width < 700 {
+				opts = append(opts, chromedp.EmulateMobile)
+			}
+			if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, 800, opts...)); err != nil {
+				t.Fatalf("screenshot %s: %v", name, err)
+			}
+			height, err := chromedp.Run(ctx, chromedp.Evaluate[int64](`Math.ceil(document.documentElement.scrollHeight)`))
+			if err != nil {
+				t.Fatalf("screenshot %s: %v", name, err)
+			}
+			if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, max(height, 600), opts...)); err != nil {
+				t.Fatalf("screenshot %s: %v", name, err)
+			}
+			// Nothing is wider than the screen: a page that scrolls
+			// sideways on a phone hides what is past the edge.
+			wide, err := chromedp.Run(ctx, chromedp.Evaluate[int64](`document.documentElement.scrollWidth`))
+			if err != nil || wide > width {
+				t.Errorf("%s at %d px is %d px wide (%v)", name, width, wide, err)
+			}
+			png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+			if err != nil {
+				t.Fatalf("screenshot %s: %v", name, err)
+			}
+			file := filepath.Join(dir, fmt.Sprintf("%02d-%s-%d.png", n, name, width))
+			if err := os.WriteFile(file, png, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 800)); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 func css(sel string) chromedp.CSS { return chromedp.CSS(sel) }

@@ -10,8 +10,16 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"mypos"
+	"mypos/i18n"
 	"mypos/protocol"
 )
+
+// apiLang is the language of the API's error details: English, unless the
+// client asks for Russian (Accept-Language: ru). Only the detail changes;
+// code and field stay as they are.
+func apiLang(c *fiber.Ctx) string {
+	return i18n.Match(c.Get(fiber.HeaderAcceptLanguage), i18n.English)
+}
 
 // Codes of HTTP itself, which no domain package produces: a request head
 // over the limits of limitHead, a body over maxBody (protocol's word for
@@ -75,7 +83,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	if status == http.StatusUnauthorized {
 		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="mypos"`)
 	}
-	p := newProblem(status, code, mypos.ErrorMessage(err))
+	p := newProblem(status, code, i18n.For(apiLang(c)).Error(err))
 	p.Field = mypos.ErrorField(err)
 	return sendProblem(c, p)
 }

@@ -11,6 +11,7 @@ import (
 
 	"mypos"
 	"mypos/backoffice"
+	"mypos/i18n"
 )
 
 // importProblem is a refused import: the problem+json of any error, plus
@@ -36,7 +37,7 @@ func (s *Server) importGoods(c *fiber.Ctx) error {
 	res, err := s.cfg.Backoffice.ImportGoods(c.UserContext(), file)
 	var bad *backoffice.ImportError
 	if errors.As(err, &bad) {
-		p := newProblem(http.StatusBadRequest, mypos.EINVALID, mypos.ErrorMessage(err))
+		p := newProblem(http.StatusBadRequest, mypos.EINVALID, i18n.For(apiLang(c)).Error(err))
 		p.Field = mypos.ErrorField(err)
 		return sendJSONAs(c, http.StatusBadRequest, "application/problem+json", importProblem{problem: p, Errors: bad.Rows, Total: bad.Total})
 	}

@@ -38,12 +38,16 @@ func ean13(first12 string) string {
 	return first12 + fmt.Sprint((10-sum%10)%10)
 }
 
-// post sends a raw body with a content type.
-func (e *officeEnv) post(path, token, contentType string, body []byte) apiResponse {
+// post sends a raw body with a content type, and headers: pairs of a
+// name and a value.
+func (e *officeEnv) post(path, token, contentType string, body []byte, headers ...string) apiResponse {
 	e.t.Helper()
 	req := httptest.NewRequest("POST", path, bytes.NewReader(body))
 	req.Header.Set("Content-Type", contentType)
 	req.Header.Set("Authorization", "Bearer "+token)
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
 	resp, err := e.srv.App().Test(req, -1)
 	if err != nil {
 		e.t.Fatal(err)

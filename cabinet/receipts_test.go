@@ -15,6 +15,7 @@ import (
 
 	"mypos"
 	"mypos/account"
+	"mypos/i18n"
 	"mypos/licensing"
 	"mypos/protocol"
 	"mypos/sales"
@@ -258,7 +259,7 @@ func TestWebReceipts(t *testing.T) {
 
 	r := e.call("GET", "/receipts", token, "")
 	tot := salestest.Totals(late)
-	for _, want := range []string{"Чеки за " + day, "Центральный", "Ольга", "Касса у входа", "23:30:00", rubles(tot.Total), "Карта"} {
+	for _, want := range []string{"Чеки за " + i18n.For(i18n.Russian).Day(day), "Центральный", "Ольга", "Касса у входа", "23:30:00", rubles(tot.Total), "Карта"} {
 		if r.status != http.StatusOK || !strings.Contains(r.raw, want) {
 			t.Fatalf("the page lacks %q: %d %s", want, r.status, r.raw)
 		}
@@ -324,7 +325,7 @@ func TestReceiptsSumsTooLarge(t *testing.T) {
 		t.Fatalf("summary: %s", r.raw)
 	}
 	page := e.call("GET", "/receipts?day="+day, token, "")
-	if page.status != http.StatusOK || !strings.Contains(page.raw, "cannot be real") || strings.Count(page.raw, "<tr><td>") != 3 {
+	if page.status != http.StatusOK || !strings.Contains(page.raw, "не могут быть настоящими") || strings.Count(page.raw, `<tr><td data-label="Время">`) != 3 {
 		t.Fatalf("the page: %d %s", page.status, page.raw)
 	}
 }

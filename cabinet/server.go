@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"html/template"
 	"log/slog"
 	"net"
 	"time"
@@ -45,7 +44,7 @@ type Server struct {
 	app   *fiber.App
 	cfg   Config
 	log   *slog.Logger
-	views map[string]*template.Template // the HTML cabinet's pages, parsed once
+	views viewSet // the HTML cabinet's pages in each language, parsed once
 }
 
 // Limits of a request. maxBody bounds a body: a catalog import is the

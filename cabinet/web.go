@@ -8,36 +8,61 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"mime"
 	"net/http"
-	"strconv"
+	"path"
+	"regexp"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"mypos"
 	"mypos/account"
+	"mypos/i18n"
 )
 
-// webFS holds the HTML cabinet's templates and its stylesheet, so the binary
-// is the whole deployment.
+// The HTML cabinet: server-rendered pages in Russian and English, one
+// frame for every account. How a page is built — the files, the parts,
+// htmx, the conventions a new page follows — is in docs/web.md; in short:
 //
-//go:embed templates/*.html static/*.css
+//   - A resource's pages live in web_<resource>.go (web_owner.go,
+//     web_receipts.go): its handlers, their views' data types, nothing
+//     else. Its templates are templates/<view>.html, each defining "title"
+//     and "content", and "#id" for a part htmx swaps into the element of
+//     that id. A new view is added to views.
+//   - Every word a person reads comes from the catalogs (package i18n):
+//     {{t "id"}}, {{n "id" count}}, {{money}}, {{datetime}}; handlers pass
+//     data, never sentences. TestTemplatesHaveNoWords fails otherwise.
+//   - Forms post to the page's own path with the CSRF token ({{template
+//     "csrf" .}}) and work without JavaScript; a service error comes back
+//     as the same form with the error next to its field. A successful post
+//     redirects (303) with a flash. What cannot be undone asks first on a
+//     page of its own (confirm).
+//   - Lists page by keyset (first/next), search with q, and say what to do
+//     when empty.
+
+// webFS holds the HTML cabinet's templates and static files, so the
+// binary is the whole deployment.
+//
+//go:embed templates/*.html static/*.css static/*.js
 var webFS embed.FS
 
 // views are the pages the handlers render; New refuses to start when one is
 // missing or broken.
 var views = []string{
-	"login", "choose", "register", "pending", "dashboard",
+	"login", "choose", "register", "pending", "dashboard", "confirm",
 	"owner_partners", "owner_companies", "error", "company_receipts",
 }
 
 // webRoutes registers the HTML cabinet. Every page renders its errors as
-// HTML, and every form post must carry the CSRF token.
+// HTML in the browser's language, and every form post must carry the
+// CSRF token.
 func (s *Server) webRoutes() {
 	app := s.app
-	get := func(path string, h fiber.Handler) { app.Get(path, s.webErrors, h) }
-	post := func(path string, h fiber.Handler) { app.Post(path, s.webErrors, s.checkCSRF, h) }
+	get := func(path string, h fiber.Handler) { app.Get(path, s.webErrors, s.webLang, h) }
+	post := func(path string, h fiber.Handler) { app.Post(path, s.webErrors, s.webLang, s.checkCSRF, h) }
 
-	app.Get("/static/style.css", s.styleCSS)
+	app.Get("/static/:name", s.static)
 	get("/", s.dashboard)
 	get("/login", s.loginPage)
 	post("/login", s.loginSubmit)
@@ -47,6 +72,7 @@ func (s *Server) webRoutes() {
 	post("/register", s.registerSubmit)
 
 	get("/owner/partners", s.ownerPartners)
+	get("/owner/partners/:id/approve", s.ownerApproveConfirm)
 	post("/owner/partners/:id/approve", s.ownerApprove)
 	get("/owner/companies", s.ownerCompanies)
 
@@ -55,138 +81,186 @@ func (s *Server) webRoutes() {
 
 // page is what every view is executed with.
 type page struct {
-	Me    *account.Account // the logged-in account; nil when anonymous
-	CSRF  string
-	Error string // the message of the error the page answers, if any
-	Field string // the input field at fault, highlighted
-	Data  any    // the view's own data
+	Me   *account.Account // the logged-in account; nil when anonymous
+	CSRF string
+	Lang string    // the page's language
+	Nav  []navItem // the account's sections, the current one marked
+	// Langs are the links that show this page in the other languages.
+	Langs []langLink
+	Flash *flashView // the outcome of the post that led here, once
+	// Err is the error the page answers, if any. Error is its detail in
+	// the page's language and Field the input at fault: a form shows the
+	// error next to that field, and the alert atop the page shows it
+	// when the form has no such field (FieldShown false).
+	Err        error
+	Error      string
+	Field      string
+	FieldShown bool
+	Data       any // the view's own data
 }
 
-// webStyle is the stylesheet. Pages link it with its version in the URL,
-// so a browser may keep it for long and still sees a new one after a deploy.
-var webStyle = func() struct {
-	css     []byte
-	version string
-} {
-	css, err := webFS.ReadFile("static/style.css")
-	if err != nil {
-		panic("cabinet: embedded stylesheet: " + err.Error()) // go:embed guarantees it
-	}
-	sum := sha256.Sum256(css)
-	return struct {
-		css     []byte
-		version string
-	}{css, hex.EncodeToString(sum[:4])}
-}()
-
-var viewFuncs = template.FuncMap{
-	"kindName":   kindName,
-	"statusName": statusName,
-	"styleURL":   func() string { return "/static/style.css?v=" + webStyle.version },
-	"deref": func(p *string) string {
-		if p == nil {
-			return ""
-		}
-		return *p
-	},
+// view is a page's templates in one language, and the input names its
+// forms have, so an error lands next to its field or, failing that, atop.
+type view struct {
+	t      *template.Template
+	fields map[string]bool
 }
 
-// parseViews parses each view with the layout, once, at start.
-func parseViews(fsys fs.FS) (map[string]*template.Template, error) {
-	out := make(map[string]*template.Template, len(views))
-	for _, name := range views {
-		t, err := template.New(name).Funcs(viewFuncs).ParseFS(fsys, "templates/layout.html", "templates/"+name+".html")
-		if err != nil {
-			return nil, fmt.Errorf("view %s: %w", name, err)
-		}
-		for _, part := range []string{"layout", "title", "content"} {
-			if t.Lookup(part) == nil {
-				return nil, fmt.Errorf("view %s: no template %q", name, part)
+// viewSet is every view in every language, parsed once at start.
+type viewSet map[string]map[string]view // by language, then by name
+
+// parseViews parses each view with the layout and the parts, once per
+// language: {{t}} and the other words are bound to the language then.
+func parseViews(fsys fs.FS) (viewSet, error) {
+	out := viewSet{}
+	for _, lang := range i18n.Langs {
+		out[lang] = map[string]view{}
+		funcs := viewFuncs(i18n.For(lang))
+		for _, name := range views {
+			file := "templates/" + name + ".html"
+			t, err := template.New(name).Funcs(funcs).ParseFS(fsys, "templates/layout.html", "templates/parts.html", file)
+			if err != nil {
+				return nil, fmt.Errorf("view %s: %w", name, err)
 			}
+			for _, part := range []string{"layout", "title", "content"} {
+				if t.Lookup(part) == nil {
+					return nil, fmt.Errorf("view %s: no template %q", name, part)
+				}
+			}
+			src, err := fs.ReadFile(fsys, file)
+			if err != nil {
+				return nil, err
+			}
+			out[lang][name] = view{t: t, fields: inputNames(src)}
 		}
-		out[name] = t
 	}
 	return out, nil
 }
 
+// inputRe finds the inputs a view's forms have: name="x" in its markup,
+// and "Name" "x" in the field parts it calls.
+var inputRe = regexp.MustCompile(`(?:\bname="|"Name" ")([A-Za-z0-9_]+)"`)
+
+func inputNames(src []byte) map[string]bool {
+	m := map[string]bool{}
+	for _, sm := range inputRe.FindAllSubmatch(src, -1) {
+		m[string(sm[1])] = true
+	}
+	return m
+}
+
 // render executes a view into a buffer first, so a template error never
-// sends half a page.
-func (s *Server) render(c *fiber.Ctx, status int, view string, p page) error {
-	t, ok := s.views[view]
+// sends half a page. A request htmx makes for the element #id gets the
+// view's "#id" part alone when it has one; a full page otherwise.
+func (s *Server) render(c *fiber.Ctx, status int, name string, p page) error {
+	lang := pageLang(c)
+	v, ok := s.views[lang][name]
 	if !ok {
-		return fmt.Errorf("cabinet: no view %q", view)
+		return fmt.Errorf("cabinet: no view %q", name)
 	}
 	if sess := session(c); sess != nil && p.Me == nil {
 		p.Me = sess.Account
 	}
+	p.Lang = lang
 	p.CSRF = s.csrfToken(c)
+	if p.Err != nil {
+		p.Error = i18n.For(lang).Error(p.Err)
+		p.Field = mypos.ErrorField(p.Err)
+		p.FieldShown = p.Field != "" && v.fields[p.Field]
+	}
+	root := "layout"
+	if part := fragment(c); part != "" && v.t.Lookup(part) != nil {
+		root = part
+	} else {
+		p.Nav = navFor(p.Me, c.Path())
+		p.Langs = langLinks(c, lang)
+		p.Flash = s.takeFlash(c)
+	}
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+	if err := v.t.ExecuteTemplate(&buf, root, p); err != nil {
 		return err
 	}
-	// Pages carry personal data and a CSRF token: never cached, never framed
-	// (a framed "Одобрить" button is a clickjacking target), no scripts at all.
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
-	c.Set(fiber.HeaderReferrerPolicy, "same-origin")
+	setPageHeaders(c)
 	c.Status(status).Type("html", "utf-8")
 	return c.Send(buf.Bytes())
 }
 
-// webErrors renders a page's error as an HTML page instead of problem+json.
-// Anonymous visitors of a page that needs a login are sent to log in.
-func (s *Server) webErrors(c *fiber.Ctx) error {
-	err := c.Next()
-	if err == nil {
-		return nil
+// fragment is the part an htmx request asks for: "#" and the id of the
+// element it swaps. A history restore asks for the whole page.
+func fragment(c *fiber.Ctx) string {
+	if c.Get("HX-Request") != "true" || c.Get("HX-History-Restore-Request") == "true" || c.Get("HX-Target") == "" {
+		return ""
 	}
-	err = fromFiber(err)
-	if mypos.ErrorCode(err) == mypos.EUNAUTHORIZED {
-		return c.Redirect("/login", http.StatusSeeOther)
-	}
-	return s.renderError(c, err)
+	return "#" + c.Get("HX-Target")
 }
 
-type errorView struct{ Heading string }
+// contentSecurityPolicy lets a page load only the cabinet's own stylesheet
+// and script (htmx: no inline script, no eval, no inline style) and talk
+// only to the cabinet.
+const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " +
+	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
-var errorHeadings = map[int]string{
-	http.StatusBadRequest:      "Неверный запрос",
-	http.StatusForbidden:       "Доступ запрещён",
-	http.StatusNotFound:        "Страница не найдена",
-	http.StatusConflict:        "Конфликт",
-	http.StatusTooManyRequests: "Слишком много попыток",
+// setPageHeaders: pages carry personal data and a CSRF token, so they are
+// never cached and never framed (a framed "Одобрить" button is a
+// clickjacking target); a page and its htmx parts vary by HX-Request.
+func setPageHeaders(c *fiber.Ctx) {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set(fiber.HeaderContentSecurityPolicy, contentSecurityPolicy)
+	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	c.Set(fiber.HeaderReferrerPolicy, "same-origin")
+	c.Vary("HX-Request", "HX-Target")
 }
 
-func (s *Server) renderError(c *fiber.Ctx, err error) error {
-	status := statusForError(err)
-	if mypos.ErrorCode(err) == mypos.EINTERNAL {
-		s.log.Error("internal error", "method", c.Method(), "path", c.Path(), "error", err)
+// asset is an embedded static file, linked with its version in the URL so
+// a browser may keep it for long and still sees a new one after a deploy.
+type asset struct {
+	body        []byte
+	version     string
+	contentType string
+}
+
+// htmxVersion is the vendored htmx (static/README.md says where it is from).
+const htmxVersion = "2.0.11"
+
+var assets = func() map[string]asset {
+	m := map[string]asset{}
+	files, _ := fs.Glob(webFS, "static/*")
+	for _, f := range files {
+		body, err := webFS.ReadFile(f)
+		if err != nil {
+			panic("cabinet: embedded " + f + ": " + err.Error()) // go:embed guarantees it
+		}
+		sum := sha256.Sum256(body)
+		ct := mime.TypeByExtension(path.Ext(f))
+		if strings.HasPrefix(ct, "text/") && !strings.Contains(ct, "charset") {
+			ct += "; charset=utf-8"
+		}
+		m[path.Base(f)] = asset{body: body, version: hex.EncodeToString(sum[:4]), contentType: ct}
 	}
-	setRetryAfter(c, err)
-	heading, ok := errorHeadings[status]
+	for _, need := range []string{"style.css", "htmx.min.js"} {
+		if _, ok := m[need]; !ok {
+			panic("cabinet: no static/" + need)
+		}
+	}
+	return m
+}()
+
+// assetURL links a static file by its version.
+func assetURL(name string) string { return "/static/" + name + "?v=" + assets[name].version }
+
+func (s *Server) static(c *fiber.Ctx) error {
+	a, ok := assets[c.Params("name")]
 	if !ok {
-		heading = "Что-то пошло не так"
+		return mypos.Errorf(mypos.ENOTFOUND, "No such page: %s %s.", c.Method(), c.Path())
 	}
-	return s.render(c, status, "error", page{Error: mypos.ErrorMessage(err), Data: errorView{heading}})
-}
-
-// setRetryAfter tells a rate-limited client, in whole seconds rounded up,
-// when to try again.
-func setRetryAfter(c *fiber.Ctx, err error) {
-	if wait := mypos.ErrorRetryAfter(err); wait > 0 {
-		c.Set(fiber.HeaderRetryAfter, strconv.FormatInt(int64((wait+999_999_999)/1_000_000_000), 10))
-	}
-}
-
-func (s *Server) styleCSS(c *fiber.Ctx) error {
 	cache := "public, max-age=300" // an unversioned link: a short while only
-	if c.Query("v") == webStyle.version {
+	if c.Query("v") == a.version {
 		cache = "public, max-age=31536000, immutable"
 	}
 	c.Set(fiber.HeaderCacheControl, cache)
-	c.Type("css", "utf-8")
-	return c.Send(webStyle.css)
+	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	c.Set(fiber.HeaderContentType, a.contentType)
+	return c.Send(a.body)
 }
 
 // dashboard is the home page of the logged-in account's kind.
@@ -195,27 +269,4 @@ func (s *Server) dashboard(c *fiber.Ctx) error {
 		return c.Redirect("/login", http.StatusSeeOther)
 	}
 	return s.render(c, http.StatusOK, "dashboard", page{})
-}
-
-var kindNames = map[string]string{
-	mypos.KindOwner:   "Владелец",
-	mypos.KindPartner: "Партнёр",
-	mypos.KindCompany: "Компания",
-}
-
-func kindName(kind string) string {
-	if n, ok := kindNames[kind]; ok {
-		return n
-	}
-	return kind
-}
-
-func statusName(status string) string {
-	switch status {
-	case account.StatusActive:
-		return "Активен"
-	case account.StatusPending:
-		return "Ждёт одобрения"
-	}
-	return status
 }

@@ -51,7 +51,7 @@ func (s *Server) csrfToken(c *fiber.Ctx) string {
 func (s *Server) checkCSRF(c *fiber.Ctx) error {
 	secret, ok := csrfSecret(c)
 	if !ok || subtle.ConstantTimeCompare([]byte(csrfFor(secret)), []byte(c.FormValue(csrfField))) != 1 {
-		return mypos.Errorf(mypos.EFORBIDDEN, "Форма устарела, обновите страницу.")
+		return mypos.Errorf(mypos.EFORBIDDEN, "The form has expired: reload the page and send it again.")
 	}
 	return c.Next()
 }

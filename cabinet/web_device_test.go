@@ -55,7 +55,7 @@ func TestWebSignUpThrottled(t *testing.T) {
 		}
 	}
 	r := env.browser().post("/register", form(10))
-	wantPage(t, r, http.StatusTooManyRequests, `<p class="alert" role="alert">Too many sign-ups from this address: try again in `,
+	wantPage(t, r, http.StatusTooManyRequests, `<p class="alert" role="alert">Слишком много регистраций с этого адреса: попробуйте через `,
 		`value="shop10@signup.test"`, `value="Лютик"`)
 	if got := r.Header.Get("Retry-After"); got != "3600" {
 		t.Fatalf("Retry-After=%q, want 3600", got)

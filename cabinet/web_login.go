@@ -31,9 +31,9 @@ func (s *Server) loginSubmit(c *fiber.Ctx) error {
 	email, password := strings.TrimSpace(c.FormValue("email")), c.FormValue("password")
 	switch {
 	case email == "":
-		return s.loginFailed(c, email, mypos.Invalid("email", "Введите e-mail и пароль."))
+		return s.loginFailed(c, email, mypos.Invalid("email", "Type your e-mail and password."))
 	case password == "":
-		return s.loginFailed(c, email, mypos.Invalid("password", "Введите e-mail и пароль."))
+		return s.loginFailed(c, email, mypos.Invalid("password", "Type your e-mail and password."))
 	}
 	creds := account.Credentials{Email: email, Password: password, Device: devicePresented(c)}
 	l, err := s.cfg.Accounts.Login(c.UserContext(), creds, c.IP(), account.ViaCookie)
@@ -69,7 +69,7 @@ func (s *Server) loginFailed(c *fiber.Ctx, email string, err error) error {
 		return err
 	}
 	setRetryAfter(c, err)
-	p := page{Error: mypos.ErrorMessage(err), Field: mypos.ErrorField(err), Data: loginView{Email: email}}
+	p := page{Err: err, Data: loginView{Email: email}}
 	return s.render(c, statusForError(err), "login", p)
 }
 

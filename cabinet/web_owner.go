@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"mypos"
 	"mypos/account"
 	"mypos/db"
 )
@@ -51,12 +52,48 @@ func (s *Server) ownerList(c *fiber.Ctx, view, path string, list listFunc) error
 	return s.render(c, http.StatusOK, view, page{Data: v})
 }
 
-// ownerApprove approves a pending partner and returns to the list page the
-// button was on.
-func (s *Server) ownerApprove(c *fiber.Ctx) error {
-	if _, err := s.cfg.Accounts.ApprovePartner(c.UserContext(), c.Params("id")); err != nil {
+// ownerApproveConfirm asks the owner to confirm an approval, which cannot
+// be undone: the partner logs in and sells from then on. The list links it
+// with the partner's code, which finds the partner through the owner's own
+// search; a code that is not this partner's finds nothing, and the page
+// is 404, so a crafted link cannot show one partner's name over another's
+// approval.
+func (s *Server) ownerApproveConfirm(c *fiber.Ctx) error {
+	id, code := c.Params("id"), c.Query("code")
+	if code == "" {
+		return mypos.Errorf(mypos.ENOTFOUND, "No such partner.")
+	}
+	found, _, err := s.cfg.Accounts.ListPartners(c.UserContext(), db.ListParams{Query: code, Limit: db.MaxLimit})
+	if err != nil {
 		return err
 	}
+	for _, a := range found {
+		if a.ID != id || a.Status != account.StatusPending {
+			continue
+		}
+		l := loc(c)
+		back := listURL("/owner/partners", db.ListParams{Query: c.Query("q"), Cursor: c.Query("cursor")})
+		return s.render(c, http.StatusOK, "confirm", page{Data: confirmView{
+			Title:    l.T("partners.approve.title"),
+			Question: l.T("partners.approve.question", "Name", a.Name, "INN", a.INN),
+			Note:     l.T("partners.approve.note"),
+			Button:   l.T("partners.approve.button"),
+			Action:   "/owner/partners/" + a.ID + "/approve",
+			Back:     back,
+			Hidden:   []hiddenField{{"q", c.Query("q")}, {"cursor", c.Query("cursor")}},
+		}})
+	}
+	return mypos.Errorf(mypos.ENOTFOUND, "No such partner.")
+}
+
+// ownerApprove approves a pending partner and returns to the list page the
+// button was on, saying so.
+func (s *Server) ownerApprove(c *fiber.Ctx) error {
+	a, err := s.cfg.Accounts.ApprovePartner(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	s.setFlash(c, "partners.approved", "Name", a.Name)
 	back := db.ListParams{Query: c.FormValue("q"), Cursor: c.FormValue("cursor")}
 	return c.Redirect(listURL("/owner/partners", back), http.StatusSeeOther)
 }

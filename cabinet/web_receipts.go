@@ -5,36 +5,35 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
-	"mypos"
-	"mypos/protocol"
+	"mypos/i18n"
 	"mypos/sales"
 )
 
 // receiptsPageSize is how many receipts the page lists at a time.
 const receiptsPageSize = 50
 
-// receiptsView is the «Чеки» page: one day of the company's sales, its
-// sums by store and cashier, and its receipts a page at a time.
+// receiptsView is the receipts page: one day of the company's sales, its
+// sums by store and cashier, and its receipts a page at a time. Amounts
+// and times are written in the page's language here; names are data.
 type receiptsView struct {
 	Day      string
 	Summary  []sumLine
 	Totals   sumLine
 	Receipts []receiptLine
-	// SumsTooLarge says why the day has no sums: its receipts add up past
+	// SumsTooLarge is why the day has no sums: its receipts add up past
 	// what a report holds (sales.ErrSumTooLarge); the receipts still show.
-	SumsTooLarge string
+	SumsTooLarge error
 	// Unlicensed says some receipt of the page was sold without a license.
 	Unlicensed        bool
 	FirstURL, NextURL string
 }
 
-// sumLine is a summary row as shown: names, and amounts in roubles.
+// sumLine is a summary row as shown: names (Store "" for sales outside any
+// store), and amounts in roubles.
 type sumLine struct {
 	Store, Cashier       string
 	Receipts             int64
@@ -42,10 +41,11 @@ type sumLine struct {
 }
 
 type receiptLine struct {
-	Time, Device, Store, Cashier, Payment, Total string
-	Number                                       int64
-	Lines                                        int
-	Unlicensed                                   bool
+	Time, Device, Store, Cashier, Total string
+	Payment                             string // protocol.PaymentCash or PaymentCard
+	Number                              int64
+	Lines                               int
+	Unlicensed                          bool
 }
 
 // companyReceipts shows a day of receipts: ?day=YYYY-MM-DD, by default the
@@ -65,14 +65,15 @@ func (s *Server) companyReceipts(c *fiber.Ctx) error {
 	}
 	sum, err := s.cfg.Sales.Summary(ctx, day, day)
 	n := s.newNames(ctx)
+	l := loc(c)
 	v := receiptsView{Day: day}
-	if err := v.sums(n, sum, err); err != nil {
+	if err := v.sums(l, n, sum, err); err != nil {
 		return err
 	}
 	for _, r := range items {
-		v.Receipts = append(v.Receipts, receiptLine{Time: r.Local().Format("15:04:05"), Number: r.Number, Lines: r.Lines,
+		v.Receipts = append(v.Receipts, receiptLine{Time: l.Clock(r.Local()), Number: r.Number, Lines: r.Lines,
 			Device: n.device(r.DeviceID), Store: n.store(r.StoreID), Cashier: n.cashier(r.CashierID),
-			Payment: paymentNames[r.Payment], Total: rub(r.Total), Unlicensed: r.Unlicensed})
+			Payment: r.Payment, Total: l.Money(r.Total), Unlicensed: r.Unlicensed})
 		v.Unlicensed = v.Unlicensed || r.Unlicensed
 	}
 	if c.Query("cursor") != "" {
@@ -86,19 +87,19 @@ func (s *Server) companyReceipts(c *fiber.Ctx) error {
 
 // sums shows a day's summary — or, for a day whose receipts sum past what
 // a report holds, says why it has none.
-func (v *receiptsView) sums(n *names, sum *sales.Summary, err error) error {
+func (v *receiptsView) sums(l *i18n.Locale, n *names, sum *sales.Summary, err error) error {
 	switch {
 	case errors.Is(err, sales.ErrSumTooLarge):
-		v.SumsTooLarge = mypos.ErrorMessage(err)
+		v.SumsTooLarge = err
 		return nil
 	case err != nil:
 		return err
 	}
-	v.Totals = sumLine{Receipts: sum.Totals.Receipts, Total: rub(sum.Totals.Total),
-		Discount: rub(sum.Totals.Discount), VAT: rub(sum.Totals.VAT)}
+	v.Totals = sumLine{Receipts: sum.Totals.Receipts, Total: l.Money(sum.Totals.Total),
+		Discount: l.Money(sum.Totals.Discount), VAT: l.Money(sum.Totals.VAT)}
 	for _, r := range sum.Items {
 		v.Summary = append(v.Summary, sumLine{Store: n.store(r.StoreID), Cashier: n.cashier(r.CashierID),
-			Receipts: r.Receipts, Total: rub(r.Total), Discount: rub(r.Discount), VAT: rub(r.VAT)})
+			Receipts: r.Receipts, Total: l.Money(r.Total), Discount: l.Money(r.Discount), VAT: l.Money(r.VAT)})
 	}
 	return nil
 }
@@ -121,22 +122,6 @@ func receiptsURL(day, cursor string) string {
 		v.Set("cursor", cursor)
 	}
 	return "/receipts?" + v.Encode()
-}
-
-var paymentNames = map[string]string{protocol.PaymentCash: "Наличные", protocol.PaymentCard: "Карта"}
-
-// rub writes kopecks — never negative on a receipt — as Russians write
-// roubles: 1 234 567,89 ₽, with no-break spaces.
-func rub(kopecks int64) string {
-	whole := strconv.FormatInt(kopecks/100, 10)
-	var b strings.Builder
-	for i, d := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteString("\u00a0")
-		}
-		b.WriteRune(d)
-	}
-	return b.String() + "," + strconv.FormatInt(100+kopecks%100, 10)[1:] + "\u00a0₽"
 }
 
 // names shows stores, cashiers and devices by name, asking each once a
@@ -164,9 +149,10 @@ func (n *names) lookup(kind, id string, find func() (string, error)) string {
 	return name
 }
 
+// store is "" for sales outside any store; the page says so in words.
 func (n *names) store(id *string) string {
 	if id == nil {
-		return "Без торгового объекта"
+		return ""
 	}
 	return n.lookup("store:", *id, func() (string, error) {
 		st, err := n.s.cfg.Backoffice.GetStore(n.ctx, *id)

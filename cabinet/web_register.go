@@ -56,6 +56,6 @@ func (s *Server) registerFailed(c *fiber.Ctx, r account.Registration, err error)
 	}
 	setRetryAfter(c, err)
 	v := registerView{Kind: r.Kind, Name: r.Name, INN: r.INN, City: r.City, Email: r.Email}
-	p := page{Error: mypos.ErrorMessage(err), Field: mypos.ErrorField(err), Data: v}
+	p := page{Err: err, Data: v}
 	return s.render(c, statusForError(err), "register", p)
 }

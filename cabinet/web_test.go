@@ -2,6 +2,7 @@ package cabinet
 
 import (
 	"context"
+	"fmt"
 	"html"
 	"io"
 	"net/http"
@@ -16,6 +17,7 @@ import (
 	"mypos"
 	"mypos/account"
 	"mypos/db"
+	"mypos/i18n"
 	"mypos/services"
 	"mypos/services/servicestest"
 )
@@ -205,14 +207,15 @@ func wantAbsent(t *testing.T, r webResp, texts ...string) {
 	}
 }
 
-// wantMessage checks that the page shows the message of the service's error:
-// the web pages show what the service says, so the test asks the service.
+// wantMessage checks that the page shows the message of the service's error,
+// in Russian, atop the page or at its field: the web pages show what the
+// service says, so the test asks the service.
 func wantMessage(t *testing.T, r webResp, err error) {
 	t.Helper()
 	if err == nil {
 		t.Fatal("the service accepted what the page refused")
 	}
-	wantPage(t, r, r.StatusCode, `<p class="alert" role="alert">`+html.EscapeString(mypos.ErrorMessage(err))+`</p>`)
+	wantPage(t, r, r.StatusCode, `role="alert">`+html.EscapeString(i18n.For(i18n.Russian).Error(err))+`</p>`)
 }
 
 // wantErrorText checks that an error page tells the service's message.
@@ -221,7 +224,7 @@ func wantErrorText(t *testing.T, r webResp, err error) {
 	if err == nil {
 		t.Fatal("the service accepted what the page refused")
 	}
-	wantPage(t, r, r.StatusCode, "<p>"+html.EscapeString(mypos.ErrorMessage(err))+"</p>")
+	wantPage(t, r, r.StatusCode, `<p class="error-detail">`+html.EscapeString(i18n.For(i18n.Russian).Error(err))+"</p>")
 }
 
 func wantNoSession(t *testing.T, r webResp) {
@@ -287,7 +290,7 @@ func TestWebCSRF(t *testing.T) {
 	creds := func() url.Values { return url.Values{"email": {"shop@romashka.test"}, "password": {"secret-pass"}} }
 	refused := func(t *testing.T, r webResp) {
 		t.Helper()
-		wantPage(t, r, http.StatusForbidden, "Форма устарела, обновите страницу")
+		wantPage(t, r, http.StatusForbidden, "Форма устарела: обновите страницу")
 		wantNoSession(t, r)
 	}
 
@@ -383,8 +386,8 @@ func TestWebLoginChoice(t *testing.T) {
 	b := env.browser()
 	r := b.post("/login", url.Values{"email": {email}, "password": {password}})
 	wantPage(t, r, http.StatusOK,
-		"Этот пароль подходит к двум кабинетам",
-		"Войти как Компания «Ромашка»", "Войти как Партнёр «Дилер Север»",
+		"Этот пароль подходит к 2 кабинетам",
+		"Войти: Компания «Ромашка»", "Войти: Партнёр «Дилер Север»",
 		`name="account" value="company"`, `name="account" value="partner"`)
 	wantAbsent(t, r, password, `type="password"`)
 	wantNoSession(t, r)
@@ -444,7 +447,7 @@ func TestWebLoginFailures(t *testing.T) {
 	t.Run("Empty", func(t *testing.T) {
 		r := b.post("/login", url.Values{"email": {"shop@romashka.test"}})
 		wantPage(t, r, http.StatusBadRequest, "Введите e-mail и пароль.", `value="shop@romashka.test"`)
-		if !regexp.MustCompile(`class="field bad">\s*<span>Пароль`).MatchString(r.Body) {
+		if !regexp.MustCompile(`class="field bad">\s*<label for="f-password">Пароль`).MatchString(r.Body) {
 			t.Fatalf("the password field is not marked bad:\n%s", r.Body)
 		}
 	})
@@ -516,7 +519,7 @@ func TestWebRegister(t *testing.T) {
 			if got := strings.Count(r.Body, ` bad"`); got != 1 {
 				t.Fatalf("%d fields marked bad, want 1:\n%s", got, r.Body)
 			}
-			marked := regexp.MustCompile(`class="(field|kinds) bad">\s*<(span|legend)>` + regexp.QuoteMeta(tc.label))
+			marked := regexp.MustCompile(`class="(field|kinds) bad"[^>]*>\s*<(label[^>]*|legend)>` + regexp.QuoteMeta(tc.label))
 			if !marked.MatchString(r.Body) {
 				t.Fatalf("the %s field is not marked bad:\n%s", tc.label, r.Body)
 			}
@@ -566,15 +569,31 @@ func TestWebOwner(t *testing.T) {
 	owner.login("owner@mypos.test", "owner-password")
 	wantPage(t, owner.get("/"), http.StatusOK, "Кабинет владельца", `href="/owner/partners"`, `href="/owner/companies"`, "Владелец")
 
-	r := owner.get("/owner/partners")
+	// The list links each pending partner to a page that asks before the
+	// approval, which cannot be undone, and posts it.
+	r := owner.get("/owner/partners?q=" + url.QueryEscape("Север"))
+	confirm := "/owner/partners/" + p.ID + "/approve?code=" + *p.Code + "&q=" + url.QueryEscape("Север")
+	wantPage(t, r, http.StatusOK, "Дилер Север", innFirm2, "Мурманск", "north@dealer.test", *p.Code, "Ждёт одобрения",
+		`href="`+html.EscapeString(strings.Replace(confirm, url.QueryEscape("Север"), strings.ToLower(url.QueryEscape("Север")), 1))+`">Одобрить</a>`)
+	r = owner.get(confirm)
 	approveAction := `action="/owner/partners/` + p.ID + `/approve"`
-	wantPage(t, r, http.StatusOK, "Дилер Север", innFirm2, "Мурманск", "north@dealer.test", *p.Code, "Ждёт одобрения", "Одобрить", approveAction)
+	wantPage(t, r, http.StatusOK, "Одобрить партнёра «Дилер Север» (ИНН "+innFirm2+")?", "нельзя отменить", approveAction,
+		`name="q" value="Север"`, `href="/owner/partners?q=`+url.QueryEscape("Север")+`">Отмена</a>`)
+	for _, bad := range []string{"?code=" + *p.Code, "?code=NOPE", ""} { // another's ID, another code, none
+		id := p.ID
+		if bad == "?code="+*p.Code {
+			id = company.ID
+		}
+		wantPage(t, owner.get("/owner/partners/"+id+"/approve"+bad), http.StatusNotFound, "Страница не найдена")
+	}
 
 	r = owner.post("/owner/partners/"+p.ID+"/approve", url.Values{"q": {"Север"}})
 	wantRedirect(t, r, "/owner/partners?q="+url.QueryEscape("Север"))
 	r = owner.get("/owner/partners?q=" + url.QueryEscape("север"))
-	wantPage(t, r, http.StatusOK, "Дилер Север", "Активен")
-	wantAbsent(t, r, "Одобрить", approveAction)
+	wantPage(t, r, http.StatusOK, "Дилер Север", "Активен", `<p class="flash ok" role="status">Партнёр «Дилер Север» одобрен: он может войти в кабинет.</p>`)
+	wantAbsent(t, r, ">Одобрить<", approveAction)
+	wantAbsent(t, owner.get("/owner/partners"), "одобрен: он может")                              // a flash shows once
+	wantPage(t, owner.get("/owner/partners/"+p.ID+"/approve?code="+*p.Code), http.StatusNotFound) // approved: nothing to confirm
 
 	dealer.login("north@dealer.test", "partner-pass")
 	wantPage(t, dealer.get("/"), http.StatusOK, "Здравствуйте, Дилер Север!", *p.Code)
@@ -582,7 +601,7 @@ func TestWebOwner(t *testing.T) {
 	t.Run("Search", func(t *testing.T) {
 		wantPage(t, owner.get("/owner/partners?q="+*p.Code), http.StatusOK, "Дилер Север")
 		r := owner.get("/owner/partners?q=nobody")
-		wantPage(t, r, http.StatusOK, "Ничего не найдено.")
+		wantPage(t, r, http.StatusOK, "Ничего не найдено.", `href="/owner/partners">Показать всех</a>`)
 		wantAbsent(t, r, "Дилер Север")
 		r = owner.get("/owner/companies?q=" + url.QueryEscape("ромашка"))
 		wantPage(t, r, http.StatusOK, "Ромашка", innFirm, "shop@romashka.test")
@@ -592,7 +611,7 @@ func TestWebOwner(t *testing.T) {
 		r := owner.get("/owner/companies?limit=1")
 		wantPage(t, r, http.StatusOK, "Ромашка", "Дальше")
 		wantAbsent(t, r, "Лютик", "В начало")
-		next := html.UnescapeString(match(t, regexp.MustCompile(`<a href="([^"]+)">Дальше`), r.Body))
+		next := html.UnescapeString(match(t, regexp.MustCompile(`<a href="([^"]+)" class="next"`), r.Body))
 		r = owner.get(next)
 		wantPage(t, r, http.StatusOK, "Лютик", "В начало")
 		wantAbsent(t, r, "Ромашка", "Дальше")
@@ -648,24 +667,31 @@ func TestWebLogout(t *testing.T) {
 func TestWebStatic(t *testing.T) {
 	env := newWebEnv(t)
 	b := env.browser()
-	link := "/static/style.css?v=" + webStyle.version
-	wantPage(t, b.get("/login"), http.StatusOK, `<link rel="stylesheet" href="`+link+`">`)
-	for path, cache := range map[string]string{
-		link:                "public, max-age=31536000, immutable",
-		"/static/style.css": "public, max-age=300",
+	page := b.get("/login")
+	for _, c := range []struct{ name, link, contentType, holds string }{
+		{"style.css", `<link rel="stylesheet" href="%s">`, "text/css; charset=utf-8", "--accent"},
+		{"htmx.min.js", `<script src="%s" defer></script>`, "text/javascript; charset=utf-8", `version:"` + htmxVersion + `"`},
 	} {
-		r := b.get(path)
-		wantStatus(t, r, http.StatusOK)
-		if got, want := r.Header.Get("Content-Type"), "text/css; charset=utf-8"; got != want {
-			t.Fatalf("%s: Content-Type=%q, want %q", path, got, want)
-		}
-		if got := r.Header.Get("Cache-Control"); got != cache {
-			t.Fatalf("%s: Cache-Control=%q, want %q", path, got, cache)
-		}
-		if !strings.Contains(r.Body, "--accent") {
-			t.Fatalf("%s: not the stylesheet:\n%s", path, r.Body)
+		link := "/static/" + c.name + "?v=" + assets[c.name].version
+		wantPage(t, page, http.StatusOK, fmt.Sprintf(c.link, link))
+		for path, cache := range map[string]string{
+			link:                "public, max-age=31536000, immutable",
+			"/static/" + c.name: "public, max-age=300",
+		} {
+			r := b.get(path)
+			wantStatus(t, r, http.StatusOK)
+			if got := r.Header.Get("Content-Type"); got != c.contentType {
+				t.Fatalf("%s: Content-Type=%q, want %q", path, got, c.contentType)
+			}
+			if got := r.Header.Get("Cache-Control"); got != cache {
+				t.Fatalf("%s: Cache-Control=%q, want %q", path, got, cache)
+			}
+			if !strings.Contains(r.Body, c.holds) {
+				t.Fatalf("%s: not the file: lacks %q", path, c.holds)
+			}
 		}
 	}
+	wantStatus(t, b.get("/static/nothing.js"), http.StatusNotFound)
 }
 
 // The JSON API keeps its problem+json errors: the web pages' HTML errors do
@@ -685,13 +711,18 @@ func TestParseViews(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got, want := len(v), len(views); got != want {
-			t.Fatalf("%d views, want %d", got, want)
+		for _, lang := range i18n.Langs {
+			if got, want := len(v[lang]), len(views); got != want {
+				t.Fatalf("%s: %d views, want %d", lang, got, want)
+			}
+		}
+		if f := v[i18n.Russian]["register"].fields; !f["kind"] || !f["inn"] || !f["password"] || f["ticket"] {
+			t.Fatalf("register's inputs: %v", f)
 		}
 	})
 	complete := func() fstest.MapFS {
 		m := fstest.MapFS{}
-		for _, name := range append([]string{"layout"}, views...) {
+		for _, name := range append([]string{"layout", "parts"}, views...) {
 			b, err := webFS.ReadFile("templates/" + name + ".html")
 			if err != nil {
 				t.Fatal(err)

@@ -1,7 +1,6 @@
 package protocol
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"unicode"
@@ -35,32 +34,49 @@ import (
 //   - min to max characters (runes, never bytes) once trimmed.
 func CheckText(s string, min, max int) (string, error) {
 	if !utf8.ValidString(s) {
-		return "", errors.New("is not valid UTF-8")
+		return "", textError("is not valid UTF-8")
 	}
 	s = strings.TrimFunc(s, trimmed)
 	visible := false
 	for _, r := range s {
 		switch {
 		case unicode.Is(unicode.Cc, r) || r == '\u2028' || r == '\u2029':
-			return "", fmt.Errorf("has a control character (%U): it is one line of text", r)
+			return "", textError("has a control character (%U): it is one line of text", r)
 		case bidiControl(r):
-			return "", fmt.Errorf("has a bidirectional override (%U), which can make text read as something else", r)
+			return "", textError("has a bidirectional override (%U), which can make text read as something else", r)
 		case r == utf8.RuneError:
-			return "", fmt.Errorf("has %U, the mark of text damaged by a wrong encoding", r)
+			return "", textError("has %U, the mark of text damaged by a wrong encoding", r)
 		}
 		visible = visible || !invisible(r)
 	}
 	if s != "" && !visible {
-		return "", errors.New("has only invisible characters")
+		return "", textError("has only invisible characters")
 	}
 	if n := utf8.RuneCountInString(s); n < min || n > max {
 		if min == 0 {
-			return "", fmt.Errorf("has at most %d characters", max)
+			return "", textError("has at most %d characters", max)
 		}
-		return "", fmt.Errorf("has %d to %d characters", min, max)
+		return "", textError("has %d to %d characters", min, max)
 	}
 	return s, nil
 }
+
+// TextError is why a text breaks the rule, as a phrase that follows the
+// field's name. Its format is stable, so a cabinet can say the phrase in
+// the user's language (its Phrase method); Error is the English.
+type TextError struct {
+	format string
+	args   []any
+}
+
+func textError(format string, args ...any) *TextError {
+	return &TextError{format: format, args: args}
+}
+
+func (e *TextError) Error() string { return fmt.Sprintf(e.format, e.args...) }
+
+// Phrase returns the reason's English format and its arguments.
+func (e *TextError) Phrase() (string, []any) { return e.format, e.args }
 
 // trimmed is what CheckText drops at either end of a text.
 func trimmed(r rune) bool {
