@@ -55,20 +55,6 @@ func (s *Server) getDevice(c *fiber.Ctx) error {
 	return c.JSON(views[0])
 }
 
-// updateDevice takes {name?, serial?, store_id?}: store_id null takes the
-// device out of its store, an absent store_id leaves it where it is.
-func (s *Server) updateDevice(c *fiber.Ctx) error {
-	var req device.DevicePatch
-	if err := decode(c, &req); err != nil {
-		return err
-	}
-	d, err := s.cfg.Backoffice.UpdateDevice(c.UserContext(), c.Params("id"), req)
-	if err != nil {
-		return err
-	}
-	return c.JSON(d)
-}
-
 // revokeDevice deletes a device: its license is released, it is revoked
 // and its cashiers forget it, in one transaction, so no license or cashier
 // stays on a dead device. The license goes first: licensing locks licenses

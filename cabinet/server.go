@@ -15,7 +15,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"mypos"
+	"mypos/account"
 	"mypos/backoffice"
+	"mypos/device"
 	"mypos/fleet"
 	"mypos/services"
 )
@@ -111,17 +113,18 @@ func (s *Server) routes() {
 	api.Post("/auth/logout", s.logout)
 	api.Get("/me", s.me)
 
-	api.Get("/partners", s.listPartners)
-	api.Post("/partners", s.createPartner)
-	api.Post("/partners/:id/approve", s.approvePartner)
+	acc, office := s.cfg.Accounts, s.cfg.Backoffice
+	api.Get("/partners", listOf(acc.ListPartners))
+	api.Post("/partners", createWith[account.Registration](acc.CreatePartner))
+	api.Post("/partners/:id/approve", byID(acc.ApprovePartner))
 	api.Get("/partners/directory", s.partnerDirectory)
 	api.Get("/companies", s.companiesByKind)
 
-	api.Get("/link-requests", s.listLinkRequests)
-	api.Post("/link-requests", s.createLinkRequest)
-	api.Post("/link-requests/:id/accept", s.acceptLinkRequest)
-	api.Post("/link-requests/:id/decline", s.declineLinkRequest)
-	api.Post("/link-requests/:id/cancel", s.cancelLinkRequest)
+	api.Get("/link-requests", listOf(acc.LinkRequests))
+	api.Post("/link-requests", createWith[account.LinkRequestInput](acc.RequestLink)) // {partner_code} or {partner_id}
+	api.Post("/link-requests/:id/accept", byID(acc.AcceptLink))
+	api.Post("/link-requests/:id/decline", byID(acc.DeclineLink))
+	api.Post("/link-requests/:id/cancel", byID(acc.CancelLink))
 
 	api.Get("/licenses", s.listLicenses)
 	api.Get("/licenses/summary", s.licenseSummary)
@@ -133,48 +136,59 @@ func (s *Server) routes() {
 	api.Get("/devices", s.devicesByKind)
 	api.Post("/devices", s.createDevice)
 	api.Get("/devices/:id", s.getDevice)
-	api.Patch("/devices/:id", s.updateDevice)
+	// {name?, serial?, store_id?}: store_id null takes the device out of
+	// its store, an absent store_id leaves it where it is.
+	api.Patch("/devices/:id", updateWith[device.DevicePatch](office.UpdateDevice))
 	api.Delete("/devices/:id", s.revokeDevice)
 	api.Post("/devices/:id/enrollment", s.newEnrollmentCode)
 	api.Post("/devices/:id/license", s.putDeviceLicense)
 	api.Delete("/devices/:id/license", s.deleteDeviceLicense)
 	api.Post("/enroll", s.enroll)
 
-	api.Get("/stores", s.listStores)
-	api.Post("/stores", s.createStore)
-	api.Get("/stores/:id", s.getStore)
-	api.Patch("/stores/:id", s.updateStore)
-	api.Delete("/stores/:id", s.deleteStore)
+	api.Get("/stores", listOf(office.ListStores))
+	api.Post("/stores", createWith[backoffice.StoreInput](office.CreateStore))
+	api.Get("/stores/:id", byID(office.GetStore))
+	api.Patch("/stores/:id", updateWith[backoffice.StorePatch](office.UpdateStore))
+	api.Delete("/stores/:id", deleteByID(office.DeleteStore))
 
-	api.Get("/cashiers", s.listCashiers)
-	api.Post("/cashiers", s.createCashier)
-	api.Get("/cashiers/:id", s.getCashier)
-	api.Patch("/cashiers/:id", s.updateCashier)
-	api.Delete("/cashiers/:id", s.deleteCashier)
+	// A cashier's JSON never carries the PIN or its hash: only the
+	// cashier's devices get the hash, through the changelog.
+	api.Get("/cashiers", listOf(office.ListCashiers))
+	api.Post("/cashiers", createWith[backoffice.CashierInput](office.CreateCashier))
+	api.Get("/cashiers/:id", byID(office.GetCashier))
+	api.Patch("/cashiers/:id", updateWith[backoffice.CashierPatch](office.UpdateCashier))
+	api.Delete("/cashiers/:id", deleteByID(office.DeleteCashier))
 
-	api.Get("/goods", s.listGoods)
-	api.Post("/goods", s.createGoods)
+	// ?q= finds a name containing the text (any case), or a code or a
+	// barcode exactly.
+	api.Get("/goods", listOf(office.ListGoods))
+	api.Post("/goods", createWith[backoffice.GoodsInput](office.CreateGoods))
 	api.Post("/goods/import", s.importGoods)
-	api.Get("/goods/:id", s.getGoods)
-	api.Patch("/goods/:id", s.updateGoods)
-	api.Delete("/goods/:id", s.deleteGoods)
+	api.Get("/goods/:id", byID(office.GetGoods))
+	api.Patch("/goods/:id", updateWith[backoffice.GoodsPatch](office.UpdateGoods))
+	api.Delete("/goods/:id", deleteByID(office.DeleteGoods))
 
-	api.Get("/goods-groups", s.listGroups)
-	api.Post("/goods-groups", s.createGroup)
-	api.Get("/goods-groups/:id", s.getGroup)
-	api.Patch("/goods-groups/:id", s.updateGroup)
-	api.Delete("/goods-groups/:id", s.deleteGroup)
+	// A tree through parent_id; PATCH {"parent_id": null} moves a group to
+	// the top.
+	api.Get("/goods-groups", listOf(office.ListGroups))
+	api.Post("/goods-groups", createWith[backoffice.GroupInput](office.CreateGroup))
+	api.Get("/goods-groups/:id", byID(office.GetGroup))
+	api.Patch("/goods-groups/:id", updateWith[backoffice.GroupPatch](office.UpdateGroup))
+	api.Delete("/goods-groups/:id", deleteByID(office.DeleteGroup))
 
 	api.Get("/stores/:id/prices", s.listPrices)
 	api.Put("/stores/:id/prices", s.setPrice)
 	api.Post("/stores/:id/prices", s.setPrice)
 	api.Delete("/stores/:id/prices/:goods_id", s.deletePrice)
 
-	api.Get("/discounts", s.listDiscounts)
-	api.Post("/discounts", s.createDiscount)
-	api.Get("/discounts/:id", s.getDiscount)
-	api.Patch("/discounts/:id", s.updateDiscount)
-	api.Delete("/discounts/:id", s.deleteDiscount)
+	// Kind "percent" (value in hundredths of a percent) or "amount"
+	// (kopecks); target "all", "group" (group_id) or "goods" (goods_ids);
+	// all_stores true or store_ids.
+	api.Get("/discounts", listOf(office.ListDiscounts))
+	api.Post("/discounts", createWith[backoffice.DiscountInput](office.CreateDiscount))
+	api.Get("/discounts/:id", byID(office.GetDiscount))
+	api.Patch("/discounts/:id", updateWith[backoffice.DiscountPatch](office.UpdateDiscount))
+	api.Delete("/discounts/:id", deleteByID(office.DeleteDiscount))
 
 	api.Get("/receipts", s.listReceipts)
 	api.Get("/receipts/:id", s.getReceipt)
