@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -29,7 +30,8 @@ import (
 //     web_receipts.go): its handlers, their views' data types, nothing
 //     else. Its templates are templates/<view>.html, each defining "title"
 //     and "content", and "#id" for a part htmx swaps into the element of
-//     that id. A new view is added to views.
+//     that id. A new template file is a new view; a cabinet's routes
+//     are in its own file (ownerPages, partnerPages, companyPages).
 //   - Every word a person reads comes from the catalogs (package i18n):
 //     {{t "id"}}, {{n "id" count}}, {{money}}, {{datetime}}; handlers pass
 //     data, never sentences. TestTemplatesHaveNoWords fails otherwise.
@@ -47,36 +49,51 @@ import (
 //go:embed templates/*.html static/*.css static/*.js
 var webFS embed.FS
 
-// views are the pages the handlers render; New refuses to start when one is
-// missing or broken.
-var views = []string{
-	"login", "choose", "register", "pending", "dashboard", "confirm",
-	"owner_partners", "owner_companies", "error", "company_receipts",
+// webRouter registers a cabinet's pages: get for a page, post for a form's
+// action, each with the frame's error pages and language, and post with
+// the CSRF check.
+type webRouter struct {
+	get, post func(path string, h fiber.Handler)
 }
 
 // webRoutes registers the HTML cabinet. Every page renders its errors as
 // HTML in the browser's language, and every form post must carry the
-// CSRF token.
+// CSRF token. Each cabinet's pages are registered by its own file
+// (ownerPages in web_owner.go, partnerPages, companyPages).
 func (s *Server) webRoutes() {
 	app := s.app
-	get := func(path string, h fiber.Handler) { app.Get(path, s.webErrors, s.webLang, h) }
-	post := func(path string, h fiber.Handler) { app.Post(path, s.webErrors, s.webLang, s.checkCSRF, h) }
-
+	r := webRouter{
+		get:  func(path string, h fiber.Handler) { app.Get(path, s.webErrors, s.webLang, h) },
+		post: func(path string, h fiber.Handler) { app.Post(path, s.webErrors, s.webLang, s.checkCSRF, h) },
+	}
 	app.Get("/static/:name", s.static)
-	get("/", s.dashboard)
-	get("/login", s.loginPage)
-	post("/login", s.loginSubmit)
-	post("/login/choose", s.loginChoose)
-	post("/logout", s.logoutSubmit)
-	get("/register", s.registerPage)
-	post("/register", s.registerSubmit)
+	r.get("/", s.dashboard)
+	r.get("/login", s.loginPage)
+	r.post("/login", s.loginSubmit)
+	r.post("/login/choose", s.loginChoose)
+	r.post("/logout", s.logoutSubmit)
+	r.get("/register", s.registerPage)
+	r.post("/register", s.registerSubmit)
 
-	get("/owner/partners", s.ownerPartners)
-	get("/owner/partners/:id/approve", s.ownerApproveConfirm)
-	post("/owner/partners/:id/approve", s.ownerApprove)
-	get("/owner/companies", s.ownerCompanies)
+	s.ownerPages(r)
+	s.partnerPages(r)
+	s.companyPages(r)
+}
 
-	get("/receipts", s.companyReceipts)
+// dashboard is the home page of the logged-in account's kind.
+func (s *Server) dashboard(c *fiber.Ctx) error {
+	sess := session(c)
+	if sess == nil {
+		return c.Redirect("/login", http.StatusSeeOther)
+	}
+	switch sess.Account.Kind {
+	case mypos.KindOwner:
+		return s.ownerHome(c)
+	case mypos.KindPartner:
+		return s.partnerHome(c)
+	default:
+		return s.companyHome(c)
+	}
 }
 
 // page is what every view is executed with.
@@ -109,16 +126,39 @@ type view struct {
 // viewSet is every view in every language, parsed once at start.
 type viewSet map[string]map[string]view // by language, then by name
 
+// frameFiles are the templates every view is parsed with; every other
+// file in templates/ is a view of its own name.
+var frameFiles = []string{"templates/layout.html", "templates/parts.html"}
+
+// viewNames lists the views: the templates that are not the frame.
+func viewNames(fsys fs.FS) ([]string, error) {
+	files, err := fs.Glob(fsys, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, f := range files {
+		if !slices.Contains(frameFiles, f) {
+			names = append(names, strings.TrimSuffix(path.Base(f), ".html"))
+		}
+	}
+	return names, nil
+}
+
 // parseViews parses each view with the layout and the parts, once per
 // language: {{t}} and the other words are bound to the language then.
 func parseViews(fsys fs.FS) (viewSet, error) {
+	names, err := viewNames(fsys)
+	if err != nil {
+		return nil, err
+	}
 	out := viewSet{}
 	for _, lang := range i18n.Langs {
 		out[lang] = map[string]view{}
 		funcs := viewFuncs(i18n.For(lang))
-		for _, name := range views {
+		for _, name := range names {
 			file := "templates/" + name + ".html"
-			t, err := template.New(name).Funcs(funcs).ParseFS(fsys, "templates/layout.html", "templates/parts.html", file)
+			t, err := template.New(name).Funcs(funcs).ParseFS(fsys, append(slices.Clone(frameFiles), file)...)
 			if err != nil {
 				return nil, fmt.Errorf("view %s: %w", name, err)
 			}
@@ -261,12 +301,4 @@ func (s *Server) static(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
 	c.Set(fiber.HeaderContentType, a.contentType)
 	return c.Send(a.body)
-}
-
-// dashboard is the home page of the logged-in account's kind.
-func (s *Server) dashboard(c *fiber.Ctx) error {
-	if session(c) == nil {
-		return c.Redirect("/login", http.StatusSeeOther)
-	}
-	return s.render(c, http.StatusOK, "dashboard", page{})
 }

@@ -106,9 +106,16 @@ var navByKind = map[string][]navItem{
 		{Path: "/", Label: "nav.home"},
 		{Path: "/owner/partners", Label: "nav.partners"},
 		{Path: "/owner/companies", Label: "nav.companies"},
+		{Path: "/owner/licenses", Label: "nav.licenses"},
+		{Path: "/owner/documents", Label: "nav.documents"},
 	},
 	mypos.KindPartner: {
 		{Path: "/", Label: "nav.home"},
+		{Path: "/partner/requests", Label: "nav.requests"},
+		{Path: "/partner/clients", Label: "nav.clients"},
+		{Path: "/partner/licenses", Label: "nav.licenses"},
+		{Path: "/partner/documents", Label: "nav.documents"},
+		{Path: "/partner/devices", Label: "nav.devices"},
 	},
 	mypos.KindCompany: {
 		{Path: "/", Label: "nav.home"},

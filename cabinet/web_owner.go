@@ -12,6 +12,19 @@ import (
 	"mypos/db"
 )
 
+// ownerPages are the owner's cabinet.
+func (s *Server) ownerPages(r webRouter) {
+	r.get("/owner/partners", s.ownerPartners)
+	r.get("/owner/partners/:id/approve", s.ownerApproveConfirm)
+	r.post("/owner/partners/:id/approve", s.ownerApprove)
+	r.get("/owner/companies", s.ownerCompanies)
+}
+
+// ownerHome is the owner's home page.
+func (s *Server) ownerHome(c *fiber.Ctx) error {
+	return s.render(c, http.StatusOK, "owner_home", page{})
+}
+
 // ownerListView is one page of partners or companies with its search.
 type ownerListView struct {
 	Query    string

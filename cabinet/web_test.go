@@ -5,9 +5,13 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -705,14 +709,45 @@ func TestWebLeavesAPIErrors(t *testing.T) {
 	}
 }
 
+// Every view a handler renders is a template: a name in s.render(…) with
+// no file behind it would be a 500 on a page nobody tried.
+func TestRenderedViewsExist(t *testing.T) {
+	names, err := viewNames(webFS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob("*.go")
+	re := regexp.MustCompile(`render\(c, [^,]+, "([a-z_]+)"`)
+	seen := 0
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range re.FindAllSubmatch(src, -1) {
+			seen++
+			if !slices.Contains(names, string(m[1])) {
+				t.Errorf("%s renders %q, which has no templates/%s.html", f, m[1], m[1])
+			}
+		}
+	}
+	if seen < 10 {
+		t.Fatalf("found %d render calls: the pattern no longer matches the handlers", seen)
+	}
+}
+
 func TestParseViews(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
 		v, err := parseViews(webFS)
 		if err != nil {
 			t.Fatal(err)
 		}
+		names, err := viewNames(webFS)
+		if err != nil || len(names) < 10 || slices.Contains(names, "layout") {
+			t.Fatalf("views %v, %v", names, err)
+		}
 		for _, lang := range i18n.Langs {
-			if got, want := len(v[lang]), len(views); got != want {
+			if got, want := len(v[lang]), len(names); got != want {
 				t.Fatalf("%s: %d views, want %d", lang, got, want)
 			}
 		}
@@ -722,20 +757,21 @@ func TestParseViews(t *testing.T) {
 	})
 	complete := func() fstest.MapFS {
 		m := fstest.MapFS{}
-		for _, name := range append([]string{"layout", "parts"}, views...) {
-			b, err := webFS.ReadFile("templates/" + name + ".html")
+		files, _ := fs.Glob(webFS, "templates/*.html")
+		for _, f := range files {
+			b, err := webFS.ReadFile(f)
 			if err != nil {
 				t.Fatal(err)
 			}
-			m["templates/"+name+".html"] = &fstest.MapFile{Data: b}
+			m[f] = &fstest.MapFile{Data: b}
 		}
 		return m
 	}
 	t.Run("ErrMissing", func(t *testing.T) {
 		m := complete()
-		delete(m, "templates/choose.html")
-		if _, err := parseViews(m); err == nil || !strings.Contains(err.Error(), "choose") {
-			t.Fatalf("err=%v, want one naming the missing view", err)
+		delete(m, "templates/parts.html")
+		if _, err := parseViews(m); err == nil || !strings.Contains(err.Error(), "parts") {
+			t.Fatalf("err=%v, want one naming the missing frame file", err)
 		}
 	})
 	t.Run("ErrBroken", func(t *testing.T) {

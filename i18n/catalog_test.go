@@ -1,6 +1,8 @@
 package i18n
 
 import (
+	"io/fs"
+	"path"
 	"slices"
 	"strings"
 	"testing"
@@ -52,16 +54,46 @@ func isCounted(m map[string]any) bool {
 	return false
 }
 
+// pageCatalog is every page message of a language, from its files
+// <area>.<lang>.yaml (ui, owner, partner, …; errors.ru.yaml is not a page
+// catalog). An ID in two files is an error: one would silently win.
+func pageCatalog(t *testing.T, lang string) map[string]any {
+	t.Helper()
+	files, err := fs.Glob(catalogFS, "catalog/*."+lang+".yaml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no %s catalogs: %v", lang, err)
+	}
+	all, from := map[string]any{}, map[string]string{}
+	for _, f := range files {
+		if strings.HasPrefix(path.Base(f), "errors.") {
+			continue
+		}
+		other := strings.TrimSuffix(f, lang+".yaml")
+		for _, l := range Langs {
+			if _, err := fs.Stat(catalogFS, other+l+".yaml"); err != nil {
+				t.Errorf("%s has no %s twin: %v", f, l, err)
+			}
+		}
+		one := map[string]any{}
+		flatten("", catalogMap(t, f), one)
+		for id, v := range one {
+			if prev, dup := from[id]; dup {
+				t.Errorf("%q is in both %s and %s", id, prev, f)
+			}
+			all[id], from[id] = v, f
+		}
+	}
+	return all
+}
+
 // The page catalogs have the same messages in both languages, and each
 // counted message has the forms its language's CLDR rule picks: one, few,
 // many and other in Russian ("1 лицензия, 2 лицензии, 5 лицензий,
 // 1,5 лицензии"), one and other in English.
 func TestCatalogsComplete(t *testing.T) {
-	ru, en := map[string]any{}, map[string]any{}
-	flatten("", catalogMap(t, "catalog/ui.ru.yaml"), ru)
-	flatten("", catalogMap(t, "catalog/ui.en.yaml"), en)
+	ru, en := pageCatalog(t, Russian), pageCatalog(t, English)
 	if len(ru) < 50 {
-		t.Fatalf("ui.ru.yaml has %d messages: not the catalog", len(ru))
+		t.Fatalf("the Russian page catalogs have %d messages: not the catalogs", len(ru))
 	}
 	forms := map[string][]string{Russian: {"one", "few", "many", "other"}, English: {"one", "other"}}
 	for lang, pair := range map[string][2]map[string]any{Russian: {ru, en}, English: {en, ru}} {
@@ -69,7 +101,7 @@ func TestCatalogsComplete(t *testing.T) {
 		for id, v := range mine {
 			o, ok := other[id]
 			if !ok {
-				t.Errorf("%q is in ui.%s.yaml only", id, lang)
+				t.Errorf("%q is in the %s catalogs only", id, lang)
 				continue
 			}
 			counted, isMap := v.(map[string]any)
@@ -79,7 +111,7 @@ func TestCatalogsComplete(t *testing.T) {
 			}
 			if !isMap {
 				if s, _ := v.(string); strings.TrimSpace(s) == "" && id != "sep" {
-					t.Errorf("%q is empty in ui.%s.yaml", id, lang)
+					t.Errorf("%q is empty in %s", id, lang)
 				}
 				continue
 			}
@@ -91,7 +123,7 @@ func TestCatalogsComplete(t *testing.T) {
 			want := slices.Clone(forms[lang])
 			slices.Sort(want)
 			if !slices.Equal(have, want) {
-				t.Errorf("%q in ui.%s.yaml has the forms %v, want %v", id, lang, have, want)
+				t.Errorf("%q in %s has the forms %v, want %v", id, lang, have, want)
 			}
 		}
 	}

@@ -6,8 +6,11 @@
 //
 // Catalogs are YAML files embedded from catalog/, loaded by go-i18n:
 //
-//   - ui.ru.yaml and ui.en.yaml hold the words of the pages under stable
-//     IDs ("nav.partners"); both languages have every ID (a test checks), and
+//   - <area>.ru.yaml and <area>.en.yaml hold the words of the pages under
+//     stable IDs ("nav.partners"): ui for the frame and the shared words,
+//     one file per cabinet for its pages (owner, partner, …), so the pages
+//     of one grow without touching another's; both languages have every ID,
+//     no ID is in two files (a test checks), and
 //     a Russian counted message has the four CLDR forms one, few, many and
 //     other ("1 лицензия / 2 лицензии / 5 лицензий / 1,5 лицензии").
 //   - errors.ru.yaml says the services' errors in Russian. Its keys are the
