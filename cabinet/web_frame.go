@@ -119,7 +119,16 @@ var navByKind = map[string][]navItem{
 	},
 	mypos.KindCompany: {
 		{Path: "/", Label: "nav.home"},
+		{Path: "/stores", Label: "nav.stores"},
+		{Path: "/devices", Label: "nav.devices"},
+		{Path: "/cashiers", Label: "nav.cashiers"},
+		{Path: "/goods", Label: "nav.goods"},
+		{Path: "/prices", Label: "nav.prices"},
+		{Path: "/discounts", Label: "nav.discounts"},
+		{Path: "/licenses", Label: "nav.licenses"},
 		{Path: "/receipts", Label: "nav.receipts"},
+		{Path: "/partner", Label: "nav.partner"},
+		{Path: "/settings", Label: "nav.settings"},
 	},
 }
 

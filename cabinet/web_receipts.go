@@ -48,16 +48,6 @@ type receiptLine struct {
 	Unlicensed                          bool
 }
 
-// companyPages are the company's cabinet.
-func (s *Server) companyPages(r webRouter) {
-	r.get("/receipts", s.companyReceipts)
-}
-
-// companyHome is the company's home page.
-func (s *Server) companyHome(c *fiber.Ctx) error {
-	return s.render(c, http.StatusOK, "company_home", page{})
-}
-
 // companyReceipts shows a day of receipts: ?day=YYYY-MM-DD, by default the
 // day of the newest receipt — the tills' local days, as the summary counts
 // them —, those sold without a license marked. A day whose sums a report
