@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-
 )
 
 const scriptName = "Лавка <script>alert(1)</script>"
