@@ -178,8 +178,9 @@ func parseViews(fsys fs.FS) (viewSet, error) {
 }
 
 // inputRe finds the inputs a view's forms have: name="x" in its markup,
-// and "Name" "x" in the field parts it calls.
-var inputRe = regexp.MustCompile(`(?:\bname="|"Name" ")([A-Za-z0-9_]+)"`)
+// and "Name" "x" in the field parts it calls. A name may have dots: a
+// service names a nested field so ("licensee.inn").
+var inputRe = regexp.MustCompile(`(?:\bname="|"Name" ")([A-Za-z0-9_.]+)"`)
 
 func inputNames(src []byte) map[string]bool {
 	m := map[string]bool{}

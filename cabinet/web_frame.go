@@ -12,6 +12,7 @@ import (
 	"mypos"
 	"mypos/account"
 	"mypos/i18n"
+	"mypos/licensing"
 )
 
 // The frame around every page: its language, the navigation of the
@@ -149,6 +150,10 @@ func navFor(me *account.Account, path string) []navItem {
 var statusTones = map[string]string{
 	account.StatusActive:  "ok",
 	account.StatusPending: "wait",
+	// A link request answered; a license unsealed, its key ready to sell.
+	account.LinkAccepted:    "ok",
+	account.LinkDeclined:    "bad",
+	licensing.StateUnsealed: "wait",
 }
 
 // viewFuncs are what templates say things with, bound to one language.

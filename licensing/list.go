@@ -29,6 +29,12 @@ func (s *Service) Licenses(ctx context.Context, f LicenseFilter) ([]License, str
 	if err != nil {
 		return nil, "", err
 	}
+	return s.licensePage(q, f, actor)
+}
+
+// licensePage loads the page of licenses of q the filter asks for, found
+// by key when it has a Query, each as the actor may see it.
+func (s *Service) licensePage(q *gorm.DB, f LicenseFilter, actor mypos.Actor) ([]License, string, error) {
 	if f.Query != "" {
 		bare, err := NormalizeKey(f.Query)
 		if err != nil {
