@@ -7,7 +7,9 @@ import (
 )
 
 // partnerPages are the partner's cabinet.
-func (s *Server) partnerPages(r webRouter) {}
+func (s *Server) partnerPages(r webRouter) {
+	s.partnerBoardPages(r)
+}
 
 // partnerHome is the partner's home page.
 func (s *Server) partnerHome(c *fiber.Ctx) error {
