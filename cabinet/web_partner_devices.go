@@ -59,7 +59,8 @@ type boardRow struct {
 	partnerDevice
 	CompanyName string
 	StoreName   string
-	Key         string
+	Linked      bool   // the partner may open the license's page
+	Key         string // the license's key, where the partner may see it
 }
 
 // NoLicense reports a till that sells without a license now.
@@ -195,9 +196,10 @@ func boardKeeps(status string, d partnerDevice) bool {
 	return true
 }
 
-// boardRows names each device's company and store, and shows the key of
-// a license the partner may see (an unsealed one it holds: licensing.Get
-// decides; a sealed key is never a partner's).
+// boardRows names each device's company and store, and links the license
+// a device carries where the partner may open it — licensing.Get decides,
+// as the license page does — with its key where Get shows it (an unsealed
+// one the partner holds; a sealed key is never a partner's).
 func (s *Server) boardRows(ctx context.Context, clients []account.Account, devices []partnerDevice) ([]boardRow, error) {
 	names := make(map[string]string, len(clients))
 	for _, a := range clients {
@@ -214,14 +216,15 @@ func (s *Server) boardRows(ctx context.Context, clients []account.Account, devic
 			}
 			rows[i].StoreName = name
 		}
-		if d.License != nil && !d.License.Sealed {
-			l, err := s.cfg.Licensing.Get(ctx, d.License.ID)
-			if err != nil && mypos.ErrorCode(err) != mypos.ENOTFOUND {
-				return nil, err
-			}
-			if l != nil {
-				rows[i].Key = l.Key
-			}
+		if d.License == nil {
+			continue
+		}
+		l, err := s.cfg.Licensing.Get(ctx, d.License.ID)
+		if err != nil && mypos.ErrorCode(err) != mypos.ENOTFOUND {
+			return nil, err
+		}
+		if l != nil {
+			rows[i].Linked, rows[i].Key = true, l.Key
 		}
 	}
 	return rows, nil

@@ -185,3 +185,20 @@ func WaitFor(t testing.TB, ctx context.Context, within time.Duration, what, expr
 		t.Fatalf("browser: %s within %s: %v", what, within, err)
 	}
 }
+
+// Mark leaves a mark on the page that only a reload removes, so WantMark
+// can tell a part htmx swapped from a page loaded again.
+func Mark(t testing.TB, ctx context.Context) {
+	t.Helper()
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.myposNotReloaded = true`)); err != nil {
+		t.Fatalf("browser: mark the page: %v", err)
+	}
+}
+
+// WantMark fails the test if the page was loaded again since Mark.
+func WantMark(t testing.TB, ctx context.Context) {
+	t.Helper()
+	if kept, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.myposNotReloaded === true`)); err != nil || !kept {
+		t.Fatalf("browser: the page was reloaded (%v)", err)
+	}
+}
