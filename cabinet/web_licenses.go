@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -85,27 +84,12 @@ func (s *Server) licensePage(c *fiber.Ctx) error {
 	}
 	path := "/licenses/" + url.PathEscape(l.ID)
 	if p.Cursor != "" {
-		v.FirstURL = pageURL(path, p.Limit, "")
+		v.FirstURL = listURL(path, db.ListParams{Limit: p.Limit})
 	}
 	if next != "" {
-		v.NextURL = pageURL(path, p.Limit, next)
+		v.NextURL = listURL(path, db.ListParams{Limit: p.Limit, Cursor: next})
 	}
 	return s.render(c, http.StatusOK, "license", page{Data: v})
-}
-
-// pageURL is a page of a list without search: path, limit and cursor.
-func pageURL(path string, limit int, cursor string) string {
-	v := url.Values{}
-	if cursor != "" {
-		v.Set("cursor", cursor)
-	}
-	if limit != 0 {
-		v.Set("limit", strconv.Itoa(limit))
-	}
-	if len(v) == 0 {
-		return path
-	}
-	return path + "?" + v.Encode()
 }
 
 // nameBook names the accounts and tills a license's history mentions, as
