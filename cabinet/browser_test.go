@@ -1,15 +1,11 @@
 package cabinet
 
 import (
-	"cmp"
 	"context"
 	"errors"
-	"fmt"
 	"net"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -18,24 +14,20 @@ import (
 
 	"mypos"
 	"mypos/account"
+	"mypos/internal/browsertest"
 )
 
-// chromium returns the Chromium the browser tests drive: Debian's, or the
-// one MYPOS_CHROMIUM names. Without it they skip, saying how to install it;
-// with MYPOS_REQUIRE_BROWSER=1 (CI sets it) they fail instead, so a green CI
-// run always means a real browser walked the cabinet.
-func chromium(t *testing.T) string {
-	t.Helper()
-	path := cmp.Or(os.Getenv("MYPOS_CHROMIUM"), "/usr/bin/chromium")
-	if _, err := os.Stat(path); err != nil {
-		msg := fmt.Sprintf("no Chromium at %s: install it (Debian: apt-get install chromium) or set MYPOS_CHROMIUM to one", path)
-		if os.Getenv("MYPOS_REQUIRE_BROWSER") == "1" {
-			t.Fatal(msg + "; MYPOS_REQUIRE_BROWSER=1 requires it")
-		}
-		t.Skip(msg)
-	}
-	return path
-}
+// The browser helpers are package browsertest's, under the names this
+// package's browser tests have always called them by.
+var (
+	chromium    = browsertest.Chromium
+	newChromium = browsertest.NewChromium
+	newShots    = browsertest.NewShots
+	css         = browsertest.CSS
+	do          = browsertest.Do
+	read        = browsertest.Read
+	want        = browsertest.Want
+)
 
 // TestBrowserStory walks the cabinet in a real browser, whose language is
 // Russian: a company signs up (after one mistake, shown at its field) and
@@ -183,7 +175,7 @@ func TestBrowserStory(t *testing.T) {
 	)
 	want(t, "back on the same page", read(t, ctx, chromedp.Location()), base+"/owner/partners")
 	want(t, "the heading in English", read(t, ctx, chromedp.Text(css(`main h1`))), "Partners")
-	want(t, "the sections in English", strings.Join(strings.Fields(read(t, ctx, chromedp.Text(css(`.nav`)))), " "), "Home Partners Companies")
+	want(t, "the sections in English", strings.Join(strings.Fields(read(t, ctx, chromedp.Text(css(`.nav`)))), " "), "Home Partners Companies Licenses Documents")
 	want(t, "a status in English", read(t, ctx, chromedp.Text(css(`#partners tbody tr:first-child .badge`))), "Active")
 	shot("owner-partners-en")
 	do(t, ctx, "go home", chromedp.Click(css(`.nav a[href="/"]`)), chromedp.WaitVisible(css(`.tiles`)))
@@ -237,120 +229,4 @@ func serve(t *testing.T, srv *Server) string {
 		}
 	})
 	return "http://" + ln.Addr().String()
-}
-
-// newChromium starts a headless Chromium with a fresh profile and nothing
-// running in the background, bounded so a hung browser fails the test.
-func newChromium(t *testing.T, exe string) context.Context {
-	t.Helper()
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(exe),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true), // containers give /dev/shm 64 MB
-		chromedp.Flag("accept-lang", "ru-RU,ru"),     // the cabinet's users'; the story switches to English
-		chromedp.Flag("hide-scrollbars", true),
-	}
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelBrowser := chromedp.NewContext(allocCtx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
-	t.Cleanup(func() {
-		cancelTimeout()
-		cancelBrowser()
-		cancelAlloc() // waits for the browser to exit, before TempDir is removed
-	})
-	return ctx
-}
-
-// newShots returns the screenshot helper a browser test calls in one line,
-// shot("owner-partners"), on each page it visits: the whole page at 1280
-// and at 390 px (a phone), which must not scroll sideways at either, as
-// PNGs named after the test, in order, under
-// $MYPOS_SCREENSHOTS or else a folder in the system's temporary directory
-// (not the test's own, which goes with the test); the test logs where.
-func newShots(t *testing.T, ctx context.Context) func(name string) {
-	t.Helper()
-	dir := os.Getenv("MYPOS_SCREENSHOTS")
-	if dir == "" {
-		dir = filepath.Join(os.TempDir(), "mypos-screenshots")
-	}
-	dir = filepath.Join(dir, strings.ReplaceAll(t.Name(), "/", "-"))
-	if err := os.RemoveAll(dir); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("screenshots in %s", dir)
-	n := 0
-	return func(name string) {
-		t.Helper()
-		n++
-		for _, width := range []int64{1280, 390} {
-			var opts []chromedp.EmulateViewportOption
-			if width < 700 {
-				opts = append(opts, chromedp.EmulateMobile)
-			}
-			if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, 800, opts...)); err != nil {
-				t.Fatalf("screenshot %s: %v", name, err)
-			}
-			height, err := chromedp.Run(ctx, chromedp.Evaluate[int64](`Math.ceil(document.documentElement.scrollHeight)`))
-			if err != nil {
-				t.Fatalf("screenshot %s: %v", name, err)
-			}
-			if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, max(height, 600), opts...)); err != nil {
-				t.Fatalf("screenshot %s: %v", name, err)
-			}
-			// Nothing is wider than the screen: a page that scrolls
-			// sideways on a phone hides what is past the edge.
-			wide, err := chromedp.Run(ctx, chromedp.Evaluate[int64](`document.documentElement.scrollWidth`))
-			if err != nil || wide > width {
-				t.Errorf("%s at %d px is %d px wide (%v)", name, width, wide, err)
-			}
-			png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-			if err != nil {
-				t.Fatalf("screenshot %s: %v", name, err)
-			}
-			file := filepath.Join(dir, fmt.Sprintf("%02d-%s-%d.png", n, name, width))
-			if err := os.WriteFile(file, png, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 800)); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
-func css(sel string) chromedp.CSS { return chromedp.CSS(sel) }
-
-func do(t *testing.T, ctx context.Context, step string, actions ...chromedp.Action[chromedp.Void]) {
-	t.Helper()
-	if err := chromedp.Do(ctx, actions...); err != nil {
-		t.Fatalf("browser: %s: %v", step, err)
-	}
-}
-
-func read(t *testing.T, ctx context.Context, a chromedp.Action[string]) string {
-	t.Helper()
-	v, err := chromedp.Run(ctx, a)
-	if err != nil {
-		t.Fatalf("browser: read: %v", err)
-	}
-	return v
-}
-
-func want(t *testing.T, what, got, want string) {
-	t.Helper()
-	if strings.TrimSpace(got) != want {
-		t.Fatalf("%s=%q, want %q", what, got, want)
-	}
 }

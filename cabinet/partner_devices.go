@@ -85,8 +85,7 @@ func (s *Server) clientDevices(ctx context.Context, clients []string, p db.ListP
 	var all []device.Device
 	more := false
 	for _, id := range clients {
-		asClient := mypos.NewContextWithActor(ctx, mypos.Actor{Kind: mypos.KindCompany, ID: id, CompanyID: id})
-		page, next, err := s.cfg.Devices.List(asClient, p)
+		page, next, err := s.cfg.Devices.List(asClient(ctx, id), p)
 		if err != nil {
 			return nil, "", err
 		}

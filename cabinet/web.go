@@ -78,6 +78,7 @@ func (s *Server) webRoutes() {
 	s.ownerPages(r)
 	s.partnerPages(r)
 	s.companyPages(r)
+	s.licensePages(r)
 }
 
 // dashboard is the home page of the logged-in account's kind.

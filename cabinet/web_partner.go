@@ -28,6 +28,7 @@ func (s *Server) partnerPages(r webRouter) {
 	r.get("/partner/documents/new/:action", s.partnerDocumentForm)
 	r.post("/partner/documents/new/:action", s.partnerDocumentSubmit)
 	r.get("/partner/documents/:id", s.partnerDocument)
+	s.partnerBoardPages(r)
 }
 
 // homeRequests is how many pending requests the home page shows.
