@@ -13,9 +13,9 @@ import (
 
 // Census counts the platform's accounts for the owner's home page.
 type Census struct {
-	PartnersActive  int64
-	PartnersPending int64
-	Companies       int64
+	PartnersActive  int
+	PartnersPending int
+	Companies       int
 }
 
 // Census counts partners by status and companies, in one grouped query.
@@ -27,7 +27,7 @@ func (s *Service) Census(ctx context.Context) (*Census, error) {
 	}
 	var rows []struct {
 		Kind, Status string
-		N            int64
+		N            int
 	}
 	err := s.db.Conn(ctx).Model(&Account{}).Select("kind, status, COUNT(*) AS n").
 		Where("kind IN ?", []string{mypos.KindPartner, mypos.KindCompany}).Group("kind, status").Scan(&rows).Error

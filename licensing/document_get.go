@@ -51,3 +51,7 @@ func (s *Service) GetDocument(ctx context.Context, id string) (*DocumentDetail, 
 	}
 	return d, nil
 }
+
+// State is the state a license with these facts is in: sealed, unsealed
+// or active.
+func (f Facts) State() string { return state(f) }

@@ -2,6 +2,7 @@ package licensing
 
 import (
 	"context"
+	"fmt"
 
 	"mypos"
 )
@@ -15,14 +16,14 @@ const (
 // CountsBy counts the licenses each of the partners or companies holds, by
 // state, in one grouped query, for the owner's lists; a holder with none
 // is absent. Owner only.
-// Returns EFORBIDDEN for anyone else, EINVALID for another kind of holder.
+// Returns EFORBIDDEN for anyone else; another kind of holder is a bug.
 func (s *Service) CountsBy(ctx context.Context, holder string, ids []string) (map[string]Counts, error) {
 	if _, err := mypos.RequireActor(ctx, mypos.KindOwner); err != nil {
 		return nil, err
 	}
 	column := map[string]string{HolderPartner: "partner_id", HolderCompany: "company_id"}[holder]
 	if column == "" {
-		return nil, mypos.Invalid("holder", "A holder is %q or %q.", HolderPartner, HolderCompany)
+		return nil, fmt.Errorf("licensing: no holder %q", holder) // a caller's bug, not a user's mistake
 	}
 	out := make(map[string]Counts, len(ids))
 	if len(ids) == 0 {
