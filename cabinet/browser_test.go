@@ -183,7 +183,7 @@ func TestBrowserStory(t *testing.T) {
 	)
 	want(t, "back on the same page", read(t, ctx, chromedp.Location()), base+"/owner/partners")
 	want(t, "the heading in English", read(t, ctx, chromedp.Text(css(`main h1`))), "Partners")
-	want(t, "the sections in English", strings.Join(strings.Fields(read(t, ctx, chromedp.Text(css(`.nav`)))), " "), "Home Partners Companies")
+	want(t, "the sections in English", strings.Join(strings.Fields(read(t, ctx, chromedp.Text(css(`.nav`)))), " "), "Home Partners Companies Licenses Documents")
 	want(t, "a status in English", read(t, ctx, chromedp.Text(css(`#partners tbody tr:first-child .badge`))), "Active")
 	shot("owner-partners-en")
 	do(t, ctx, "go home", chromedp.Click(css(`.nav a[href="/"]`)), chromedp.WaitVisible(css(`.tiles`)))

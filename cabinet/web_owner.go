@@ -158,3 +158,11 @@ func formMistake(err error) bool {
 	}
 	return false
 }
+
+// requireOwner refuses a page to anyone but the owner before it asks a
+// service that would answer a partner or a company too (their own
+// licenses, documents) or anybody (the directory of partners).
+func requireOwner(c *fiber.Ctx) error {
+	_, err := mypos.RequireActor(c.UserContext(), mypos.KindOwner)
+	return err
+}

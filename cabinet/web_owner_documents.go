@@ -90,6 +90,9 @@ type ownerDocumentsView struct {
 // links its own documents here). A bad filter comes back with its error at
 // its input.
 func (s *Server) ownerDocuments(c *fiber.Ctx) error {
+	if err := requireOwner(c); err != nil {
+		return err
+	}
 	p, err := listParams(c)
 	if err != nil {
 		return err
@@ -153,6 +156,9 @@ type ownerDocumentView struct {
 // ownerDocument is a document with every line: a sale has at most
 // licensing.MaxSale, which one page shows.
 func (s *Server) ownerDocument(c *fiber.Ctx) error {
+	if err := requireOwner(c); err != nil {
+		return err
+	}
 	ctx := c.UserContext()
 	d, err := s.cfg.Licensing.GetDocument(ctx, c.Params("id"))
 	if err != nil {

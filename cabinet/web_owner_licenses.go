@@ -39,6 +39,9 @@ type ownerLicensesView struct {
 // ownerLicenses lists the licenses by state, found by key, with their
 // holders' names: two queries a page.
 func (s *Server) ownerLicenses(c *fiber.Ctx) error {
+	if err := requireOwner(c); err != nil {
+		return err
+	}
 	ctx := c.UserContext()
 	p, err := listParams(c)
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"mypos"
 	"mypos/account"
 	"mypos/db"
 	"mypos/licensing"
@@ -16,7 +15,7 @@ type newPartnerView struct{ Name, INN, City, Email string }
 
 // ownerNewPartner is the form the owner creates an active partner with.
 func (s *Server) ownerNewPartner(c *fiber.Ctx) error {
-	if _, err := mypos.RequireActor(c.UserContext(), mypos.KindOwner); err != nil {
+	if err := requireOwner(c); err != nil {
 		return err // no service is asked yet: the page refuses anyone else itself
 	}
 	return s.render(c, http.StatusOK, "owner_partner_new", page{Data: newPartnerView{}})

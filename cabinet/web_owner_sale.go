@@ -6,7 +6,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"mypos"
 	"mypos/account"
 	"mypos/db"
 	"mypos/licensing"
@@ -29,17 +28,17 @@ func (s *Server) ownerSaleForm(c *fiber.Ctx) error {
 
 // saleForm renders the form with the active partners (as many as a select
 // is usable with) and the error, if any, at its field.
-func (s *Server) saleForm(c *fiber.Ctx, status int, v saleView, err error) error {
+func (s *Server) saleForm(c *fiber.Ctx, status int, v saleView, shown error) error {
 	ctx := c.UserContext()
-	if _, ferr := mypos.RequireActor(ctx, mypos.KindOwner); ferr != nil {
-		return ferr // an owner's page: the directory below is anyone's
+	if err := requireOwner(c); err != nil {
+		return err
 	}
-	partners, _, derr := s.cfg.Accounts.Directory(ctx, db.ListParams{Limit: db.MaxLimit})
-	if derr != nil {
-		return derr
+	partners, _, err := s.cfg.Accounts.Directory(ctx, db.ListParams{Limit: db.MaxLimit})
+	if err != nil {
+		return err
 	}
 	v.Partners, v.Max = partners, licensing.MaxSale
-	return s.render(c, status, "owner_sale", page{Err: err, Data: v})
+	return s.render(c, status, "owner_sale", page{Err: shown, Data: v})
 }
 
 // saleInput reads the form: the partner and the count, a count that is
