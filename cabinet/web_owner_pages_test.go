@@ -71,6 +71,20 @@ func (e *ownerEnv) client(company, partner *account.Account) {
 	}
 }
 
+// dealer makes an active partner with a client company, sells it n
+// licenses and transfers the first `transferred` of them to the client.
+func (e *ownerEnv) dealer(partner, shop string, n, transferred int) (*account.Account, *account.Account, *licensing.Document) {
+	e.t.Helper()
+	p := e.partner(partner, innFirm2, "north@dealer.test")
+	c := e.MustRegister(mypos.KindCompany, shop, innFirm, "shop@romashka.test", "secret-pass")
+	e.client(c, p)
+	sale := e.sell(p, n)
+	if _, err := e.lic.Transfer(actorCtx(p), c.ID, sale.LicenseIDs[:transferred]); err != nil {
+		e.t.Fatal(err)
+	}
+	return p, c, sale
+}
+
 func actorCtx(a *account.Account) context.Context {
 	return mypos.NewContextWithActor(context.Background(), a.Actor())
 }
@@ -170,14 +184,8 @@ func TestWebOwnerNewPartner(t *testing.T) {
 
 func TestWebOwnerPartner(t *testing.T) {
 	e := newOwnerEnv(t)
-	p := e.partner("Дилер <script>alert(1)</script>", innFirm2, "north@dealer.test")
-	shop := e.MustRegister(mypos.KindCompany, "Ромашка", innFirm, "shop@romashka.test", "secret-pass")
+	p, shop, sale := e.dealer("Дилер <script>alert(1)</script>", "Ромашка", 3, 1)
 	e.MustRegister(mypos.KindCompany, "Лютик", innTrader, "lutik@shop.test", "secret-pass")
-	e.client(shop, p)
-	sale := e.sell(p, 3)
-	if _, err := e.lic.Transfer(actorCtx(p), shop.ID, sale.LicenseIDs[:1]); err != nil {
-		t.Fatal(err)
-	}
 	pending := e.MustRegister(mypos.KindPartner, "Дилер Юг", innTrader, "south@dealer.test", "partner-pass")
 
 	r := e.owner.get("/owner/partners/" + p.ID)
@@ -232,14 +240,8 @@ func countQueries(t *testing.T, e *ownerEnv) *atomic.Int64 {
 
 func TestWebOwnerCompanies(t *testing.T) {
 	e := newOwnerEnv(t)
-	p := e.partner("Дилер Север", innFirm2, "north@dealer.test")
-	shop := e.MustRegister(mypos.KindCompany, "Ромашка <script>", innFirm, "shop@romashka.test", "secret-pass")
+	p, shop, _ := e.dealer("Дилер Север", "Ромашка <script>", 3, 2)
 	e.MustRegister(mypos.KindCompany, "Лютик", innTrader, "lutik@shop.test", "secret-pass")
-	e.client(shop, p)
-	sale := e.sell(p, 3)
-	if _, err := e.lic.Transfer(actorCtx(p), shop.ID, sale.LicenseIDs[:2]); err != nil {
-		t.Fatal(err)
-	}
 	for _, name := range []string{"Касса 1", "Касса 2"} {
 		if _, _, err := e.srv.cfg.Devices.Create(actorCtx(shop), device.NewDevice{Name: name}); err != nil {
 			t.Fatal(err)
@@ -324,15 +326,8 @@ func TestWebOwnerSale(t *testing.T) {
 
 func TestWebOwnerDocuments(t *testing.T) {
 	e := newOwnerEnv(t)
-	p := e.partner("Дилер Север", innFirm2, "north@dealer.test")
-	q := e.partner("Дилер Юг", innTrader, "south@dealer.test")
-	shop := e.MustRegister(mypos.KindCompany, "Ромашка", innFirm, "shop@romashka.test", "secret-pass")
-	e.client(shop, p)
-	first := e.sell(p, 2)
-	e.sell(q, 1)
-	if _, err := e.lic.Transfer(actorCtx(p), shop.ID, first.LicenseIDs[:1]); err != nil {
-		t.Fatal(err)
-	}
+	p, shop, first := e.dealer("Дилер Север", "Ромашка", 2, 1) // № 1 and the transfer № 2
+	e.sell(e.partner("Дилер Юг", innTrader, "south@dealer.test"), 1)
 
 	r := e.owner.get("/owner/documents")
 	wantPage(t, r, http.StatusOK, "№&nbsp;3", "№&nbsp;2", "№&nbsp;1", "Передача клиенту", "Ромашка")
@@ -392,13 +387,7 @@ func mustDay(t *testing.T, s string) time.Time {
 
 func TestWebOwnerLicenses(t *testing.T) {
 	e := newOwnerEnv(t)
-	p := e.partner("Дилер <script>", innFirm2, "north@dealer.test")
-	shop := e.MustRegister(mypos.KindCompany, "Ромашка", innFirm, "shop@romashka.test", "secret-pass")
-	e.client(shop, p)
-	sale := e.sell(p, 3)
-	if _, err := e.lic.Transfer(actorCtx(p), shop.ID, sale.LicenseIDs[:1]); err != nil {
-		t.Fatal(err)
-	}
+	_, _, sale := e.dealer("Дилер <script>", "Ромашка", 3, 1)
 	l, err := e.lic.Get(e.ctx, sale.LicenseIDs[2])
 	if err != nil {
 		t.Fatal(err)
