@@ -31,6 +31,8 @@ type flash struct {
 	ID   string            `json:"id"`   // a message ID of the catalogs
 	Args map[string]string `json:"args"` // its {{.Name}}s
 	Tone string            `json:"tone"` // ok or bad
+	// Count, when set, makes it a counted message (its plural form).
+	Count *int `json:"count,omitempty"`
 }
 
 // flashView is a flash as the layout shows it.
@@ -39,7 +41,17 @@ type flashView struct{ Text, Tone string }
 // setFlash makes the next page say message id with args, pairs of a name
 // and a value: s.setFlash(c, "partners.approved", "Name", a.Name).
 func (s *Server) setFlash(c *fiber.Ctx, id string, args ...string) {
-	f := flash{ID: id, Tone: "ok", Args: map[string]string{}}
+	s.sendFlash(c, flash{ID: id}, args)
+}
+
+// setFlashN is setFlash of a counted message: s.setFlashN(c,
+// "owner.sale.sold", 3, "Name", name) says "Продано 3 лицензии…".
+func (s *Server) setFlashN(c *fiber.Ctx, id string, n int, args ...string) {
+	s.sendFlash(c, flash{ID: id, Count: &n}, args)
+}
+
+func (s *Server) sendFlash(c *fiber.Ctx, f flash, args []string) {
+	f.Tone, f.Args = "ok", map[string]string{}
 	for i := 0; i+1 < len(args); i += 2 {
 		f.Args[args[i]] = args[i+1]
 	}
@@ -81,6 +93,9 @@ func (s *Server) takeFlash(c *fiber.Ctx) *flashView {
 	var args []any
 	for k, v := range f.Args {
 		args = append(args, k, v)
+	}
+	if f.Count != nil {
+		return &flashView{Text: l.N(f.ID, *f.Count, args...), Tone: f.Tone}
 	}
 	return &flashView{Text: l.T(f.ID, args...), Tone: f.Tone}
 }

@@ -13,16 +13,21 @@ import (
 )
 
 // ownerPages are the owner's cabinet.
+// "new" is registered before ":id", which would take it for an ID.
 func (s *Server) ownerPages(r webRouter) {
 	r.get("/owner/partners", s.ownerPartners)
+	r.get("/owner/partners/new", s.ownerNewPartner)
+	r.post("/owner/partners/new", s.ownerCreatePartner)
+	r.get("/owner/partners/:id", s.ownerPartner)
 	r.get("/owner/partners/:id/approve", s.ownerApproveConfirm)
 	r.post("/owner/partners/:id/approve", s.ownerApprove)
 	r.get("/owner/companies", s.ownerCompanies)
-}
-
-// ownerHome is the owner's home page.
-func (s *Server) ownerHome(c *fiber.Ctx) error {
-	return s.render(c, http.StatusOK, "owner_home", page{})
+	r.get("/owner/sales/new", s.ownerSaleForm)
+	r.post("/owner/sales/new", s.ownerSaleConfirm)
+	r.post("/owner/sales", s.ownerSell)
+	r.get("/owner/documents", s.ownerDocuments)
+	r.get("/owner/documents/:id", s.ownerDocument)
+	r.get("/owner/licenses", s.ownerLicenses)
 }
 
 // ownerListView is one page of partners or companies with its search.
@@ -42,10 +47,6 @@ func (s *Server) ownerPartners(c *fiber.Ctx) error {
 	return s.ownerList(c, "owner_partners", "/owner/partners", s.cfg.Accounts.ListPartners)
 }
 
-func (s *Server) ownerCompanies(c *fiber.Ctx) error {
-	return s.ownerList(c, "owner_companies", "/owner/companies", s.cfg.Accounts.ListCompanies)
-}
-
 func (s *Server) ownerList(c *fiber.Ctx, view, path string, list listFunc) error {
 	p, err := listParams(c)
 	if err != nil {
@@ -56,12 +57,7 @@ func (s *Server) ownerList(c *fiber.Ctx, view, path string, list listFunc) error
 		return err
 	}
 	v := ownerListView{Query: p.Query, Cursor: p.Cursor, Items: items}
-	if p.Cursor != "" {
-		v.FirstURL = listURL(path, db.ListParams{Query: p.Query, Limit: p.Limit})
-	}
-	if next != "" {
-		v.NextURL = listURL(path, db.ListParams{Query: p.Query, Limit: p.Limit, Cursor: next})
-	}
+	v.FirstURL, v.NextURL = pagerURLs(path, p, next)
 	return s.render(c, http.StatusOK, view, page{Data: v})
 }
 
@@ -112,9 +108,16 @@ func (s *Server) ownerApprove(c *fiber.Ctx) error {
 }
 
 // listURL is a list page's address; it is built here, from a fixed path, so
-// a form field cannot redirect the browser elsewhere.
-func listURL(path string, p db.ListParams) string {
+// a form field cannot redirect the browser elsewhere. extra are more of the
+// list's parameters, pairs of a name and a value (an empty one is left out):
+// listURL("/owner/licenses", p, "state", "sealed").
+func listURL(path string, p db.ListParams, extra ...string) string {
 	v := url.Values{}
+	for i := 0; i+1 < len(extra); i += 2 {
+		if extra[i+1] != "" {
+			v.Set(extra[i], extra[i+1])
+		}
+	}
 	if p.Query != "" {
 		v.Set("q", p.Query)
 	}
@@ -128,4 +131,38 @@ func listURL(path string, p db.ListParams) string {
 		return path
 	}
 	return path + "?" + v.Encode()
+}
+
+// pagerURLs are a list page's links to its first page (past the first) and
+// its next (when there is one), keeping the list's other parameters.
+func pagerURLs(path string, p db.ListParams, next string, extra ...string) (first, nextURL string) {
+	if p.Cursor != "" {
+		first = listURL(path, db.ListParams{Query: p.Query, Limit: p.Limit}, extra...)
+	}
+	if next != "" {
+		nextURL = listURL(path, db.ListParams{Query: p.Query, Limit: p.Limit, Cursor: next}, extra...)
+	}
+	return first, nextURL
+}
+
+// formMistake reports whether an error is the user's to correct on the
+// form that made it — a bad or taken value, something it names that is not
+// there — rather than a refusal of the page (403, a 404 of the URL) or a
+// fault: the form comes back with the error at its field.
+func formMistake(err error) bool {
+	switch mypos.ErrorCode(err) {
+	case mypos.EINVALID, mypos.ECONFLICT:
+		return true
+	case mypos.ENOTFOUND:
+		return mypos.ErrorField(err) != ""
+	}
+	return false
+}
+
+// requireOwner refuses a page to anyone but the owner before it asks a
+// service that would answer a partner or a company too (their own
+// licenses, documents) or anybody (the directory of partners).
+func requireOwner(c *fiber.Ctx) error {
+	_, err := mypos.RequireActor(c.UserContext(), mypos.KindOwner)
+	return err
 }

@@ -34,17 +34,24 @@ func (s *Service) Documents(ctx context.Context, f DocumentFilter) ([]Document, 
 	if err != nil {
 		return nil, "", err
 	}
-	q := s.db.Conn(ctx).Model(&documentRow{})
-	switch actor.Kind {
-	case mypos.KindPartner:
-		q = q.Where("partner_id = ?", actor.ID)
-	case mypos.KindCompany:
-		q = q.Where("company_id = ?", actor.CompanyID)
-	}
-	if q, err = filter(q, f); err != nil {
+	q, err := filter(s.documentsOf(ctx, actor), f)
+	if err != nil {
 		return nil, "", err
 	}
 	return s.page(ctx, q, f.ListParams, "")
+}
+
+// documentsOf narrows the documents to those the actor is party to: the
+// owner all, a partner or a company those naming it.
+func (s *Service) documentsOf(ctx context.Context, actor mypos.Actor) *gorm.DB {
+	q := s.db.Conn(ctx).Model(&documentRow{})
+	switch actor.Kind {
+	case mypos.KindPartner:
+		return q.Where("partner_id = ?", actor.ID)
+	case mypos.KindCompany:
+		return q.Where("company_id = ?", actor.CompanyID)
+	}
+	return q
 }
 
 func filter(q *gorm.DB, f DocumentFilter) (*gorm.DB, error) {
@@ -87,7 +94,7 @@ func (s *Service) History(ctx context.Context, licenseID string, p db.ListParams
 // page loads a page of documents in number order, with their lines — all
 // of them, or only one license's.
 func (s *Service) page(ctx context.Context, q *gorm.DB, p db.ListParams, licenseID string) ([]Document, string, error) {
-	rows, next, err := byNumber(q, p)
+	rows, next, err := byNumber(q, p, false)
 	if err != nil || len(rows) == 0 {
 		return []Document{}, next, err
 	}
@@ -114,11 +121,11 @@ func (s *Service) page(ctx context.Context, q *gorm.DB, p db.ListParams, license
 	return out, next, nil
 }
 
-// byNumber is db.Paginate in number order: the cursor is the ID of the
-// last document of the previous page, and the next page starts after its
-// number. (IDs are drawn before a document is numbered, so under concurrent
-// writers their order may differ from the numbers'.)
-func byNumber(q *gorm.DB, p db.ListParams) ([]documentRow, string, error) {
+// byNumber is db.Paginate in number order, or newest first: the cursor is
+// the ID of the last document of the previous page, and the next page
+// starts past its number. (IDs are drawn before a document is numbered, so
+// under concurrent writers their order may differ from the numbers'.)
+func byNumber(q *gorm.DB, p db.ListParams, newest bool) ([]documentRow, string, error) {
 	if err := p.Validate(); err != nil {
 		return nil, "", err
 	}
@@ -126,11 +133,15 @@ func byNumber(q *gorm.DB, p db.ListParams) ([]documentRow, string, error) {
 	if limit == 0 {
 		limit = db.DefaultLimit
 	}
+	past, order := ">", "number"
+	if newest {
+		past, order = "<", "number DESC"
+	}
 	if p.Cursor != "" {
-		q = q.Where("number > (SELECT number FROM license_documents WHERE id = ?)", p.Cursor)
+		q = q.Where("number "+past+" (SELECT number FROM license_documents WHERE id = ?)", p.Cursor)
 	}
 	var rows []documentRow
-	if err := q.Order("number").Limit(limit + 1).Find(&rows).Error; err != nil {
+	if err := q.Order(order).Limit(limit + 1).Find(&rows).Error; err != nil {
 		return nil, "", err
 	}
 	if len(rows) <= limit {

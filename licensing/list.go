@@ -158,14 +158,7 @@ func count(q *gorm.DB) (Counts, error) {
 	err := q.Select("sealed, device_id IS NOT NULL AS on_dev, COUNT(*) AS n").Group("sealed, device_id IS NOT NULL").Scan(&rows).Error
 	var c Counts
 	for _, r := range rows {
-		switch {
-		case r.OnDev:
-			c.Active += r.N
-		case r.Sealed:
-			c.Sealed += r.N
-		default:
-			c.Unsealed += r.N
-		}
+		c.add(r.Sealed, r.OnDev, r.N)
 	}
 	return c, err
 }

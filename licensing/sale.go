@@ -20,13 +20,7 @@ func (s *Service) Sell(ctx context.Context, partnerID string, count int) (*Docum
 	if err != nil {
 		return nil, err
 	}
-	if count < 1 || count > MaxSale {
-		return nil, mypos.Invalid("count", "A sale has 1 to %d licenses.", MaxSale)
-	}
-	if _, err := s.accounts.ActivePartner(ctx, partnerID); err != nil {
-		if mypos.ErrorCode(err) == mypos.ENOTFOUND {
-			return nil, notFound("partner_id", "partner")
-		}
+	if _, err := s.CheckSale(ctx, partnerID, count); err != nil {
 		return nil, err
 	}
 	var doc *Document
