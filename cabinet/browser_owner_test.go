@@ -30,7 +30,7 @@ func TestBrowserOwner(t *testing.T) {
 		chromedp.SendKeys(css(`input[name=email]`), "owner@mypos.test"),
 		chromedp.SendKeys(css(`input[name=password]`), "owner-password"),
 		chromedp.Click(css(`form[action="/login"] button[type=submit]`)),
-		chromedp.WaitVisible(css(`.stats`)),
+		chromedp.WaitVisible(css(`.stat-tiles`)),
 	)
 	want(t, "what to do", read(t, ctx, chromedp.Text(css(`.todo-item`))), "1 партнёр ждёт одобрения · Рассмотреть заявки →")
 	shot("owner-home-empty")
@@ -114,7 +114,7 @@ func TestBrowserOwner(t *testing.T) {
 	shot("owner-partners")
 	do(t, ctx, "open the companies", chromedp.Click(css(`.nav a[href="/owner/companies"]`)), chromedp.WaitVisible(css(`#companies table`)))
 	shot("owner-companies")
-	do(t, ctx, "go home", chromedp.Click(css(`.nav a[href="/"]`)), chromedp.WaitVisible(css(`.stats`)))
+	do(t, ctx, "go home", chromedp.Click(css(`.nav a[href="/"]`)), chromedp.WaitVisible(css(`.stat-tiles`)))
 	want(t, "the newest document at home", read(t, ctx, chromedp.Text(css(`table.documents tbody tr:first-child td.primary-cell`))), "№\u00a01")
 	shot("owner-home")
 }

@@ -668,6 +668,22 @@ func TestWebLogout(t *testing.T) {
 	wantPage(t, b.get("/login"), http.StatusOK, "Вход в кабинет")
 }
 
+// The stylesheet's braces balance: a lost "}" (a merge of two pages'
+// rules does it) silently drops every rule after it.
+func TestStylesheetBalanced(t *testing.T) {
+	css := string(assets["style.css"].body)
+	depth := 0
+	for i, line := range strings.Split(css, "\n") {
+		depth += strings.Count(line, "{") - strings.Count(line, "}")
+		if depth < 0 || depth > 2 {
+			t.Fatalf("style.css:%d: braces nest %d deep", i+1, depth)
+		}
+	}
+	if depth != 0 {
+		t.Fatalf("style.css ends %d braces deep: a block is not closed", depth)
+	}
+}
+
 func TestWebStatic(t *testing.T) {
 	env := newWebEnv(t)
 	b := env.browser()
