@@ -1,6 +1,7 @@
 package cabinet
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 
@@ -99,7 +100,7 @@ func (s *Server) homeDevices(ctx context.Context, devices []device.Device, v *ho
 		}
 		if d.EnrolledAt == nil {
 			v.Unenrolled++
-			v.FirstUnenrolled = cmpOr(v.FirstUnenrolled, d.ID)
+			v.FirstUnenrolled = cmp.Or(v.FirstUnenrolled, d.ID)
 		}
 	}
 	held, err := s.cfg.Licensing.OnDevices(ctx, ids)
@@ -118,13 +119,6 @@ func (s *Server) homeDevices(ctx context.Context, devices []device.Device, v *ho
 		}
 	}
 	return nil
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // steps are what the company should do next, in the forum's order: a

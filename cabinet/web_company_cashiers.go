@@ -184,12 +184,8 @@ func (s *Server) companyCashierDeleteConfirm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	l := loc(c)
-	return s.render(c, http.StatusOK, "confirm", page{Data: confirmView{
-		Title: l.T("cashiers.delete.title"), Question: l.T("cashiers.delete.question", "Name", ch.Name),
-		Note: l.T("cashiers.delete.note"), Button: l.T("cashiers.delete.button"), Danger: true,
-		Action: "/cashiers/" + ch.ID + "/delete", Back: "/cashiers",
-	}})
+	v := askFirst(c, "cashiers.delete.", ch.Name, "/cashiers/"+ch.ID+"/delete", "/cashiers", true)
+	return s.render(c, http.StatusOK, "confirm", page{Data: v})
 }
 
 func (s *Server) companyCashierDelete(c *fiber.Ctx) error {

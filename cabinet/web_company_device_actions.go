@@ -48,12 +48,7 @@ func (s *Server) deviceActionPages(r webRouter) {
 }
 
 func (a deviceAction) confirm(c *fiber.Ctx, d *device.Device) confirmView {
-	l, key := loc(c), "tills."+a.name+"."
-	return confirmView{
-		Title: l.T(key + "title"), Question: l.T(key+"question", "Name", d.Name), Note: l.T(key + "note"),
-		Button: l.T(key + "button"), Danger: a.danger,
-		Action: "/devices/" + d.ID + "/" + a.name, Back: "/devices/" + d.ID,
-	}
+	return askFirst(c, "tills."+a.name+".", d.Name, "/devices/"+d.ID+"/"+a.name, "/devices/"+d.ID, a.danger)
 }
 
 // deviceNewCode voids the device's secret and codes, disconnects it, and

@@ -15,8 +15,9 @@ type licenseLine struct {
 	Device string
 }
 
-// companyLicenses lists the company's licenses and which till holds each;
-// each links to its history (/licenses/:id).
+// companyLicensesPage lists the company's licenses and which till holds
+// each; each links to its history (/licenses/:id). Licensing lists a
+// partner's licenses too: companyOnly keeps a partner out.
 func (s *Server) companyLicensesPage(c *fiber.Ctx) error {
 	list, err := listOffice(c, "/licenses", licensesOf(s.cfg.Licensing, ""))
 	if err != nil {

@@ -1,9 +1,22 @@
 package cabinet
 
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"mypos"
+)
+
 // companyOfficePages are the company's stores, devices, cashiers,
 // licenses, partner and settings. /licenses/:id (a license's history) is
-// another page's; the list links to it.
-func (s *Server) companyOfficePages(r webRouter) {
+// another page's; the list links to it. Each page is the company's alone:
+// a partner or the owner gets the 403 page even where a service would
+// serve them (licensing lists a partner's licenses) or none is called (an
+// empty form).
+func (s *Server) companyOfficePages(web webRouter) {
+	r := webRouter{
+		get:  func(path string, h fiber.Handler) { web.get(path, companyOnly(h)) },
+		post: func(path string, h fiber.Handler) { web.post(path, companyOnly(h)) },
+	}
 	r.get("/partner", s.companyPartner)
 	r.post("/partner", s.companyRequestLink)
 
@@ -36,4 +49,15 @@ func (s *Server) companyOfficePages(r webRouter) {
 
 	r.get("/settings", s.companySettings)
 	r.post("/settings", s.companySettingsSave)
+}
+
+// companyOnly serves a company's session; anyone else gets the error page
+// of their kind (403, or the login form when anonymous).
+func companyOnly(h fiber.Handler) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if _, err := mypos.RequireActor(c.UserContext(), mypos.KindCompany); err != nil {
+			return err
+		}
+		return h(c)
+	}
 }

@@ -74,11 +74,17 @@ func (s *Server) companyStoreDeleteConfirm(c *fiber.Ctx) error {
 }
 
 func storeDeleteConfirm(c *fiber.Ctx, st *backoffice.Store) confirmView {
+	return askFirst(c, "stores.delete.", st.Name, "/stores/"+st.ID+"/delete", "/stores", true)
+}
+
+// askFirst is the confirmation of an action on a named row: its words are
+// the messages under key (title, question, note, button), the question
+// naming the row.
+func askFirst(c *fiber.Ctx, key, name, action, back string, danger bool) confirmView {
 	l := loc(c)
 	return confirmView{
-		Title: l.T("stores.delete.title"), Question: l.T("stores.delete.question", "Name", st.Name),
-		Note: l.T("stores.delete.note"), Button: l.T("stores.delete.button"), Danger: true,
-		Action: "/stores/" + st.ID + "/delete", Back: "/stores",
+		Title: l.T(key + "title"), Question: l.T(key+"question", "Name", name), Note: l.T(key + "note"),
+		Button: l.T(key + "button"), Danger: danger, Action: action, Back: back,
 	}
 }
 

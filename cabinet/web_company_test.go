@@ -83,7 +83,9 @@ func TestWebCompanyPartner(t *testing.T) {
 	// session gets no crash under /partner/.
 	pb := e.browser()
 	pb.login("north@dealer.test", "partner-pass")
-	wantStatus(t, pb.get("/partner"), http.StatusForbidden)
+	pb.getEach(t, http.StatusForbidden, "/partner", "/stores", "/stores/new", "/devices", "/devices/new", "/cashiers", "/cashiers/new", "/licenses", "/settings")
+	pb.postEach(t, http.StatusForbidden, "/partner", "/stores", "/devices", "/cashiers", "/settings")
+	wantRedirect(t, e.webEnv.browser().get("/stores"), "/login")
 	if r := e.b.get("/partner/requests"); r.StatusCode != http.StatusForbidden && r.StatusCode != http.StatusNotFound {
 		t.Fatalf("a company at /partner/requests: %d", r.StatusCode)
 	}
