@@ -35,6 +35,9 @@ type Account struct {
 	Status       string     `gorm:"column:status" json:"status"`
 	CreatedAt    time.Time  `gorm:"column:created_at" json:"created_at"`
 	ApprovedAt   *time.Time `gorm:"column:approved_at" json:"approved_at,omitempty"`
+	// TimeZone is the IANA zone a company's pages show times in; "" is
+	// Europe/Moscow (settings.go).
+	TimeZone string `gorm:"column:time_zone" json:"time_zone,omitempty"`
 }
 
 // TableName tells gorm the table.

@@ -71,4 +71,6 @@ CREATE TABLE link_requests (
 		secret, _ := newSecret()
 		return tx.Exec("INSERT INTO server_keys (name, secret) VALUES (?, ?)", deviceKeyName, secret).Error
 	}},
+	// The zone a company's pages show times in (settings.go); '' is Moscow.
+	{Version: 6, Name: "time zone", Up: db.SQL(`ALTER TABLE accounts ADD COLUMN time_zone TEXT NOT NULL DEFAULT ''`)},
 }}

@@ -38,3 +38,33 @@ func TestSchemaUpgradeFromFirstVersion(t *testing.T) {
 		t.Fatalf("login after upgrade: %+v, %v", l, err)
 	}
 }
+
+// A database at version 5, before time zones, is upgraded: its company
+// keeps working, shows times in Moscow, and may pick its zone afterwards.
+func TestSchemaUpgradeAddsTimeZone(t *testing.T) {
+	db := dbtest.Open(t)
+	ctx := context.Background()
+	if err := db.MigrateTo(ctx, account.Schema, 5); err != nil {
+		t.Fatal(err)
+	}
+	id := mypos.NewID()
+	err := db.Conn(ctx).Exec(`INSERT INTO accounts (id, kind, email, email_key, password_hash, name, name_key, inn, status, created_at)
+		VALUES (?, 'company', 'old@shop.test', 'old@shop.test', 'x', 'Old shop', 'old shop', ?, 'active', ?)`,
+		id, innFirm, db.Now()).Error
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Migrate(ctx, account.Schema); err != nil {
+		t.Fatal(err)
+	}
+	svc := account.NewService(db, account.Options{HashCost: bcrypt.MinCost})
+	as := mypos.NewContextWithActor(ctx, mypos.Actor{Kind: mypos.KindCompany, ID: id, CompanyID: id, Name: "Old shop"})
+	me, err := svc.Me(as)
+	if err != nil || me.TimeZone != "" || me.Zone().String() != account.DefaultTimeZone {
+		t.Fatalf("after the upgrade: %+v, %v", me, err)
+	}
+	tz := "Asia/Yekaterinburg"
+	if me, err = svc.UpdateSettings(as, account.SettingsPatch{TimeZone: &tz}); err != nil || me.Zone().String() != tz {
+		t.Fatalf("UpdateSettings: %+v, %v", me, err)
+	}
+}

@@ -179,3 +179,18 @@ func (s *Server) me(c *fiber.Ctx) error {
 	}
 	return c.JSON(a)
 }
+
+// updateMe changes the company's own settings — name, INN, time zone —
+// on the resource that shows them (GET /me), so a client reads and writes
+// its account in one place. Company only.
+func (s *Server) updateMe(c *fiber.Ctx) error {
+	var req account.SettingsPatch
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	a, err := s.cfg.Accounts.UpdateSettings(c.UserContext(), req)
+	if err != nil {
+		return err
+	}
+	return c.JSON(a)
+}

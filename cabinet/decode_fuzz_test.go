@@ -26,6 +26,7 @@ var requestTypes = []struct {
 	{func() any { return new(account.Registration) }, `{"kind":"partner","name":"Ромашка Сервис","inn":"7707083893","city":"Тверь","email":"dealer@romashka.test","password":"same-password"}`},
 	{func() any { return new(loginRequest) }, `{"email":"owner@mypos.local","password":"p"}`},
 	{func() any { return new(loginRequest) }, `{"ticket":"T","account":"partner"}`},
+	{func() any { return new(account.SettingsPatch) }, `{"name":"Ромашка","inn":"7707083893","time_zone":"Asia/Omsk"}`},
 	{func() any { return new(account.LinkRequestInput) }, `{"partner_code":"K7M2QX","partner_id":"0193a5c0-7d1e-7c3a-9f00-1234567890ab"}`},
 	{func() any { return new(documentRequest) }, `{"type":"unseal","license_ids":["0193a5c0-7d1e-7c3a-9f00-1234567890ab"],"licensee":{"name":"ООО Ромашка","inn":"500100732259","email":"shop@romashka.test"}}`},
 	{func() any { return new(documentRequest) }, `{"type":"sale","partner_id":"0193a5c0-7d1e-7c3a-9f00-1234567890ab","count":3}`},

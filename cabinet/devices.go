@@ -61,8 +61,15 @@ func (s *Server) getDevice(c *fiber.Ctx) error {
 // and its document counter before anything else, and a revocation that
 // held the device first would wait in a circle with a key typed on it.
 func (s *Server) revokeDevice(c *fiber.Ctx) error {
-	id := c.Params("id")
-	err := s.cfg.DB.InTx(c.UserContext(), func(ctx context.Context) error {
+	if err := s.revoke(c.UserContext(), c.Params("id")); err != nil {
+		return err
+	}
+	return c.SendStatus(http.StatusNoContent)
+}
+
+// revoke is revokeDevice's work, for the API and the company's pages alike.
+func (s *Server) revoke(ctx context.Context, id string) error {
+	err := s.cfg.DB.InTx(ctx, func(ctx context.Context) error {
 		_, err := s.cfg.Licensing.ReleaseDevice(ctx, id)
 		if err != nil && !errors.Is(err, licensing.ErrNoLicense) {
 			return err
@@ -77,7 +84,7 @@ func (s *Server) revokeDevice(c *fiber.Ctx) error {
 		return err
 	}
 	s.disconnect(id)
-	return c.SendStatus(http.StatusNoContent)
+	return nil
 }
 
 func (s *Server) newEnrollmentCode(c *fiber.Ctx) error {

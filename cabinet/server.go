@@ -32,6 +32,9 @@ type Config struct {
 	Fleet *fleet.Fleet
 	// PublicMQTTURL is the broker address enrollment hands to terminals.
 	PublicMQTTURL string
+	// PublicURL is the cabinet's address as a terminal reaches it, for the
+	// enrollment command a company copies; "" takes the request's.
+	PublicURL string
 	// Ready reports whether the database and the broker are up, for /readyz.
 	Ready  func(ctx context.Context) error
 	Logger *slog.Logger
@@ -112,6 +115,7 @@ func (s *Server) routes() {
 	api.Post("/auth/login", s.login)
 	api.Post("/auth/logout", s.logout)
 	api.Get("/me", s.me)
+	api.Patch("/me", s.updateMe) // {name?, inn?, time_zone?}: a company's settings
 
 	acc, office := s.cfg.Accounts, s.cfg.Backoffice
 	api.Get("/partners", listOf(acc.ListPartners))

@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -115,6 +116,9 @@ type page struct {
 	Field      string
 	FieldShown bool
 	Data       any // the view's own data
+	// Zone is where the account's times are shown: a company's own zone
+	// (its settings), Moscow for the others.
+	Zone *time.Location
 }
 
 // view is a page's templates in one language, and the input names its
@@ -204,6 +208,9 @@ func (s *Server) render(c *fiber.Ctx, status int, name string, p page) error {
 		p.Me = sess.Account
 	}
 	p.Lang = lang
+	if p.Me != nil {
+		p.Zone = p.Me.Zone()
+	}
 	p.CSRF = s.csrfToken(c)
 	if p.Err != nil {
 		p.Error = i18n.For(lang).Error(p.Err)

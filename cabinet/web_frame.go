@@ -165,9 +165,10 @@ func viewFuncs(l *i18n.Locale) template.FuncMap {
 		"n": l.N,
 		// money writes kopecks: 1 234,50 ₽ / ₽1,234.50.
 		"money": l.Money,
-		// datetime and date write a time in Moscow; day a YYYY-MM-DD day.
-		"datetime": func(t time.Time) string { return l.DateTime(t, nil) },
-		"date":     func(t time.Time) string { return l.Date(t, nil) },
+		// datetime and date write a time in Moscow, or in the zone given:
+		// {{datetime .At $.Zone}} on a company's pages; day a YYYY-MM-DD day.
+		"datetime": func(t time.Time, zone ...*time.Location) string { return l.DateTime(t, inZone(zone)) },
+		"date":     func(t time.Time, zone ...*time.Location) string { return l.Date(t, inZone(zone)) },
 		"day":      l.Day,
 		// errorText says a service's error, as the page's own Error is said.
 		"errorText": l.Error,
@@ -185,6 +186,14 @@ func viewFuncs(l *i18n.Locale) template.FuncMap {
 			return *p
 		},
 	}
+}
+
+// inZone is the zone a datetime was given, or nil (Moscow).
+func inZone(zone []*time.Location) *time.Location {
+	if len(zone) == 0 {
+		return nil
+	}
+	return zone[0]
 }
 
 func dict(kv ...any) map[string]any {

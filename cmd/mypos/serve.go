@@ -60,6 +60,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		Set:           svc,
 		Fleet:         live,
 		PublicMQTTURL: publicMQTTURL(cfg, socks),
+		PublicURL:     cfg.PublicURL,
 		Ready:         readiness(svc, bus),
 		Logger:        log,
 		Registerer:    reg,
