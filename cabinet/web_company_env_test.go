@@ -2,7 +2,6 @@ package cabinet
 
 import (
 	"context"
-	"html"
 	"net/url"
 	"testing"
 
@@ -10,7 +9,6 @@ import (
 	"mypos/account"
 	"mypos/backoffice"
 	"mypos/device"
-	"mypos/i18n"
 )
 
 // officeEnv is a cabinet with a company logged in through the form — its
