@@ -132,7 +132,6 @@ func TestWebCompanyStores(t *testing.T) {
 	wantStatus(t, e.b.postRaw("/stores", url.Values{"name": {"Без токена"}}), http.StatusForbidden)
 }
 
-
 // Devices: a new one shows its code once with the command to type; the
 // list is live (its part alone to htmx) and says it is not connected; a
 // new code is confirmed; a free license goes on and comes off; revoking is
