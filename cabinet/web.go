@@ -104,6 +104,7 @@ type page struct {
 	CSRF string
 	Lang string    // the page's language
 	Nav  []navItem // the account's sections, the current one marked
+	Menu []navItem // its own pages in the account menu (a company's settings)
 	// Langs are the links that show this page in the other languages.
 	Langs []langLink
 	Flash *flashView // the outcome of the post that led here, once
@@ -222,6 +223,7 @@ func (s *Server) render(c *fiber.Ctx, status int, name string, p page) error {
 		root = part
 	} else {
 		p.Nav = navFor(p.Me, c.Path())
+		p.Menu = menuFor(p.Me, c.Path())
 		p.Langs = langLinks(c, lang)
 		p.Flash = s.takeFlash(c)
 	}

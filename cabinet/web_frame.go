@@ -128,6 +128,14 @@ var navByKind = map[string][]navItem{
 		{Path: "/discounts", Label: "nav.discounts"},
 		{Path: "/licenses", Label: "nav.licenses"},
 		{Path: "/receipts", Label: "nav.receipts"},
+	},
+}
+
+// menuByKind lists the pages of an account's own that are not daily work —
+// its partner, its settings — in the account menu, so the sections fit one
+// row at 1280 px.
+var menuByKind = map[string][]navItem{
+	mypos.KindCompany: {
 		{Path: "/partner", Label: "nav.partner"},
 		{Path: "/settings", Label: "nav.settings"},
 	},
@@ -138,7 +146,19 @@ func navFor(me *account.Account, path string) []navItem {
 	if me == nil {
 		return nil
 	}
-	items := append([]navItem(nil), navByKind[me.Kind]...)
+	return marked(navByKind[me.Kind], path)
+}
+
+// menuFor is the account menu's pages of an account, the one at path marked.
+func menuFor(me *account.Account, path string) []navItem {
+	if me == nil {
+		return nil
+	}
+	return marked(menuByKind[me.Kind], path)
+}
+
+func marked(list []navItem, path string) []navItem {
+	items := append([]navItem(nil), list...)
 	for i, it := range items {
 		items[i].Current = path == it.Path || it.Path != "/" && strings.HasPrefix(path, it.Path+"/")
 	}
