@@ -65,24 +65,7 @@ func (s *Service) GetGoods(ctx context.Context, id string) (*Goods, error) {
 // exactly. Company only.
 // Returns EUNAUTHORIZED, EFORBIDDEN, EINVALID for bad list parameters.
 func (s *Service) ListGoods(ctx context.Context, p db.ListParams) ([]Goods, string, error) {
-	companyID, err := companyOf(ctx)
-	if err != nil {
-		return nil, "", err
-	}
-	q := s.db.Conn(ctx).Where("company_id = ? AND deleted_at IS NULL", companyID)
-	if p.Query != "" {
-		q = q.Where(`(name_key LIKE ? ESCAPE '!' OR code = ? OR id IN
-			(SELECT goods_id FROM goods_barcodes WHERE company_id = ? AND barcode = ?))`,
-			db.Contains(searchKey(p.Query)), p.Query, companyID, p.Query)
-	}
-	gs, next, err := db.Paginate(q, p, func(g *Goods) string { return g.ID })
-	if err != nil {
-		return nil, "", err
-	}
-	if err := s.loadBarcodes(ctx, gs); err != nil {
-		return nil, "", err
-	}
-	return gs, next, nil
+	return s.ListGoodsIn(ctx, nil, p)
 }
 
 // UpdateGoods changes the fields the patch sets; a patch that changes
