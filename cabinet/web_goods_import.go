@@ -53,7 +53,7 @@ func (s *Server) goodsImport(c *fiber.Ctx) error {
 			r.Message = l.Say(r.Message)
 			v.Rows = append(v.Rows, r)
 		}
-		return s.render(c, http.StatusUnprocessableEntity, "goods_import", page{Data: v})
+		return s.render(c, statusForError(err), "goods_import", page{Data: v})
 	}
 	if err != nil {
 		return err

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"mypos"
-		"mypos/db"
+	"mypos/db"
 )
 
 // groupNode is a goods group in the company's tree, as the pages show it:
