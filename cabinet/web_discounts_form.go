@@ -204,7 +204,7 @@ func (s *Server) discountEdit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f := discountFormView{ID: d.ID, Name: d.Name, Kind: d.Kind, Value: separated(pageLang(c), backoffice.FormatRubles(d.Value)),
+	f := discountFormView{ID: d.ID, Name: d.Name, Kind: d.Kind, Value: decimalIn(loc(c), backoffice.FormatRubles(d.Value)),
 		Target: d.Target, GroupID: deref(d.GroupID), AllStores: d.AllStores, StoreIDs: map[string]bool{},
 		Days: map[int]bool{}, TimeFrom: deref(d.TimeFrom), TimeTo: deref(d.TimeTo), Active: d.Active}
 	var codes []string
@@ -231,6 +231,10 @@ func (s *Server) discountEdit(c *fiber.Ctx) error {
 
 // discountUpdate saves the whole form over the discount.
 func (s *Server) discountUpdate(c *fiber.Ctx) error {
+	// Another company's discount is not there, whatever the form says.
+	if _, err := s.cfg.Backoffice.GetDiscount(c.UserContext(), c.Params("id")); err != nil {
+		return err
+	}
 	f := discountFormOf(c)
 	f.ID = c.Params("id")
 	in, err := s.discountInput(c, f)

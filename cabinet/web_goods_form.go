@@ -107,6 +107,10 @@ func (s *Server) goodsEdit(c *fiber.Ctx) error {
 }
 
 func (s *Server) goodsUpdate(c *fiber.Ctx) error {
+	// Another company's goods is not there, whatever the form says.
+	if _, err := s.cfg.Backoffice.GetGoods(c.UserContext(), c.Params("id")); err != nil {
+		return err
+	}
 	f := goodsFormOf(c)
 	f.ID = c.Params("id")
 	price, barcodes, err := f.sale()

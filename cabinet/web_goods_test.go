@@ -206,8 +206,8 @@ func TestWebGoodsForm(t *testing.T) {
 
 	theirs := e.goods(e.other, "T-1", "Чужой", 100, nil)
 	wantNotFound(t, e.b, "/goods/"+theirs.ID, "/goods/"+theirs.ID+"/delete", "POST /goods/"+theirs.ID+"/delete")
-	r = e.b.post("/goods/"+theirs.ID, form("T-1", "", "1"))
-	wantStatus(t, r, http.StatusNotFound)
+	wantStatus(t, e.b.post("/goods/"+theirs.ID, form("T-1", "", "1")), http.StatusNotFound)
+	wantStatus(t, e.b.post("/goods/"+theirs.ID, form("T-1", "", "bad price")), http.StatusNotFound)
 }
 
 func TestWebGroups(t *testing.T) {
