@@ -42,6 +42,9 @@ func (s *Service) CreateGoods(ctx context.Context, in GoodsInput) (*Goods, error
 		if err := s.insertBarcodes(ctx, g); err != nil {
 			return err
 		}
+		if err := writeGrams(ctx, s.db, []Goods{*g}); err != nil {
+			return err
+		}
 		return s.appendGoods(ctx, g)
 	})
 	if err != nil {
@@ -121,6 +124,11 @@ func (s *Service) updateGoods(ctx context.Context, g *Goods, p GoodsPatch) error
 			return err
 		}
 	}
+	if g.NameKey != before.NameKey {
+		if err := writeGrams(ctx, s.db, []Goods{*g}); err != nil {
+			return err
+		}
+	}
 	return s.appendGoods(ctx, g)
 }
 
@@ -144,6 +152,9 @@ func (s *Service) DeleteGoods(ctx context.Context, id string) error {
 			return err
 		}
 		if err := s.db.Conn(ctx).Where("goods_id = ?", g.ID).Delete(&goodsBarcode{}).Error; err != nil {
+			return err
+		}
+		if err := s.db.Conn(ctx).Where("goods_id = ?", g.ID).Delete(&goodsGram{}).Error; err != nil {
 			return err
 		}
 		if err := s.dropGoodsPrices(ctx, g); err != nil {

@@ -3,6 +3,8 @@ package backoffice
 import (
 	"context"
 
+	"gorm.io/gorm"
+
 	"mypos/db"
 )
 
@@ -16,16 +18,20 @@ func (s *Service) ListGoodsIn(ctx context.Context, groupIDs []string, p db.ListP
 	if err != nil {
 		return nil, "", err
 	}
-	q := s.db.Conn(ctx).Where("company_id = ? AND deleted_at IS NULL", companyID)
-	if len(groupIDs) > 0 {
-		q = q.Where("group_id IN ?", groupIDs)
+	base := func() *gorm.DB {
+		q := s.db.Conn(ctx).Where("company_id = ? AND deleted_at IS NULL", companyID)
+		if len(groupIDs) > 0 {
+			q = q.Where("group_id IN ?", groupIDs)
+		}
+		return q
 	}
-	if p.Query != "" {
-		q = q.Where(`(name_key LIKE ? ESCAPE '!' OR code = ? OR id IN
-			(SELECT goods_id FROM goods_barcodes WHERE company_id = ? AND barcode = ?))`,
-			db.Contains(searchKey(p.Query)), p.Query, companyID, p.Query)
+	var gs []Goods
+	var next string
+	if p.Query == "" {
+		gs, next, err = db.Paginate(base(), p, func(g *Goods) string { return g.ID })
+	} else {
+		gs, next, err = s.searchGoods(ctx, companyID, base, p)
 	}
-	gs, next, err := db.Paginate(q, p, func(g *Goods) string { return g.ID })
 	if err != nil {
 		return nil, "", err
 	}

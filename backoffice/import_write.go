@@ -151,6 +151,9 @@ func (s *Service) writeImport(ctx context.Context, p *importPlan) error {
 	if err := barcodeConflict(err); err != nil {
 		return err
 	}
+	if err := writeGrams(ctx, s.db, p.upserts); err != nil {
+		return err
+	}
 	for i := range p.upserts {
 		p.changes = append(p.changes, goodsEntry(&p.upserts[i]))
 	}
