@@ -158,12 +158,9 @@ func (s *Server) goodsByCodes(c *fiber.Ctx, typed string) ([]string, error) {
 // to its field.
 func (s *Server) renderDiscountForm(c *fiber.Ctx, f discountFormView, err error) error {
 	ctx := c.UserContext()
-	status := http.StatusOK
-	if err != nil {
-		if code := mypos.ErrorCode(err); code == mypos.EINTERNAL || code == mypos.ENOTFOUND && f.ID != "" {
-			return err
-		}
-		status = statusForError(err)
+	status, ok := formStatus(err, f.ID != "")
+	if !ok {
+		return err
 	}
 	tree, lerr := s.loadGroups(ctx)
 	if lerr != nil {

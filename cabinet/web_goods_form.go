@@ -44,12 +44,9 @@ func (s *Server) withChoices(c *fiber.Ctx, f goodsFormView) (goodsFormView, erro
 
 // renderGoodsForm shows the form, with the error next to its field.
 func (s *Server) renderGoodsForm(c *fiber.Ctx, f goodsFormView, err error) error {
-	status := http.StatusOK
-	if err != nil {
-		if mypos.ErrorCode(err) == mypos.EINTERNAL || mypos.ErrorCode(err) == mypos.ENOTFOUND && f.ID != "" {
-			return err
-		}
-		status = statusForError(err)
+	status, ok := formStatus(err, f.ID != "")
+	if !ok {
+		return err
 	}
 	f, lerr := s.withChoices(c, f)
 	if lerr != nil {
@@ -169,4 +166,18 @@ func (s *Server) goodsDelete(c *fiber.Ctx) error {
 // typedRubles writes a price for a form in the page's language.
 func typedRubles(c *fiber.Ctx, k int64) string {
 	return separated(pageLang(c), backoffice.FormatRubles(k))
+}
+
+// formStatus is the status of a form shown again with err: a refusal of
+// what was typed shows the form (400, 409…); an internal error, or a row
+// the form edits that is not there (editing), is the error page instead
+// (ok false).
+func formStatus(err error, editing bool) (int, bool) {
+	if err == nil {
+		return http.StatusOK, true
+	}
+	if code := mypos.ErrorCode(err); code == mypos.EINTERNAL || code == mypos.ENOTFOUND && editing {
+		return 0, false
+	}
+	return statusForError(err), true
 }

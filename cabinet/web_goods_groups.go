@@ -5,7 +5,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"mypos"
 	"mypos/backoffice"
 )
 
@@ -21,12 +20,9 @@ type groupFormView struct {
 // renderGroupForm shows a group's form, with the error next to its field
 // or, for a refused delete, atop.
 func (s *Server) renderGroupForm(c *fiber.Ctx, f groupFormView, err error) error {
-	status := http.StatusOK
-	if err != nil {
-		if code := mypos.ErrorCode(err); code == mypos.EINTERNAL || code == mypos.ENOTFOUND && f.ID != "" {
-			return err
-		}
-		status = statusForError(err)
+	status, ok := formStatus(err, f.ID != "")
+	if !ok {
+		return err
 	}
 	tree, lerr := s.loadGroups(c.UserContext())
 	if lerr != nil {
