@@ -42,7 +42,7 @@ func (s *Service) CreateGoods(ctx context.Context, in GoodsInput) (*Goods, error
 		if err := s.insertBarcodes(ctx, g); err != nil {
 			return err
 		}
-		if err := writeGrams(ctx, s.db, []Goods{*g}); err != nil {
+		if err := writeGrams(ctx, s.db, []Goods{*g}, nil); err != nil {
 			return err
 		}
 		return s.appendGoods(ctx, g)
@@ -125,7 +125,7 @@ func (s *Service) updateGoods(ctx context.Context, g *Goods, p GoodsPatch) error
 		}
 	}
 	if g.NameKey != before.NameKey {
-		if err := writeGrams(ctx, s.db, []Goods{*g}); err != nil {
+		if err := writeGrams(ctx, s.db, []Goods{*g}, []string{g.ID}); err != nil {
 			return err
 		}
 	}

@@ -75,20 +75,19 @@ func gramRange(key string) ([]byte, []byte) {
 	return lo, append(slices.Clone(lo), 0xFF)
 }
 
-// writeGrams makes the goods' suffixes their names' (in batches: an import
-// writes 100,000 goods at once).
-func writeGrams(ctx context.Context, d *db.DB, gs []Goods) error {
-	ids := make([]string, len(gs))
-	var rows []goodsGram
-	for i := range gs {
-		ids[i] = gs[i].ID
-		for _, g := range gramsOf(gs[i].NameKey) {
-			rows = append(rows, goodsGram{CompanyID: gs[i].CompanyID, Gram: g, GoodsID: gs[i].ID})
+// writeGrams indexes the suffixes of the goods' names, after dropping
+// those of the goods in replace (renamed ones), in batches: an import
+// writes 100,000 goods at once.
+func writeGrams(ctx context.Context, d *db.DB, gs []Goods, replace []string) error {
+	for start := 0; start < len(replace); start += batch {
+		if err := d.Conn(ctx).Where("goods_id IN ?", replace[start:min(start+batch, len(replace))]).Delete(&goodsGram{}).Error; err != nil {
+			return err
 		}
 	}
-	for start := 0; start < len(ids); start += batch {
-		if err := d.Conn(ctx).Where("goods_id IN ?", ids[start:min(start+batch, len(ids))]).Delete(&goodsGram{}).Error; err != nil {
-			return err
+	var rows []goodsGram
+	for i := range gs {
+		for _, g := range gramsOf(gs[i].NameKey) {
+			rows = append(rows, goodsGram{CompanyID: gs[i].CompanyID, Gram: g, GoodsID: gs[i].ID})
 		}
 	}
 	return d.InsertRows(ctx, "INSERT INTO goods_grams (company_id, gram, goods_id)", "", 3, len(rows), func(i int, v []any) []any {

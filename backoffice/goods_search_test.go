@@ -3,6 +3,7 @@ package backoffice_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"mypos/account"
@@ -63,6 +64,14 @@ func TestSearchGoodsPages(t *testing.T) {
 	wantIDs(t, "сок", ids(items), want[2:])
 	items, _, _ = f.office.ListGoods(ctx, db.ListParams{Query: "орс"})
 	wantIDs(t, "орс", ids(items), want[:1])
+	// An import renames as an update does.
+	if _, err := f.office.ImportGoods(ctx, strings.NewReader("code,name,barcode,price,unit,vat,group\nC2,Квас,,1,piece,none,\n")); err != nil {
+		t.Fatal(err)
+	}
+	items, _, _ = f.office.ListGoods(ctx, db.ListParams{Query: "сок"})
+	wantIDs(t, "сок after the import", ids(items), want[3:])
+	items, _, _ = f.office.ListGoods(ctx, db.ListParams{Query: "вас"})
+	wantIDs(t, "вас", ids(items), want[2:3])
 }
 
 // A catalog from before the index is indexed by the upgrade.
