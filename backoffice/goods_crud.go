@@ -42,6 +42,9 @@ func (s *Service) CreateGoods(ctx context.Context, in GoodsInput) (*Goods, error
 		if err := s.insertBarcodes(ctx, g); err != nil {
 			return err
 		}
+		if err := writeGrams(ctx, s.db, []Goods{*g}, nil); err != nil {
+			return err
+		}
 		return s.appendGoods(ctx, g)
 	})
 	if err != nil {
@@ -65,24 +68,7 @@ func (s *Service) GetGoods(ctx context.Context, id string) (*Goods, error) {
 // exactly. Company only.
 // Returns EUNAUTHORIZED, EFORBIDDEN, EINVALID for bad list parameters.
 func (s *Service) ListGoods(ctx context.Context, p db.ListParams) ([]Goods, string, error) {
-	companyID, err := companyOf(ctx)
-	if err != nil {
-		return nil, "", err
-	}
-	q := s.db.Conn(ctx).Where("company_id = ? AND deleted_at IS NULL", companyID)
-	if p.Query != "" {
-		q = q.Where(`(name_key LIKE ? ESCAPE '!' OR code = ? OR id IN
-			(SELECT goods_id FROM goods_barcodes WHERE company_id = ? AND barcode = ?))`,
-			db.Contains(searchKey(p.Query)), p.Query, companyID, p.Query)
-	}
-	gs, next, err := db.Paginate(q, p, func(g *Goods) string { return g.ID })
-	if err != nil {
-		return nil, "", err
-	}
-	if err := s.loadBarcodes(ctx, gs); err != nil {
-		return nil, "", err
-	}
-	return gs, next, nil
+	return s.ListGoodsIn(ctx, nil, p)
 }
 
 // UpdateGoods changes the fields the patch sets; a patch that changes
@@ -138,6 +124,11 @@ func (s *Service) updateGoods(ctx context.Context, g *Goods, p GoodsPatch) error
 			return err
 		}
 	}
+	if g.NameKey != before.NameKey {
+		if err := writeGrams(ctx, s.db, []Goods{*g}, []string{g.ID}); err != nil {
+			return err
+		}
+	}
 	return s.appendGoods(ctx, g)
 }
 
@@ -161,6 +152,9 @@ func (s *Service) DeleteGoods(ctx context.Context, id string) error {
 			return err
 		}
 		if err := s.db.Conn(ctx).Where("goods_id = ?", g.ID).Delete(&goodsBarcode{}).Error; err != nil {
+			return err
+		}
+		if err := s.db.Conn(ctx).Where("goods_id = ?", g.ID).Delete(&goodsGram{}).Error; err != nil {
 			return err
 		}
 		if err := s.dropGoodsPrices(ctx, g); err != nil {

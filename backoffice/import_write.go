@@ -78,6 +78,8 @@ type importPlan struct {
 	upserts   []Goods           // created and changed goods
 	rebarcode []string          // existing goods whose barcodes are replaced
 	barcodes  []goodsBarcode    // barcodes to insert
+	named     []Goods           // created and renamed goods: their names' suffixes to index
+	renamed   []string          // existing goods whose suffixes are replaced
 }
 
 // planImport compares each row with its goods, if any, and counts.
@@ -113,6 +115,12 @@ func (s *Service) planImport(p *importPlan, rows []importRow, groups map[string]
 			}
 		}
 		p.upserts = append(p.upserts, g)
+		if old == nil || old.NameKey != g.NameKey {
+			p.named = append(p.named, g)
+			if old != nil {
+				p.renamed = append(p.renamed, g.ID)
+			}
+		}
 	}
 }
 
@@ -149,6 +157,9 @@ func (s *Service) writeImport(ctx context.Context, p *importPlan) error {
 		return append(v, b.CompanyID, b.Barcode, b.GoodsID)
 	})
 	if err := barcodeConflict(err); err != nil {
+		return err
+	}
+	if err := writeGrams(ctx, s.db, p.named, p.renamed); err != nil {
 		return err
 	}
 	for i := range p.upserts {

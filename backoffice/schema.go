@@ -17,6 +17,9 @@ import "mypos/db"
 // a deletion is still the company's (see Owners). It starts with the
 // deletions the changelog still holds; a discount whose stores changed
 // appears there too, harmlessly: its company is the same.
+//
+// Version 4 indexes the suffixes of live goods' names for search
+// (goods_grams; see goods_search.go), filled for the goods already there.
 var Schema = db.Schema{Component: "backoffice", Migrations: []db.Migration{
 	{Version: 1, Name: "stores and cashiers", Up: db.SQL(`
 CREATE TABLE stores (
@@ -61,4 +64,5 @@ SELECT CAST(substr(entity, 1, 36) AS {uuid}), kind, company_id, MAX(created_at) 
 WHERE op = 'delete' AND kind IN ('cashier', 'discount')
 GROUP BY substr(entity, 1, 36), kind, company_id`,
 	)},
+	{Version: 4, Name: "goods name search", Up: gramsUp},
 }}

@@ -199,13 +199,16 @@ func viewFuncs(l *i18n.Locale) template.FuncMap {
 		// dict passes a part its arguments: {{template "field" (dict "Page" . "Name" "email")}}.
 		"dict":  dict,
 		"asset": assetURL,
-		"deref": func(p *string) string {
-			if p == nil {
-				return ""
-			}
-			return *p
-		},
+		"deref": deref,
 	}
+}
+
+// deref is a nullable string, "" for none.
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
 }
 
 // inZone is the zone a datetime was given, or nil (Moscow).

@@ -31,7 +31,6 @@ type licenseTab struct {
 type ownerLicensesView struct {
 	State, Query      string
 	Tabs              []licenseTab
-	Hidden            []hiddenField // the tab, which a search keeps
 	Items             []licenseRow
 	FirstURL, NextURL string
 }
@@ -48,9 +47,6 @@ func (s *Server) ownerLicenses(c *fiber.Ctx) error {
 		return err
 	}
 	v := ownerLicensesView{State: c.Query("state"), Query: p.Query}
-	if v.State != "" {
-		v.Hidden = []hiddenField{{"state", v.State}}
-	}
 	for _, st := range licenseStates {
 		v.Tabs = append(v.Tabs, licenseTab{State: st, Current: st == v.State,
 			URL: listURL("/owner/licenses", db.ListParams{Query: p.Query}, "state", st)})

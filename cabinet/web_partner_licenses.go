@@ -91,10 +91,3 @@ func tabs(current string) []tabLink {
 	}
 	return out
 }
-
-func deref(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return *p
-}
