@@ -35,8 +35,7 @@ func (s *Service) LinkedCompanies(ctx context.Context, p db.ListParams) ([]Accou
 	if err != nil {
 		return nil, "", err
 	}
-	q := s.db.Conn(ctx).Where("kind = ? AND id IN (SELECT company_id FROM link_requests WHERE partner_id = ? AND status = ?)",
-		mypos.KindCompany, actor.ID, LinkAccepted)
+	q := s.clientsOf(ctx, actor.ID)
 	if p.Query != "" {
 		like := db.Contains(searchKey(p.Query))
 		q = q.Where("(name_key LIKE ? ESCAPE '!' OR email_key LIKE ? ESCAPE '!' OR inn = ?)", like, like, p.Query)
@@ -52,10 +51,7 @@ func (s *Service) ClientIDs(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	var ids []string
-	err = s.db.Conn(ctx).Model(&LinkRequest{}).Where("partner_id = ? AND status = ?", actor.ID, LinkAccepted).
-		Order("company_id").Pluck("company_id", &ids).Error
-	return ids, err
+	return s.clientIDs(ctx, actor.ID)
 }
 
 // Directory returns a page of active partners a company may pick from,
