@@ -2,6 +2,7 @@ package account
 
 import (
 	"context"
+	"slices"
 
 	"gorm.io/gorm/clause"
 
@@ -52,6 +53,23 @@ func (s *Service) ClientIDs(ctx context.Context) ([]string, error) {
 		return nil, err
 	}
 	return s.clientIDs(ctx, actor.ID)
+}
+
+// ClientScope returns the IDs of the caller's client companies, or, when
+// companyID is set, that one ID once it is the caller's client: the
+// companies a partner's view spans (its clients' licenses, their tills).
+// Partner only.
+// Returns EFORBIDDEN for anyone else, ENOTFOUND when companyID is not the
+// caller's client.
+func (s *Service) ClientScope(ctx context.Context, companyID string) ([]string, error) {
+	clients, err := s.ClientIDs(ctx)
+	if err != nil || companyID == "" {
+		return clients, err
+	}
+	if !slices.Contains(clients, companyID) {
+		return nil, mypos.Errorf(mypos.ENOTFOUND, "No such client company.")
+	}
+	return []string{companyID}, nil
 }
 
 // Directory returns a page of active partners a company may pick from,

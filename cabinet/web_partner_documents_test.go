@@ -88,7 +88,9 @@ func TestWebPartnerTransfer(t *testing.T) {
 	wantStatus(t, r, http.StatusSeeOther)
 	doc := r.Header.Get("Location")
 	r = w.b.get(doc)
-	wantPage(t, r, http.StatusOK, "проведён", "Передача клиенту", html.EscapeString(scriptName), oldest[0], oldest[1])
+	// The lines link the licenses, its client's now, to their pages.
+	wantPage(t, r, http.StatusOK, "проведён", "Передача клиенту", html.EscapeString(scriptName), oldest[0], oldest[1],
+		`href="/licenses/`+oldest[0]+`"`, `href="/licenses/`+oldest[1]+`"`)
 	wantAbsent(t, r, scriptName)
 
 	t.Run("Twice", func(t *testing.T) {

@@ -2,7 +2,6 @@ package licensing
 
 import (
 	"context"
-	"slices"
 
 	"mypos"
 )
@@ -22,15 +21,9 @@ func (s *Service) ClientLicenses(ctx context.Context, companyID string, f Licens
 	if err != nil {
 		return nil, "", err
 	}
-	clients, err := s.accounts.ClientIDs(ctx)
+	clients, err := s.accounts.ClientScope(ctx, companyID)
 	if err != nil {
 		return nil, "", err
-	}
-	if companyID != "" {
-		if !slices.Contains(clients, companyID) {
-			return nil, "", mypos.Errorf(mypos.ENOTFOUND, "No such client company.")
-		}
-		clients = []string{companyID}
 	}
 	if len(clients) == 0 {
 		return []License{}, "", f.Validate()
