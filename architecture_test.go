@@ -2,7 +2,9 @@ package mypos_test
 
 import (
 	"go/build"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -38,6 +40,11 @@ func TestArchitectureDocumentDrawsTheImports(t *testing.T) {
 	if len(order) < 15 {
 		t.Fatalf("read %d rows of the package table: is its shape changed?", len(order))
 	}
+	for _, pkg := range packages(t) {
+		if !slices.Contains(order, pkg) {
+			t.Errorf("%s has no row in docs/architecture.md's package table", pkg)
+		}
+	}
 	for i, pkg := range order {
 		for _, imp := range imports(t, pkg) {
 			if j := slices.Index(order, imp); j >= 0 && j < i {
@@ -45,6 +52,33 @@ func TestArchitectureDocumentDrawsTheImports(t *testing.T) {
 			}
 		}
 	}
+}
+
+// packages are the module's packages as the table names them, but the
+// test helpers of a package named for it (db/dbtest, sales/salestest),
+// which its row covers.
+func packages(t *testing.T) []string {
+	t.Helper()
+	var out []string
+	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || !d.IsDir() {
+			return err
+		}
+		if name := d.Name(); path != "." && (strings.HasPrefix(name, ".") || name == "testdata") {
+			return filepath.SkipDir
+		}
+		if p, err := build.ImportDir(path, 0); err != nil || path == "." {
+			return nil // no Go files of a build here (or the root, named mypos)
+		} else if parent := filepath.Base(filepath.Dir(path)); p.Name == parent+"test" {
+			return nil
+		}
+		out = append(out, filepath.ToSlash(path))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 // cmpName is a table's name for a package as imports spells it.

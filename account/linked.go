@@ -2,6 +2,7 @@ package account
 
 import (
 	"context"
+	"slices"
 
 	"gorm.io/gorm/clause"
 
@@ -35,8 +36,7 @@ func (s *Service) LinkedCompanies(ctx context.Context, p db.ListParams) ([]Accou
 	if err != nil {
 		return nil, "", err
 	}
-	q := s.db.Conn(ctx).Where("kind = ? AND id IN (SELECT company_id FROM link_requests WHERE partner_id = ? AND status = ?)",
-		mypos.KindCompany, actor.ID, LinkAccepted)
+	q := s.clientsOf(ctx, actor.ID)
 	if p.Query != "" {
 		like := db.Contains(searchKey(p.Query))
 		q = q.Where("(name_key LIKE ? ESCAPE '!' OR email_key LIKE ? ESCAPE '!' OR inn = ?)", like, like, p.Query)
@@ -52,10 +52,24 @@ func (s *Service) ClientIDs(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	var ids []string
-	err = s.db.Conn(ctx).Model(&LinkRequest{}).Where("partner_id = ? AND status = ?", actor.ID, LinkAccepted).
-		Order("company_id").Pluck("company_id", &ids).Error
-	return ids, err
+	return s.clientIDs(ctx, actor.ID)
+}
+
+// ClientScope returns the IDs of the caller's client companies, or, when
+// companyID is set, that one ID once it is the caller's client: the
+// companies a partner's view spans (its clients' licenses, their tills).
+// Partner only.
+// Returns EFORBIDDEN for anyone else, ENOTFOUND when companyID is not the
+// caller's client.
+func (s *Service) ClientScope(ctx context.Context, companyID string) ([]string, error) {
+	clients, err := s.ClientIDs(ctx)
+	if err != nil || companyID == "" {
+		return clients, err
+	}
+	if !slices.Contains(clients, companyID) {
+		return nil, mypos.Errorf(mypos.ENOTFOUND, "No such client company.")
+	}
+	return []string{companyID}, nil
 }
 
 // Directory returns a page of active partners a company may pick from,

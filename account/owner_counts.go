@@ -54,27 +54,6 @@ func (s *Service) Partner(ctx context.Context, id string) (*Account, error) {
 	return s.find(ctx, mypos.KindPartner, id)
 }
 
-// Accounts returns the accounts of the IDs that exist, by ID, to name the
-// parties of documents and the holders of licenses. Owner only.
-// Returns EFORBIDDEN for anyone else.
-func (s *Service) Accounts(ctx context.Context, ids []string) (map[string]Account, error) {
-	if _, err := mypos.RequireActor(ctx, mypos.KindOwner); err != nil {
-		return nil, err
-	}
-	out := make(map[string]Account, len(ids))
-	if len(ids) == 0 {
-		return out, nil
-	}
-	var rows []Account
-	if err := s.db.Conn(ctx).Where("id IN ?", ids).Find(&rows).Error; err != nil {
-		return nil, err
-	}
-	for _, a := range rows {
-		out[a.ID] = a
-	}
-	return out, nil
-}
-
 // PartnersOf returns the partner each of the companies is linked to, by
 // company ID; a company with no partner is absent. Owner only.
 // Returns EFORBIDDEN for anyone else.
@@ -108,9 +87,7 @@ func (s *Service) ClientsOf(ctx context.Context, partnerID string, p db.ListPara
 	if !mypos.ValidID(partnerID) {
 		return []Account{}, "", nil
 	}
-	q := s.db.Conn(ctx).Where("kind = ? AND id IN (SELECT company_id FROM link_requests WHERE partner_id = ? AND status = ?)",
-		mypos.KindCompany, partnerID, LinkAccepted)
-	return db.Paginate(q, p, func(a *Account) string { return a.ID })
+	return db.Paginate(s.clientsOf(ctx, partnerID), p, func(a *Account) string { return a.ID })
 }
 
 // ClientIDsOf returns the IDs of a partner's client companies, for counts
@@ -120,11 +97,8 @@ func (s *Service) ClientIDsOf(ctx context.Context, partnerID string) ([]string, 
 	if _, err := mypos.RequireActor(ctx, mypos.KindOwner); err != nil {
 		return nil, err
 	}
-	ids := []string{}
 	if !mypos.ValidID(partnerID) {
-		return ids, nil
+		return []string{}, nil
 	}
-	err := s.db.Conn(ctx).Model(&LinkRequest{}).Where("partner_id = ? AND status = ?", partnerID, LinkAccepted).
-		Order("company_id").Pluck("company_id", &ids).Error
-	return ids, err
+	return s.clientIDs(ctx, partnerID)
 }

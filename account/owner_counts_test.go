@@ -75,7 +75,6 @@ func TestOwnerViews(t *testing.T) {
 	for name, err := range map[string]error{
 		"Census":      second(f.svc.Census(partner)),
 		"Partner":     second(f.svc.Partner(partner, north.ID)),
-		"Accounts":    second(f.svc.Accounts(partner, []string{shop.ID})),
 		"PartnersOf":  second(f.svc.PartnersOf(partner, []string{shop.ID})),
 		"ClientIDsOf": second(f.svc.ClientIDsOf(partner, north.ID)),
 	} {
@@ -85,6 +84,34 @@ func TestOwnerViews(t *testing.T) {
 	}
 	if _, _, err := f.svc.ClientsOf(partner, north.ID, db.ListParams{}); mypos.ErrorCode(err) != mypos.EFORBIDDEN {
 		t.Fatalf("ClientsOf as a partner: %v, want EFORBIDDEN", err)
+	}
+}
+
+// Accounts names for a partner itself and its clients, for a company
+// itself and its partner (without its e-mail), for nobody a stranger.
+func TestAccountsAsKnown(t *testing.T) {
+	f := newFixture(t)
+	owner := f.owner(t)
+	north := f.register(t, mypos.KindPartner, "north@dealer.test", "partner-pass")
+	f.approve(t, owner, north.ID)
+	south := f.register(t, mypos.KindPartner, "south@dealer.test", "partner-pass")
+	f.approve(t, owner, south.ID)
+	shop := f.register(t, mypos.KindCompany, "shop@shop.test", "company-pass")
+	kiosk := f.register(t, mypos.KindCompany, "kiosk@shop.test", "company-pass")
+	f.link(t, shop, north)
+	f.link(t, kiosk, south)
+	all := []string{north.ID, south.ID, shop.ID, kiosk.ID}
+
+	got, err := f.svc.Accounts(as(north), all)
+	if err != nil || len(got) != 2 || got[north.ID].Name != north.Name || got[shop.ID].Email != "shop@shop.test" {
+		t.Fatalf("Accounts as north=%v, %v; want north and its client shop", got, err)
+	}
+	got, err = f.svc.Accounts(as(shop), all)
+	if err != nil || len(got) != 2 || got[north.ID].Name != north.Name || got[north.ID].Email != "" || got[shop.ID].ID == "" {
+		t.Fatalf("Accounts as shop=%v, %v; want shop and its partner north without an e-mail", got, err)
+	}
+	if got, err := f.svc.Accounts(owner, all); err != nil || len(got) != 4 {
+		t.Fatalf("Accounts as the owner=%v, %v", got, err)
 	}
 }
 

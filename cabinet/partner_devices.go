@@ -48,15 +48,9 @@ type deviceLicenseView struct {
 // roles (DESIGN §3), asks it as each client the caller is linked to, and
 // merges the pages.
 func (s *Server) partnerDevices(ctx context.Context, companyID string, p db.ListParams) ([]partnerDevice, string, error) {
-	clients, err := s.cfg.Accounts.ClientIDs(ctx)
+	clients, err := s.cfg.Accounts.ClientScope(ctx, companyID)
 	if err != nil {
 		return nil, "", err
-	}
-	if companyID != "" {
-		if !slices.Contains(clients, companyID) {
-			return nil, "", mypos.Errorf(mypos.ENOTFOUND, "No such client company.")
-		}
-		clients = []string{companyID}
 	}
 	devices, next, err := s.clientDevices(ctx, clients, p)
 	if err != nil {

@@ -10,7 +10,6 @@ import (
 
 	"mypos"
 	"mypos/account"
-	"mypos/db"
 	"mypos/licensing"
 )
 
@@ -38,7 +37,7 @@ type licenseView struct {
 type historyRow struct {
 	Number int64
 	At     time.Time
-	Type   string // licensing.TypeSale…, said as license.type.<type>
+	Type   string // licensing.TypeSale…, said as doctype.<type>
 	From   *factsView
 	To     factsView
 	Author party
@@ -71,7 +70,7 @@ func (s *Server) licensePage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	names, err := s.newNameBook(ctx, session(c).Account)
+	names, err := s.newNameBook(ctx, session(c).Account, partiesOf(l, docs))
 	if err != nil {
 		return err
 	}
@@ -82,21 +81,17 @@ func (s *Server) licensePage(c *fiber.Ctx) error {
 	if v.History, err = names.history(docs); err != nil {
 		return err
 	}
-	path := "/licenses/" + url.PathEscape(l.ID)
-	if p.Cursor != "" {
-		v.FirstURL = listURL(path, db.ListParams{Limit: p.Limit})
-	}
-	if next != "" {
-		v.NextURL = listURL(path, db.ListParams{Limit: p.Limit, Cursor: next})
-	}
+	p.Query = "" // the history has no search
+	v.FirstURL, v.NextURL = pagerURLs("/licenses/"+url.PathEscape(l.ID), p, next)
 	return s.render(c, http.StatusOK, "license", page{Data: v})
 }
 
 // nameBook names the accounts and tills a license's history mentions, as
-// far as the viewer may know them: itself; a partner its clients; the
-// owner every partner and company (the first db.MaxLimit of each). A till
-// is named when its company is one of those. Anything else shows as its
-// kind alone, so a license that passed through a stranger's hands tells
+// far as the viewer may know them (account.Accounts, one query for the
+// page's parties): the owner every one; a partner itself and its clients;
+// a company itself and its partner. A till is named when the viewer may
+// name its company (the owner: any). Anything else shows as its kind
+// alone, so a license that passed through a stranger's hands tells
 // nothing of the stranger.
 type nameBook struct {
 	s        *Server
@@ -107,28 +102,37 @@ type nameBook struct {
 	tills    map[string]string
 }
 
-func (s *Server) newNameBook(ctx context.Context, me *account.Account) (*nameBook, error) {
-	b := &nameBook{s: s, ctx: ctx, accounts: map[string]string{me.ID: me.Name},
-		tillsOf: map[string]bool{me.ID: me.Kind == mypos.KindCompany}, tills: map[string]string{}}
-	var lists []listFunc
-	switch me.Kind {
-	case mypos.KindOwner:
-		b.anyTill = true
-		lists = []listFunc{s.cfg.Accounts.ListPartners, s.cfg.Accounts.ListCompanies}
-	case mypos.KindPartner:
-		lists = []listFunc{s.cfg.Accounts.LinkedCompanies}
+func (s *Server) newNameBook(ctx context.Context, me *account.Account, ids []string) (*nameBook, error) {
+	known, err := s.cfg.Accounts.Accounts(ctx, ids)
+	if err != nil {
+		return nil, err
 	}
-	for _, list := range lists {
-		found, _, err := list(ctx, db.ListParams{Limit: db.MaxLimit})
-		if err != nil {
-			return nil, err
-		}
-		for _, a := range found {
-			b.accounts[a.ID] = a.Name
-			b.tillsOf[a.ID] = a.Kind == mypos.KindCompany
-		}
+	b := &nameBook{s: s, ctx: ctx, accounts: map[string]string{}, anyTill: me.Kind == mypos.KindOwner,
+		tillsOf: map[string]bool{}, tills: map[string]string{}}
+	for id, a := range known {
+		b.accounts[id] = a.Name
+		b.tillsOf[id] = a.Kind == mypos.KindCompany
 	}
 	return b, nil
+}
+
+// partiesOf are the accounts a license's page may name: its holder now,
+// its holders before and after each document of the page, and the
+// documents' authors.
+func partiesOf(l *licensing.License, docs []licensing.Document) []string {
+	ids := appendSet(nil, l.PartnerID, l.CompanyID)
+	for _, d := range docs {
+		if d.Author.Kind == mypos.KindPartner || d.Author.Kind == mypos.KindCompany {
+			ids = append(ids, d.Author.ID)
+		}
+		for _, line := range d.Lines {
+			if line.From != nil {
+				ids = appendSet(ids, line.From.PartnerID, line.From.CompanyID)
+			}
+			ids = appendSet(ids, line.To.PartnerID, line.To.CompanyID)
+		}
+	}
+	return ids
 }
 
 // facts names a license's facts.

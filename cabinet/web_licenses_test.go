@@ -8,8 +8,9 @@ import (
 
 // The license page shows each viewer what licensing.Get lets it see —
 // the owner any license with its key, a partner and a company their own,
-// the key only where it may — and the license's history from the
-// documents; anyone else's license is 404, for every kind.
+// a partner its current client's too, the key only where it may — and the
+// license's history from the documents; anyone else's license is 404, for
+// every kind.
 func TestWebLicensePage(t *testing.T) {
 	e := newLicenseEnv(t)
 	ids := e.sell(3)
@@ -35,7 +36,7 @@ func TestWebLicensePage(t *testing.T) {
 	wantHTML(t, e.webGet("/licenses/"+ids[0], e.a), http.StatusOK, []string{"Установка на кассу", "Касса &lt;script&gt;"}, `id="license-key"`)
 	// The partner its unsealed license, with the key and to whom.
 	wantHTML(t, e.webGet("/licenses/"+ids[1], e.p), http.StatusOK, []string{
-		"Распечатана", "Распечатка", `id="license-key">` + key(e.p, ids[1]), "ООО &lt;script&gt;, ИНН 7707083893",
+		"Раскрыта", "Раскрытие себе", `id="license-key">` + key(e.p, ids[1]), "ООО &lt;script&gt;, ИНН 7707083893",
 	})
 	// Whoever the API refuses a license, the page does too: 404.
 	for _, c := range []struct {
@@ -58,4 +59,15 @@ func TestWebLicensePage(t *testing.T) {
 	part := e.webGet(nextURL(t, first), e.owner, "HX-Request", "true", "HX-Target", "history")
 	wantHTML(t, part, http.StatusOK, []string{"Передача клиенту"}, "<html", "license-key")
 	wantHTML(t, e.webGet("/licenses/"+ids[0], e.owner, "Accept-Language", "en"), http.StatusOK, []string{"Transfer to a client", "Company “ООО Ромашка”"})
+
+	// The partner follows the license it sold on to its client A: the
+	// history, the client and its till named, the key hidden.
+	wantHTML(t, e.webGet("/licenses/"+ids[0], e.p), http.StatusOK, []string{
+		"Продажа", "Передача клиенту", "Установка на кассу", "Компания «ООО Ромашка»", "Касса &lt;script&gt;alert(1)&lt;/script&gt;",
+	}, `id="license-key"`, "<script>alert(1)</script>")
+	// A leaves P for P2: the license is P2's client's now, and P's no more.
+	req := e.mustCall(http.StatusCreated, "POST", "/api/v1/link-requests", e.a, `{"partner_id":"`+e.p2ID+`"}`)
+	e.mustCall(http.StatusOK, "POST", "/api/v1/link-requests/"+req.body["id"].(string)+"/accept", e.p2, "")
+	wantHTML(t, e.webGet("/licenses/"+ids[0], e.p), http.StatusNotFound, nil, "Продажа")
+	wantHTML(t, e.webGet("/licenses/"+ids[0], e.p2), http.StatusOK, []string{"Компания «ООО Ромашка»", "Установка на кассу"})
 }

@@ -2,8 +2,6 @@ package cabinet
 
 import (
 	"net/http"
-	"net/url"
-	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -107,44 +105,6 @@ func (s *Server) ownerApprove(c *fiber.Ctx) error {
 	return c.Redirect(listURL("/owner/partners", back), http.StatusSeeOther)
 }
 
-// listURL is a list page's address; it is built here, from a fixed path, so
-// a form field cannot redirect the browser elsewhere. extra are more of the
-// list's parameters, pairs of a name and a value (an empty one is left out):
-// listURL("/owner/licenses", p, "state", "sealed").
-func listURL(path string, p db.ListParams, extra ...string) string {
-	v := url.Values{}
-	for i := 0; i+1 < len(extra); i += 2 {
-		if extra[i+1] != "" {
-			v.Set(extra[i], extra[i+1])
-		}
-	}
-	if p.Query != "" {
-		v.Set("q", p.Query)
-	}
-	if p.Cursor != "" {
-		v.Set("cursor", p.Cursor)
-	}
-	if p.Limit != 0 {
-		v.Set("limit", strconv.Itoa(p.Limit))
-	}
-	if len(v) == 0 {
-		return path
-	}
-	return path + "?" + v.Encode()
-}
-
-// pagerURLs are a list page's links to its first page (past the first) and
-// its next (when there is one), keeping the list's other parameters.
-func pagerURLs(path string, p db.ListParams, next string, extra ...string) (first, nextURL string) {
-	if p.Cursor != "" {
-		first = listURL(path, db.ListParams{Query: p.Query, Limit: p.Limit}, extra...)
-	}
-	if next != "" {
-		nextURL = listURL(path, db.ListParams{Query: p.Query, Limit: p.Limit, Cursor: next}, extra...)
-	}
-	return first, nextURL
-}
-
 // formMistake reports whether an error is the user's to correct on the
 // form that made it — a bad or taken value, something it names that is not
 // there — rather than a refusal of the page (403, a 404 of the URL) or a
@@ -162,7 +122,10 @@ func formMistake(err error) bool {
 // requireOwner refuses a page to anyone but the owner before it asks a
 // service that would answer a partner or a company too (their own
 // licenses, documents) or anybody (the directory of partners).
-func requireOwner(c *fiber.Ctx) error {
-	_, err := mypos.RequireActor(c.UserContext(), mypos.KindOwner)
+func requireOwner(c *fiber.Ctx) error { return requireKind(c, mypos.KindOwner) }
+
+// requireKind refuses a cabinet's page to the other kinds of account.
+func requireKind(c *fiber.Ctx, kind string) error {
+	_, err := mypos.RequireActor(c.UserContext(), kind)
 	return err
 }

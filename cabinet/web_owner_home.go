@@ -34,7 +34,7 @@ func (s *Server) ownerHome(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	docs, err := s.ownerJournal(c, licensing.JournalFilter{DocumentFilter: licensing.DocumentFilter{ListParams: db.ListParams{Limit: recentDocuments}}})
+	docs, err := s.journal(c, licensing.JournalFilter{DocumentFilter: licensing.DocumentFilter{ListParams: db.ListParams{Limit: recentDocuments}}})
 	if err != nil {
 		return err
 	}

@@ -193,7 +193,7 @@ func TestWebOwnerPartner(t *testing.T) {
 		`href="/owner/sales/new?partner=`+p.ID+`"`, "Ромашка", `href="/owner/documents/`+sale.ID+`"`, "Передача клиенту",
 		`href="/owner/documents?party=`+p.ID+`"`)
 	wantAbsent(t, r, "<script>alert(1)", "Лютик")
-	held := regexp.MustCompile(`(?s)У партнёра</dt>.*?Запечатана</span> 2.*?Распечатана</span> 0.*?У его клиентов</dt>.*?Запечатана</span> 1`)
+	held := regexp.MustCompile(`(?s)У партнёра</dt>.*?Запечатана</span> 2.*?Раскрыта</span> 0.*?У его клиентов</dt>.*?Запечатана</span> 1`)
 	if !held.MatchString(r.Body) {
 		t.Fatalf("the counts are not 2 held sealed and 1 at the clients:\n%s", r.Body)
 	}

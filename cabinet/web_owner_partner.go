@@ -74,7 +74,7 @@ func (s *Server) ownerPartner(c *fiber.Ctx) error {
 	}
 	v.Clients = clients
 	v.FirstURL, v.NextURL = pagerURLs("/owner/partners/"+p.ID, lp, next)
-	docs, err := s.ownerJournal(c, licensing.JournalFilter{Party: p.ID, DocumentFilter: licensing.DocumentFilter{ListParams: db.ListParams{Limit: recentDocuments}}})
+	docs, err := s.journal(c, licensing.JournalFilter{Party: p.ID, DocumentFilter: licensing.DocumentFilter{ListParams: db.ListParams{Limit: recentDocuments}}})
 	if err != nil {
 		return err
 	}

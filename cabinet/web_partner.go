@@ -1,9 +1,7 @@
 package cabinet
 
 import (
-	"context"
 	"net/http"
-	"net/url"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -71,54 +69,4 @@ func (s *Server) partnerHome(c *fiber.Ctx) error {
 		v.Active = int(sum.Clients.Active)
 	}
 	return s.render(c, http.StatusOK, "partner_home", page{Data: v})
-}
-
-// clientNames names the caller's client companies by ID, for lists that
-// show a company by its ID (documents, licenses). A company that is a
-// client no more is missing; the pages show it without a name.
-func (s *Server) clientNames(ctx context.Context) (map[string]string, error) {
-	names := map[string]string{}
-	p := db.ListParams{Limit: db.MaxLimit}
-	for {
-		page, next, err := s.cfg.Accounts.LinkedCompanies(ctx, p)
-		if err != nil {
-			return nil, err
-		}
-		for _, a := range page {
-			names[a.ID] = a.Name
-		}
-		if next == "" {
-			return names, nil
-		}
-		p.Cursor = next
-	}
-}
-
-// pageURLs sets a list's first and next page addresses: the first when
-// this page is not it, the next when there is one. extra are the list's
-// own parameters (a tab), kept on both.
-func pageURLs(path string, p db.ListParams, next string, extra url.Values) (first, nextURL string) {
-	if p.Cursor != "" {
-		first = withParams(listURL(path, db.ListParams{Query: p.Query, Limit: p.Limit}), extra)
-	}
-	if next != "" {
-		nextURL = withParams(listURL(path, db.ListParams{Query: p.Query, Limit: p.Limit, Cursor: next}), extra)
-	}
-	return first, nextURL
-}
-
-// withParams adds query parameters to an address built in Go.
-func withParams(u string, extra url.Values) string {
-	if len(extra) == 0 {
-		return u
-	}
-	parsed, _ := url.Parse(u)
-	q := parsed.Query()
-	for k, vs := range extra {
-		for _, v := range vs {
-			q.Add(k, v)
-		}
-	}
-	parsed.RawQuery = q.Encode()
-	return parsed.String()
 }

@@ -29,7 +29,7 @@ func (s *Server) partnerClients(c *fiber.Ctx) error {
 		return err
 	}
 	v := clientsView{Query: p.Query, Items: items}
-	v.FirstURL, v.NextURL = pageURLs("/partner/clients", p, next, nil)
+	v.FirstURL, v.NextURL = pagerURLs("/partner/clients", p, next)
 	return s.render(c, http.StatusOK, "partner_clients", page{Data: v})
 }
 
@@ -58,6 +58,6 @@ func (s *Server) partnerClient(c *fiber.Ctx) error {
 		return err
 	}
 	v := clientView{Company: company, Licenses: lics}
-	v.FirstURL, v.NextURL = pageURLs("/partner/clients/"+company.ID, p, next, nil)
+	v.FirstURL, v.NextURL = pagerURLs("/partner/clients/"+company.ID, p, next)
 	return s.render(c, http.StatusOK, "partner_client", page{Data: v})
 }

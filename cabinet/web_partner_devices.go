@@ -3,9 +3,7 @@ package cabinet
 import (
 	"context"
 	"net/http"
-	"net/url"
 	"slices"
-	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -53,14 +51,13 @@ type boardView struct {
 // offers to show all rather than to add tills.
 func (v boardView) Filtered() bool { return v.Company != "" || v.Status != "" }
 
-// boardRow is a device with the names the partner reads it by, and its
-// license's key when the partner may see it.
+// boardRow is a device with the names the partner reads it by. Its
+// license is its client's, whose page (/licenses/:id) the partner may
+// open, its key hidden (licensing.Get).
 type boardRow struct {
 	partnerDevice
 	CompanyName string
 	StoreName   string
-	Linked      bool   // the partner may open the license's page
-	Key         string // the license's key, where the partner may see it
 }
 
 // NoLicense reports a till that sells without a license now.
@@ -98,22 +95,13 @@ func readBoardFilter(c *fiber.Ctx) (boardFilter, error) {
 	return f, err
 }
 
-// url is the board's address for the filter at a cursor, built from the
-// fixed path.
-func (f boardFilter) url(cursor string) string {
-	v := url.Values{}
-	for k, val := range map[string]string{"company": f.Company, "status": f.Status, "cursor": cursor} {
-		if val != "" {
-			v.Set(k, val)
-		}
-	}
-	if f.Limit != 0 {
-		v.Set("limit", strconv.Itoa(f.Limit))
-	}
-	if len(v) == 0 {
-		return "/partner/devices"
-	}
-	return "/partner/devices?" + v.Encode()
+// urls are the board's addresses for the filter: this page's, which
+// #board polls, and the pager's (the board has no search).
+func (f boardFilter) urls(next string) (poll, first, nextURL string) {
+	p := db.ListParams{Limit: f.Limit, Cursor: f.Cursor}
+	poll = listURL("/partner/devices", p, "company", f.Company, "status", f.Status)
+	first, nextURL = pagerURLs("/partner/devices", p, next, "company", f.Company, "status", f.Status)
+	return poll, first, nextURL
 }
 
 // partnerBoard renders the board, or its #board part for htmx. Another
@@ -137,13 +125,8 @@ func (s *Server) partnerBoard(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v := boardView{Clients: clients, Company: f.Company, Status: f.Status, Statuses: boardStatuses, Rows: rows, PollURL: f.url(f.Cursor)}
-	if f.Cursor != "" {
-		v.FirstURL = f.url("")
-	}
-	if next != "" {
-		v.NextURL = f.url(next)
-	}
+	v := boardView{Clients: clients, Company: f.Company, Status: f.Status, Statuses: boardStatuses, Rows: rows}
+	v.PollURL, v.FirstURL, v.NextURL = f.urls(next)
 	return s.render(c, http.StatusOK, "partner_devices", page{Data: v})
 }
 
@@ -196,10 +179,7 @@ func boardKeeps(status string, d partnerDevice) bool {
 	return true
 }
 
-// boardRows names each device's company and store, and links the license
-// a device carries where the partner may open it — licensing.Get decides,
-// as the license page does — with its key where Get shows it (an unsealed
-// one the partner holds; a sealed key is never a partner's).
+// boardRows names each device's company and store.
 func (s *Server) boardRows(ctx context.Context, clients []account.Account, devices []partnerDevice) ([]boardRow, error) {
 	names := make(map[string]string, len(clients))
 	for _, a := range clients {
@@ -215,16 +195,6 @@ func (s *Server) boardRows(ctx context.Context, clients []account.Account, devic
 				return nil, err
 			}
 			rows[i].StoreName = name
-		}
-		if d.License == nil {
-			continue
-		}
-		l, err := s.cfg.Licensing.Get(ctx, d.License.ID)
-		if err != nil && mypos.ErrorCode(err) != mypos.ENOTFOUND {
-			return nil, err
-		}
-		if l != nil {
-			rows[i].Linked, rows[i].Key = true, l.Key
 		}
 	}
 	return rows, nil

@@ -55,7 +55,8 @@ func TestWebPartnerBoard(t *testing.T) {
 		"Касса &lt;script&gt;alert(1)&lt;/script&gt;", "Склад &lt;script&gt;x&lt;/script&gt;",
 		`<span class="badge ok">В сети</span>`, "Активна", "Без лицензии", "Ещё не подключалась",
 		`hx-get="/partner/devices"`, `hx-trigger="every 3s"`, `<option value="` + e.bID + `">`,
-	}, "<script>alert(1)</script>", `href="/licenses/`+lic[0]+`"`) // A's license, not P's to open
+		`href="/licenses/` + lic[0] + `"`, // its client A's license, P's to follow
+	}, "<script>alert(1)</script>")
 	if n := rows(all); n != 3 {
 		t.Fatalf("%d rows, want 3", n)
 	}

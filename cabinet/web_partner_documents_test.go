@@ -88,7 +88,9 @@ func TestWebPartnerTransfer(t *testing.T) {
 	wantStatus(t, r, http.StatusSeeOther)
 	doc := r.Header.Get("Location")
 	r = w.b.get(doc)
-	wantPage(t, r, http.StatusOK, "проведён", "Передача клиенту", html.EscapeString(scriptName), oldest[0], oldest[1])
+	// The lines link the licenses, its client's now, to their pages.
+	wantPage(t, r, http.StatusOK, "проведён", "Передача клиенту", html.EscapeString(scriptName), oldest[0], oldest[1],
+		`href="/licenses/`+oldest[0]+`"`, `href="/licenses/`+oldest[1]+`"`)
 	wantAbsent(t, r, scriptName)
 
 	t.Run("Twice", func(t *testing.T) {
@@ -100,12 +102,14 @@ func TestWebPartnerTransfer(t *testing.T) {
 	})
 	t.Run("Journal", func(t *testing.T) {
 		r := w.b.get("/partner/documents")
-		wantPage(t, r, http.StatusOK, `href="`+doc+`"`, "Передача клиенту", "Продажа", "Владелец платформы", "2 лицензии", "3 лицензии")
+		wantPage(t, r, http.StatusOK, `href="`+doc+`"`, "Передача клиенту", "Продажа", "Владелец платформы",
+			`<td data-label="Лицензии" class="num">2</td>`, `<td data-label="Лицензии" class="num">3</td>`)
 		wantAbsent(t, r, scriptName)
+		// Newest first, as the owner's journal.
 		r = w.b.get("/partner/documents?limit=1")
-		wantPage(t, r, http.StatusOK, "Продажа", "Дальше")
-		wantAbsent(t, r, "Передача клиенту")
-		wantPage(t, w.b.get(html.UnescapeString(match(t, nextRe, r.Body))), http.StatusOK, "Передача клиенту", "В начало")
+		wantPage(t, r, http.StatusOK, "Передача клиенту", "Дальше")
+		wantAbsent(t, r, "Продажа")
+		wantPage(t, w.b.get(html.UnescapeString(match(t, nextRe, r.Body))), http.StatusOK, "Продажа", "В начало")
 	})
 	t.Run("AnotherPartners", func(t *testing.T) {
 		_, _, other := w.newPartner("Дилер Юг")

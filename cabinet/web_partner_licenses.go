@@ -2,12 +2,12 @@ package cabinet
 
 import (
 	"net/http"
-	"net/url"
 	"slices"
 
 	"github.com/gofiber/fiber/v2"
 
 	"mypos"
+	"mypos/account"
 	"mypos/licensing"
 )
 
@@ -33,16 +33,19 @@ type tabLink struct {
 	Current   bool
 }
 
-// licenseLine is a license as the list shows it: Company names the client
-// holding an active one; Mine says the partner holds it, so its history
-// page (/licenses/:id) is the partner's to see.
+// licenseLine is a license as the list shows it: Company is the client
+// holding it (nil for the partner's own); Mine says the partner holds it.
+// Either way its page (/licenses/:id) is the partner's to open.
 type licenseLine struct {
 	licensing.License
-	Company string
+	Company *account.Account
 	Mine    bool
 }
 
 func (s *Server) partnerLicenses(c *fiber.Ctx) error {
+	if err := requireKind(c, mypos.KindPartner); err != nil {
+		return err
+	}
 	state := c.Query("state", licenseTabs[0])
 	if !slices.Contains(licenseTabs, state) {
 		return mypos.Invalid("state", "A state is %q, %q or %q.", licensing.StateSealed, licensing.StateUnsealed, licensing.StateActive)
@@ -71,16 +74,20 @@ func (s *Server) partnerLicenses(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	names, err := s.clientNames(ctx)
+	var ids []string
+	for _, l := range items {
+		ids = appendSet(ids, l.CompanyID)
+	}
+	names, err := s.cfg.Accounts.Accounts(ctx, ids)
 	if err != nil {
 		return err
 	}
 	me := session(c).Account.ID
 	v := licensesView{State: state, Query: p.Query, Tabs: tabs(state)}
 	for _, l := range items {
-		v.Items = append(v.Items, licenseLine{License: l, Company: names[deref(l.CompanyID)], Mine: deref(l.PartnerID) == me})
+		v.Items = append(v.Items, licenseLine{License: l, Company: lookup(names, l.CompanyID), Mine: deref(l.PartnerID) == me})
 	}
-	v.FirstURL, v.NextURL = pageURLs("/partner/licenses", p, next, url.Values{"state": {state}})
+	v.FirstURL, v.NextURL = pagerURLs("/partner/licenses", p, next, "state", state)
 	return s.render(c, http.StatusOK, "partner_licenses", page{Data: v})
 }
 

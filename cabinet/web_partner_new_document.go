@@ -218,3 +218,23 @@ func (s *Server) issueDoc(c *fiber.Ctx, f docForm) error {
 	s.setFlash(c, "documents.created", "Number", strconv.FormatInt(doc.Number, 10))
 	return c.Redirect("/partner/documents/"+doc.ID, http.StatusSeeOther)
 }
+
+// clientNames names every client company of the caller by ID, for the
+// transfer form's choice of client.
+func (s *Server) clientNames(ctx context.Context) (map[string]string, error) {
+	names := map[string]string{}
+	p := db.ListParams{Limit: db.MaxLimit}
+	for {
+		page, next, err := s.cfg.Accounts.LinkedCompanies(ctx, p)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range page {
+			names[a.ID] = a.Name
+		}
+		if next == "" {
+			return names, nil
+		}
+		p.Cursor = next
+	}
+}

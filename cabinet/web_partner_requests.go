@@ -3,7 +3,6 @@ package cabinet
 import (
 	"context"
 	"net/http"
-	"net/url"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -79,11 +78,11 @@ func requestsURL(p db.ListParams, answered bool) string {
 	if p.Limit == db.DefaultLimit {
 		p.Limit = 0
 	}
-	var extra url.Values
+	part := ""
 	if answered {
-		extra = url.Values{"part": {answeredPart}}
+		part = answeredPart
 	}
-	return withParams(listURL("/partner/requests", p), extra)
+	return listURL("/partner/requests", p, "part", part)
 }
 
 // partnerAccept accepts a request: the company becomes a client. It can be

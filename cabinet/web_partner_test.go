@@ -112,8 +112,10 @@ func TestWebPartnerClients(t *testing.T) {
 		t.Fatal(err)
 	}
 	r = w.b.get("/partner/clients/" + romashka.ID)
-	wantPage(t, r, http.StatusOK, "Ромашка", romashka.INN, ids[0], "Запечатана",
+	wantPage(t, r, http.StatusOK, "Ромашка", romashka.INN, ids[0], "Запечатана", `href="/licenses/`+ids[0]+`"`,
 		`href="/partner/devices?company=`+romashka.ID+`"`, `href="/partner/documents/new/transfer?company=`+romashka.ID+`"`)
+	// The license it sold on is the partner's to follow while Ромашка is its client.
+	wantPage(t, w.b.get("/licenses/"+ids[0]), http.StatusOK, "Передача клиенту", "Ромашка")
 	r = w.b.get("/partner/clients/" + script.ID)
 	wantPage(t, r, http.StatusOK, html.EscapeString(scriptName), "У клиента пока нет лицензий.")
 	wantAbsent(t, r, scriptName)

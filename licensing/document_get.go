@@ -15,6 +15,10 @@ type DocumentDetail struct {
 	// read them: the owner every key, a holder its unsealed ones (as
 	// License.Key). A key the reader may not read is absent.
 	Keys map[string]string `json:"keys"`
+	// Open are the licenses the reader may open now (as Get): a partner's
+	// sold on to a company that is its client no more, or unsealed and
+	// typed on a stranger's till, are absent.
+	Open map[string]bool `json:"open"`
 }
 
 // GetDocument returns a document with its lines: the owner any; a partner
@@ -38,13 +42,18 @@ func (s *Service) GetDocument(ctx context.Context, id string) (*DocumentDetail, 
 	if err := s.db.Conn(ctx).Where("document_id = ?", id).Order("line").Find(&lines).Error; err != nil {
 		return nil, err
 	}
-	d := &DocumentDetail{Document: row.document(lines), Keys: map[string]string{}}
+	d := &DocumentDetail{Document: row.document(lines), Keys: map[string]string{}, Open: map[string]bool{}}
 	var licenses []licenseRow
 	if err := s.db.Conn(ctx).Where("id IN (SELECT license_id FROM license_document_lines WHERE document_id = ?)", id).
 		Find(&licenses).Error; err != nil {
 		return nil, err
 	}
+	opens, err := s.opener(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
 	for i := range licenses {
+		d.Open[licenses[i].ID] = opens(&licenses[i])
 		if key := licenses[i].view(actor).Key; key != "" {
 			d.Keys[licenses[i].ID] = key
 		}

@@ -74,9 +74,10 @@ func filter(q *gorm.DB, f DocumentFilter) (*gorm.DB, error) {
 }
 
 // History returns a page of the documents of one license in number order,
-// each with the license's own line only. Whoever may see the license may
-// see its history: the owner, its holder. Owner, partner or company.
-// Returns EFORBIDDEN for anyone else, ENOTFOUND when the caller may not see
+// each with the license's own line only. Whoever may open the license (as
+// Get) may read its history: the owner, its holder, the partner of the
+// company that holds it. Owner, partner or company.
+// Returns EFORBIDDEN for anyone else, ENOTFOUND when the caller may not open
 // the license, EINVALID for bad list parameters.
 func (s *Service) History(ctx context.Context, licenseID string, p db.ListParams) ([]Document, string, error) {
 	actor, err := mypos.RequireActor(ctx, mypos.KindOwner, mypos.KindPartner, mypos.KindCompany)

@@ -2,37 +2,12 @@ package licensing
 
 import (
 	"context"
-	"slices"
 
 	"mypos"
-	"mypos/db"
 )
 
 // The partner's cabinet reads here what licensing's lists do not give it:
-// one of its documents with its lines, and its clients' licenses.
-
-// PartnerDocument returns one document the caller is party to, with all
-// its lines. Partner only.
-// Returns EFORBIDDEN for anyone else, ENOTFOUND for a document that is not
-// the caller's.
-func (s *Service) PartnerDocument(ctx context.Context, id string) (*Document, error) {
-	actor, err := mypos.RequireActor(ctx, mypos.KindPartner)
-	if err != nil {
-		return nil, err
-	}
-	if !mypos.ValidID(id) {
-		return nil, notFound("", "document")
-	}
-	q := s.db.Conn(ctx).Model(&documentRow{}).Where("id = ? AND partner_id = ?", id, actor.ID)
-	docs, _, err := s.page(ctx, q, db.ListParams{Limit: 1}, "")
-	if err != nil {
-		return nil, err
-	}
-	if len(docs) == 0 {
-		return nil, notFound("", "document")
-	}
-	return &docs[0], nil
-}
+// its clients' licenses, and a check of whom it unseals to.
 
 // ClientLicenses returns a page of the licenses the caller's client
 // companies hold — all clients', or one's (companyID) — of one state or
@@ -46,15 +21,9 @@ func (s *Service) ClientLicenses(ctx context.Context, companyID string, f Licens
 	if err != nil {
 		return nil, "", err
 	}
-	clients, err := s.accounts.ClientIDs(ctx)
+	clients, err := s.accounts.ClientScope(ctx, companyID)
 	if err != nil {
 		return nil, "", err
-	}
-	if companyID != "" {
-		if !slices.Contains(clients, companyID) {
-			return nil, "", mypos.Errorf(mypos.ENOTFOUND, "No such client company.")
-		}
-		clients = []string{companyID}
 	}
 	if len(clients) == 0 {
 		return []License{}, "", f.Validate()
