@@ -18,15 +18,15 @@ import (
 // TestBrowserStory is issue 14's seed story in Chromium against the real
 // mypos and a real mypos-agent, click by click: the owner creates a
 // partner and sells it three licenses; a company asks to be its client by
-// its code (over the API, as a till's maker's app would); the partner
-// accepts, transfers one license to the client and unseals one to itself
-// (after a mistyped INN, shown at its field), and finds both documents and
-// the key; the client's till enrolls and runs, its license goes on it, and
-// the partner's devices board shows it online, licensed, then offline when
-// the agent is killed — without a reload; the owner reads the license's
-// history on its page. Told in Russian (the default) and in English (?lang=en on the
-// first page), each on a fresh server, with every page saved at 1280 and
-// 390 px. Every word checked is read from the catalogs.
+// its code (over the API); the partner accepts on its home, transfers one
+// license to the client and unseals one to itself (after a mistyped INN,
+// shown at its field), and finds both documents and the key; the client's
+// till enrolls and runs, its license goes on it, and the partner's devices
+// board shows it online, licensed, then offline when the agent is killed —
+// without a reload; the owner reads the license's history on its page.
+// Told in Russian (the default) and in English (?lang=en on the first
+// page), each on a fresh server, with every page saved at 1280 and 390 px.
+// Every word checked is read from the catalogs.
 func TestBrowserStory(t *testing.T) {
 	exe := bt.Chromium(t)
 	for _, lang := range i18n.Langs {
@@ -38,7 +38,12 @@ func TestBrowserStory(t *testing.T) {
 			for _, chapter := range []struct {
 				name string
 				tell func(*testing.T)
-			}{{"owner", st.ownerSells}, {"partner", st.partnerDeals}, {"board", st.partnerWatches}, {"history", st.ownerLooksBack}} {
+			}{
+				{"owner", st.ownerSells},
+				{"partner", st.partnerDeals},
+				{"board", st.partnerWatches},
+				{"history", st.ownerLooksBack},
+			} {
 				if !t.Run(chapter.name, chapter.tell) {
 					return // a later chapter needs what this one did
 				}
@@ -197,8 +202,8 @@ func (st *story) unseal(t *testing.T, ctx context.Context, shot func(string)) st
 	return st.text(t, ctx, `main`)
 }
 
-// partnerWatches: the partner watches its devices board while the client's till
-// enrolls, runs, gets its license and loses power.
+// partnerWatches: the partner watches its devices board while the
+// client's till enrolls, runs, gets its license and loses power.
 func (st *story) partnerWatches(t *testing.T) {
 	ctx, shot := st.logIn(t, partnerEmail, partnerPassword, `.nav a[href="/partner/devices"]`)
 	st.click(t, ctx, "open the board", `.nav a[href="/partner/devices"]`, `#board`)
@@ -220,7 +225,6 @@ func (st *story) partnerWatches(t *testing.T) {
 	st.want(t, ctx, "offline", row+` .presence .badge`, st.l.T("board.offline"))
 	bt.WantMark(t, ctx)
 	shot("board-offline")
-
 }
 
 // ownerLooksBack: the owner's home lists the story's four documents (the
