@@ -123,7 +123,7 @@ func TestWebReceiptsPaging(t *testing.T) {
 	w := newReceiptsWorld(t)
 	var many []protocol.Sale
 	for i := range 51 {
-		many = append(many, w.olga.Sale(at(w.day1, "12:00:00+03:00").Add(-time.Duration(i) * time.Second), 100))
+		many = append(many, w.olga.Sale(at(w.day1, "12:00:00+03:00").Add(-time.Duration(i)*time.Second), 100))
 	}
 	w.sell(w.ctx, w.bare, "", many...)
 	path := "/receipts?from=" + w.day3 + "&to=" + w.day1 + "&device_id=" + w.bare
@@ -228,4 +228,3 @@ func TestWebSalesSummary(t *testing.T) {
 		t.Errorf("a period too long, in English: %s", r.raw)
 	}
 }
-
