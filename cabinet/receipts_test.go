@@ -291,7 +291,7 @@ func TestReceiptsSumsTooLarge(t *testing.T) {
 		t.Fatalf("summary: %s", r.raw)
 	}
 	page := e.call("GET", "/receipts?from="+day+"&to="+day, token, "")
-	if page.status != http.StatusOK || strings.Count(page.raw, `<td data-label="Время">`) != 3 {
+	if page.status != http.StatusOK || strings.Count(page.raw, `<td data-label="Время" class="when">`) != 3 {
 		t.Fatalf("the receipts page: %d %s", page.status, page.raw)
 	}
 	page = e.call("GET", "/receipts/summary?from="+day+"&to="+day, token, "")

@@ -78,7 +78,6 @@ func (s *Server) companyReceipts(c *fiber.Ctx) error {
 	}
 	v.filterOptions = opts
 	v.Filtered = v.StoreID != "" || v.DeviceID != "" || v.CashierID != ""
-	keep := merge(v.period.values(), v.receiptsQuery.values())
 	v.Picks = quickPicks("/receipts", v.receiptsQuery.values(), v.period)
 	v.SummaryURL = withQuery("/receipts/summary", v.period.values())
 	cursor := c.Query("cursor")
@@ -92,6 +91,14 @@ func (s *Server) companyReceipts(c *fiber.Ctx) error {
 			Payment: r.Payment, Total: r.Total, Unlicensed: r.Unlicensed})
 		v.Unlicensed = v.Unlicensed || r.Unlicensed
 	}
+	v.links(cursor, next)
+	return s.render(c, http.StatusOK, "company_receipts", page{Data: v})
+}
+
+// links are the addresses of the export and the pages, each with the
+// period and the filters: only the cursor changes from page to page.
+func (v *receiptsView) links(cursor, next string) {
+	keep := merge(v.period.values(), v.receiptsQuery.values())
 	v.CSVURL = withQuery("/receipts.csv", keep)
 	if cursor != "" {
 		v.FirstURL = withQuery("/receipts", keep)
@@ -99,7 +106,6 @@ func (s *Server) companyReceipts(c *fiber.Ctx) error {
 	if next != "" {
 		v.NextURL = withQuery("/receipts", merge(keep, url.Values{"cursor": {next}}))
 	}
-	return s.render(c, http.StatusOK, "company_receipts", page{Data: v})
 }
 
 // pageOfReceipts is a page of the receipts the view chose.

@@ -131,7 +131,7 @@ func TestWebReceiptsPaging(t *testing.T) {
 	if strings.Contains(first.raw, "<html") || len(receiptLinks(first.raw)) != 50 {
 		t.Fatalf("the first page, for htmx: %d receipts %s", len(receiptLinks(first.raw)), first.raw)
 	}
-	m := regexp.MustCompile(`<a href="([^"]+)" class="next"`).FindStringSubmatch(first.raw)
+	m := nextPageRe.FindStringSubmatch(first.raw)
 	if m == nil {
 		t.Fatalf("no next page: %s", first.raw)
 	}

@@ -68,10 +68,7 @@ func everyDay(sum *sales.Summary) []daySums {
 	byDay := map[string]sales.Sums{}
 	for _, r := range sum.Items {
 		d := byDay[r.Day]
-		d.Receipts += r.Receipts
-		d.Total += r.Total // within int64: the period's totals are
-		d.Discount += r.Discount
-		d.VAT += r.VAT
+		addSums(&d, r.Sums)
 		byDay[r.Day] = d
 	}
 	from, _ := time.Parse(time.DateOnly, sum.From)
@@ -101,11 +98,7 @@ func byStoreAndCashier(n *names, items []sales.SummaryRow) []sumLine {
 			at[k] = i
 			out = append(out, sumLine{Store: n.store(r.StoreID), Cashier: n.cashier(r.CashierID)})
 		}
-		s := &out[i].Sums
-		s.Receipts += r.Receipts
-		s.Total += r.Total
-		s.Discount += r.Discount
-		s.VAT += r.VAT
+		addSums(&out[i].Sums, r.Sums)
 	}
 	slices.SortFunc(out, func(a, b sumLine) int {
 		if (a.Store == "") != (b.Store == "") {
@@ -114,4 +107,13 @@ func byStoreAndCashier(n *names, items []sales.SummaryRow) []sumLine {
 		return cmp.Or(cmp.Compare(a.Store, b.Store), cmp.Compare(a.Cashier, b.Cashier))
 	})
 	return out
+}
+
+// addSums adds a row of a summary to a part of it: no part overflows,
+// since the whole — the summary's totals — did not.
+func addSums(to *sales.Sums, s sales.Sums) {
+	to.Receipts += s.Receipts
+	to.Total += s.Total
+	to.Discount += s.Discount
+	to.VAT += s.VAT
 }
