@@ -17,6 +17,7 @@ import (
 // prices, discounts) and its sales.
 func (s *Server) companyPages(r webRouter) {
 	r.get("/receipts", s.companyReceipts)
+	s.companySalesPages(r)
 	s.companyOfficePages(r)
 	s.companyCatalogPages(r)
 }

@@ -43,7 +43,7 @@ func (s *Server) ownerDocuments(c *fiber.Ctx) error {
 	v.Filtered = v.Type != "" || v.From != "" || v.To != "" || v.Party != ""
 	f := licensing.JournalFilter{DocumentFilter: licensing.DocumentFilter{ListParams: p, Type: v.Type}, Party: v.Party}
 	var j journalPage
-	err = period(&f.DocumentFilter, v.From, v.To)
+	err = documentPeriod(&f.DocumentFilter, v.From, v.To)
 	if err == nil {
 		j, err = s.journal(c, f)
 	}
@@ -57,8 +57,8 @@ func (s *Server) ownerDocuments(c *fiber.Ctx) error {
 	return s.render(c, http.StatusOK, "owner_documents", page{Data: v})
 }
 
-// period reads a period of whole days in Moscow, both ends included, into f.
-func period(f *licensing.DocumentFilter, from, to string) error {
+// documentPeriod reads a period of whole days in Moscow, both ends included, into f.
+func documentPeriod(f *licensing.DocumentFilter, from, to string) error {
 	var err error
 	if f.From, err = moscowDay(from, "from"); err != nil {
 		return err

@@ -2,126 +2,145 @@ package cabinet
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"net/url"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
-	"mypos/i18n"
+	"mypos"
 	"mypos/sales"
 )
+
+// companySalesPages are the company's receipts — the list, one receipt —
+// and the sales summary, each with its CSV. The summary is a tab of the
+// receipts, not a section of its own: both show one period, the tabs carry
+// it from one to the other, and the cabinet's sections stay as they are.
+// Fixed paths come before /receipts/:id.
+func (s *Server) companySalesPages(r webRouter) {
+	r.get("/receipts.csv", s.receiptsCSV)
+	r.get("/receipts/summary", s.salesSummaryPage)
+	r.get("/receipts/summary.csv", s.summaryCSV)
+	r.get("/receipts/:id", s.receiptPage)
+}
 
 // receiptsPageSize is how many receipts the page lists at a time.
 const receiptsPageSize = 50
 
-// receiptsView is the receipts page: one day of the company's sales, its
-// sums by store and cashier, and its receipts a page at a time. Amounts
-// and times are written in the page's language here; names are data.
+// receiptsView is the receipts page: a period's receipts, filtered by
+// store, till and cashier, a page at a time. Names are data; amounts are
+// written by the template.
 type receiptsView struct {
-	Day      string
-	Summary  []sumLine
-	Totals   sumLine
+	period
+	receiptsQuery
+	filterOptions
+	Picks    []quickPick
 	Receipts []receiptLine
-	// SumsTooLarge is why the day has no sums: its receipts add up past
-	// what a report holds (sales.ErrSumTooLarge); the receipts still show.
-	SumsTooLarge error
 	// Unlicensed says some receipt of the page was sold without a license.
-	Unlicensed        bool
-	FirstURL, NextURL string
+	Unlicensed bool
+	// Filtered says a store, till or cashier narrows the list.
+	Filtered                              bool
+	FirstURL, NextURL, CSVURL, SummaryURL string
 }
 
-// sumLine is a summary row as shown: names (Store "" for sales outside any
-// store), and amounts in roubles.
-type sumLine struct {
-	Store, Cashier       string
-	Receipts             int64
-	Total, Discount, VAT string
+// receiptsQuery is what the filters chose: IDs, or "" for all.
+type receiptsQuery struct{ StoreID, DeviceID, CashierID string }
+
+// receiptsQueryOf reads the filters.
+func receiptsQueryOf(c *fiber.Ctx) receiptsQuery {
+	return receiptsQuery{StoreID: c.Query("store_id"), DeviceID: c.Query("device_id"), CashierID: c.Query("cashier_id")}
 }
 
+func (q receiptsQuery) values() url.Values {
+	return url.Values{"store_id": {q.StoreID}, "device_id": {q.DeviceID}, "cashier_id": {q.CashierID}}
+}
+
+// receiptLine is a receipt as the list shows it: Day its till's local day
+// and Clock the time on the till's clock.
 type receiptLine struct {
-	Time, Device, Store, Cashier, Total string
-	Payment                             string // protocol.PaymentCash or PaymentCard
-	Number                              int64
-	Lines                               int
-	Unlicensed                          bool
+	ID, Day, Clock, Device, Store, Cashier string
+	Payment                                string // protocol.PaymentCash or PaymentCard
+	Number, Total                          int64
+	Lines                                  int
+	Unlicensed                             bool
 }
 
-// companyReceipts shows a day of receipts: ?day=YYYY-MM-DD, by default the
-// day of the newest receipt — the tills' local days, as the summary counts
-// them —, those sold without a license marked. A day whose sums a report
-// cannot hold shows its receipts and says so. The services refuse anyone
-// but a company.
+// companyReceipts lists a period's receipts — today by default —, newest
+// first, filtered by store, till and cashier; the filters and the period
+// survive paging. A bad period comes back as the form with the error next
+// to its field. The services refuse anyone but a company.
 func (s *Server) companyReceipts(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	day, err := s.receiptsDay(ctx, c.Query("day"))
-	if err != nil {
-		return err
-	}
-	items, next, err := s.cfg.Sales.List(ctx, sales.Filter{From: day, To: day, Cursor: c.Query("cursor"), Limit: receiptsPageSize})
-	if err != nil {
-		return err
-	}
-	sum, err := s.cfg.Sales.Summary(ctx, day, day)
 	n := s.newNames(ctx)
-	l := loc(c)
-	v := receiptsView{Day: day}
-	if err := v.sums(l, n, sum, err); err != nil {
+	v := receiptsView{period: periodOf(c), receiptsQuery: receiptsQueryOf(c)}
+	opts, err := s.options(ctx, n)
+	if err != nil {
 		return err
+	}
+	v.filterOptions = opts
+	v.Filtered = v.StoreID != "" || v.DeviceID != "" || v.CashierID != ""
+	v.Picks = quickPicks(c, "/receipts", v.receiptsQuery.values(), v.period)
+	v.SummaryURL = withQuery("/receipts/summary", v.period.values())
+	cursor := c.Query("cursor")
+	items, next, err := s.pageOfReceipts(ctx, v, cursor)
+	if err != nil {
+		return s.formError(c, "company_receipts", err, v)
 	}
 	for _, r := range items {
-		v.Receipts = append(v.Receipts, receiptLine{Time: l.Clock(r.Local()), Number: r.Number, Lines: r.Lines,
-			Device: n.device(r.DeviceID), Store: n.store(r.StoreID), Cashier: n.cashier(r.CashierID),
-			Payment: r.Payment, Total: l.Money(r.Total), Unlicensed: r.Unlicensed})
+		v.Receipts = append(v.Receipts, receiptLine{ID: r.ID, Day: r.Day, Clock: loc(c).Clock(r.Local()), Number: r.Number,
+			Lines: r.Lines, Device: n.device(r.DeviceID), Store: n.store(r.StoreID), Cashier: n.cashier(r.CashierID),
+			Payment: r.Payment, Total: r.Total, Unlicensed: r.Unlicensed})
 		v.Unlicensed = v.Unlicensed || r.Unlicensed
 	}
-	if c.Query("cursor") != "" {
-		v.FirstURL = receiptsURL(day, "")
-	}
-	if next != "" {
-		v.NextURL = receiptsURL(day, next)
-	}
+	v.links(cursor, next)
 	return s.render(c, http.StatusOK, "company_receipts", page{Data: v})
 }
 
-// sums shows a day's summary — or, for a day whose receipts sum past what
-// a report holds, says why it has none.
-func (v *receiptsView) sums(l *i18n.Locale, n *names, sum *sales.Summary, err error) error {
-	switch {
-	case errors.Is(err, sales.ErrSumTooLarge):
-		v.SumsTooLarge = err
-		return nil
-	case err != nil:
+// links are the addresses of the export and the pages, each with the
+// period and the filters: only the cursor changes from page to page.
+func (v *receiptsView) links(cursor, next string) {
+	keep := merge(v.period.values(), v.receiptsQuery.values())
+	v.CSVURL = withQuery("/receipts.csv", keep)
+	if cursor != "" {
+		v.FirstURL = withQuery("/receipts", keep)
+	}
+	if next != "" {
+		v.NextURL = withQuery("/receipts", merge(keep, url.Values{"cursor": {next}}))
+	}
+}
+
+// pageOfReceipts is a page of the receipts the view chose.
+func (s *Server) pageOfReceipts(ctx context.Context, v receiptsView, cursor string) ([]sales.Receipt, string, error) {
+	f, err := v.filter(cursor, receiptsPageSize)
+	if err != nil {
+		return nil, "", err
+	}
+	return s.cfg.Sales.List(ctx, f)
+}
+
+// filter is the view's choice as the service's filter. The cashier is
+// what the till said, not always an ID: text by the text rule, so that a
+// NUL cannot reach the database; sales checks the rest.
+func (v receiptsView) filter(cursor string, limit int) (sales.Filter, error) {
+	cashier, err := mypos.Text("cashier_id", v.CashierID, 0, 64)
+	return sales.Filter{From: v.From, To: v.To, StoreID: v.StoreID, DeviceID: v.DeviceID, CashierID: cashier,
+		Cursor: cursor, Limit: limit}, err
+}
+
+// formError shows a page's form again with a service's refusal next to the
+// field it names (page.Err); anything but a refusal is the error page. An
+// htmx request that asked for a part of the page gets the whole of <main>
+// instead, since the field with the error is outside that part.
+func (s *Server) formError(c *fiber.Ctx, view string, err error, data any) error {
+	if mypos.ErrorCode(err) != mypos.EINVALID {
 		return err
 	}
-	v.Totals = sumLine{Receipts: sum.Totals.Receipts, Total: l.Money(sum.Totals.Total),
-		Discount: l.Money(sum.Totals.Discount), VAT: l.Money(sum.Totals.VAT)}
-	for _, r := range sum.Items {
-		v.Summary = append(v.Summary, sumLine{Store: n.store(r.StoreID), Cashier: n.cashier(r.CashierID),
-			Receipts: r.Receipts, Total: l.Money(r.Total), Discount: l.Money(r.Discount), VAT: l.Money(r.VAT)})
+	if fragment(c) != "" {
+		c.Request().Header.Del("HX-Target")
+		c.Set("HX-Retarget", "main")
+		c.Set("HX-Reselect", "main")
+		c.Set("HX-Reswap", "outerHTML")
 	}
-	return nil
-}
-
-// receiptsDay is the day asked for, else the newest receipt's, else today.
-func (s *Server) receiptsDay(ctx context.Context, day string) (string, error) {
-	if day != "" {
-		return day, nil // sales validates it
-	}
-	newest, _, err := s.cfg.Sales.List(ctx, sales.Filter{Limit: 1})
-	if err != nil || len(newest) == 0 {
-		return time.Now().UTC().Format(time.DateOnly), err
-	}
-	return newest[0].Day, nil
-}
-
-func receiptsURL(day, cursor string) string {
-	v := url.Values{"day": {day}}
-	if cursor != "" {
-		v.Set("cursor", cursor)
-	}
-	return "/receipts?" + v.Encode()
+	return s.render(c, http.StatusOK, view, page{Err: err, Data: data})
 }
 
 // names shows stores, cashiers and devices by name, asking each once a
@@ -176,6 +195,18 @@ func (n *names) cashier(id string) string {
 func (n *names) device(id string) string {
 	return n.lookup("device:", id, func() (string, error) {
 		d, err := n.s.cfg.Devices.Get(n.ctx, id)
+		if err != nil {
+			return "", err
+		}
+		return d.Name, nil
+	})
+}
+
+// discount names a discount a receipt's line took; one since deleted shows
+// as its ID.
+func (n *names) discount(id string) string {
+	return n.lookup("discount:", id, func() (string, error) {
+		d, err := n.s.cfg.Backoffice.GetDiscount(n.ctx, id)
 		if err != nil {
 			return "", err
 		}

@@ -74,6 +74,7 @@ func (f Filter) apply(q *gorm.DB) (*gorm.DB, error) {
 			q = q.Where(c.cond, c.v)
 		}
 	}
+	q = punchedWithin(q, f.From, f.To, f.Cursor != "")
 	if f.Cursor != "" {
 		at, device, id, err := parseCursor(f.Cursor)
 		if err != nil {

@@ -16,6 +16,7 @@ import "mypos/db"
 // body keeps the whole sale and its computed totals, as a receipt is shown.
 // Version 2 marks the receipts sold without a license (unlicensed), and
 // indexes them by device for the partner's board, which counts them.
+// Version 3 covers the summary's columns with an index.
 var Schema = db.Schema{Component: "sales", Migrations: []db.Migration{
 	{Version: 1, Name: "receipts", Up: db.SQL(`
 CREATE TABLE receipts (
@@ -47,5 +48,10 @@ CREATE TABLE receipts (
 	{Version: 2, Name: "unlicensed receipts", Up: db.SQL(
 		`ALTER TABLE receipts ADD COLUMN unlicensed BOOLEAN NOT NULL DEFAULT FALSE`,
 		`CREATE INDEX receipts_unlicensed ON receipts (device_id, day) WHERE unlicensed`,
+	)},
+	{Version: 3, Name: "summary index", Up: db.SQL(
+		// The summary reads a period from the index alone, in the order it
+		// groups by: a month of 50 tills is 450 000 rows.
+		`CREATE INDEX receipts_company_sums ON receipts (company_id, day, store_id, cashier_id, total, discount, vat)`,
 	)},
 }}
