@@ -15,6 +15,7 @@ import (
 // кассир" with that device ticked, then edits the cashier and unticks it.
 // Every page is shot at 1280 and 390 px.
 func TestBrowserCompanyOffice(t *testing.T) {
+	t.Parallel() // each has its own server, database and Chromium; mostly they wait on it
 	exe := chromium(t)
 	e := newOfficeEnv(t)
 	p, pctx := e.partner("Дилер Север", innTrader, "north@dealer.test")

@@ -18,6 +18,7 @@ import (
 // own price; a discount; and the pages that ask first. Every page is
 // shot at 1280 and 390 px.
 func TestBrowserCatalog(t *testing.T) {
+	t.Parallel() // each has its own server, database and Chromium; mostly they wait on it
 	exe := chromium(t)
 	e := newShopEnv(t)
 	if _, err := e.office.CreateStore(e.ctx, backoffice.StoreInput{Name: "Центральный", Address: "ул. Ленина, 1"}); err != nil {

@@ -16,6 +16,7 @@ import (
 // filter swaps the table in place), sees the three sealed licenses and the
 // companies. Every page is saved at 1280 and 390 px.
 func TestBrowserOwner(t *testing.T) {
+	t.Parallel() // each has its own server, database and Chromium; mostly they wait on it
 	exe := chromium(t)
 	env := newWebEnv(t)
 	env.MustOwnerContext()

@@ -12,6 +12,7 @@ import (
 // to the new client, unseals one to itself, and finds both documents in
 // the journal — with a screenshot of every page it passes.
 func TestBrowserPartner(t *testing.T) {
+	t.Parallel() // each has its own server, database and Chromium; mostly they wait on it
 	exe := chromium(t)
 	w := newPartnerWorld(t, 3)
 	w.request("Ромашка", w.partner)

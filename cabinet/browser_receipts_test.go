@@ -17,6 +17,7 @@ import (
 // same in English — amounts in each language's way, and on a phone every
 // cell still says which column it is.
 func TestBrowserReceipts(t *testing.T) {
+	t.Parallel() // each has its own server, database and Chromium; mostly they wait on it
 	exe := cabinet.Chromium(t)
 	w := newReceiptsWorld(t)
 	base := cabinet.Serve(t, w.srv)

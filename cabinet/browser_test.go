@@ -40,6 +40,7 @@ var (
 // cabinet to English, which stays English after logging out. Every page it
 // visits is saved as a screenshot at 1280 and 390 px (see shots).
 func TestBrowserStory(t *testing.T) {
+	t.Parallel() // each has its own server, database and Chromium; mostly they wait on it
 	exe := chromium(t)
 	env := newWebEnv(t)
 	base := env.serve()

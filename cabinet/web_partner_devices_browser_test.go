@@ -17,6 +17,7 @@ import (
 // narrow the live table and stay in its poll, and the license page opens
 // from a row. In Russian, then in English.
 func TestBrowserPartnerBoard(t *testing.T) {
+	t.Parallel() // each has its own server, database and Chromium; mostly they wait on it
 	exe := cabinet.Chromium(t)
 	e := newLicenseEnv(t)
 	store := e.createStore(e.a, "Магазин на Советской")
