@@ -32,7 +32,8 @@ var (
 	bomUTF16BE = []byte("\xfe\xff")
 )
 
-// saveAsUTF8 is the advice that ends every refusal of an encoding.
+// saveAsUTF8 is the advice that ends every refusal of an encoding, part
+// of each refusal's format (so the catalog says it in Russian too).
 const saveAsUTF8 = `save the file as "CSV UTF-8" (Excel: File → Save As → CSV UTF-8)`
 
 // importText returns an import file as UTF-8 text without a byte-order
@@ -40,7 +41,7 @@ const saveAsUTF8 = `save the file as "CSV UTF-8" (Excel: File → Save As → CS
 func importText(raw []byte, bad *ImportError) []byte {
 	switch {
 	case bytes.HasPrefix(raw, []byte("PK\x03\x04")), bytes.HasPrefix(raw, []byte("\xd0\xcf\x11\xe0")): // .xlsx, .xls
-		bad.add(1, "", "This is an Excel workbook, not a CSV file: %s.", saveAsUTF8)
+		bad.add(1, "", errInvalid("This is an Excel workbook, not a CSV file: "+saveAsUTF8+"."))
 		return nil
 	case bytes.HasPrefix(raw, bomUTF8):
 		return utf8Text(raw[len(bomUTF8):], bad)
@@ -49,7 +50,7 @@ func importText(raw []byte, bad *ImportError) []byte {
 	case bytes.HasPrefix(raw, bomUTF16BE):
 		return utf16Text(raw, xunicode.BigEndian, bad)
 	case bytes.IndexByte(firstLine(raw), 0) >= 0: // column names are never NUL: every other byte of UTF-16's are
-		bad.add(1, "", "The header row has NUL bytes: the file is UTF-16 without its byte-order mark, or not text: %s.", saveAsUTF8)
+		bad.add(1, "", errInvalid("The header row has NUL bytes: the file is UTF-16 without its byte-order mark, or not text: "+saveAsUTF8+"."))
 		return nil
 	case utf8.Valid(raw):
 		return raw
@@ -57,14 +58,14 @@ func importText(raw []byte, bad *ImportError) []byte {
 		text, _ := charmap.Windows1251.NewDecoder().Bytes(raw) // every byte readsAsCP1251 allows has a character
 		return text
 	}
-	bad.add(rowAt(raw, firstInvalidUTF8(raw)), "", "The file is not UTF-8 from this row on, nor Russian text in Windows-1251: %s.", saveAsUTF8)
+	bad.add(rowAt(raw, firstInvalidUTF8(raw)), "", errInvalid("The file is not UTF-8 from this row on, nor Russian text in Windows-1251: "+saveAsUTF8+"."))
 	return nil
 }
 
 // utf8Text returns text that must be UTF-8, as its byte-order mark says.
 func utf8Text(text []byte, bad *ImportError) []byte {
 	if i := firstInvalidUTF8(text); i < len(text) {
-		bad.add(rowAt(text, i), "", "The file is marked as UTF-8 but this row is not: %s.", saveAsUTF8)
+		bad.add(rowAt(text, i), "", errInvalid("The file is marked as UTF-8 but this row is not: "+saveAsUTF8+"."))
 		return nil
 	}
 	return text
@@ -76,11 +77,11 @@ func utf8Text(text []byte, bad *ImportError) []byte {
 func utf16Text(raw []byte, order xunicode.Endianness, bad *ImportError) []byte {
 	text, err := xunicode.UTF16(order, xunicode.ExpectBOM).NewDecoder().Bytes(raw)
 	if err != nil {
-		bad.add(1, "", "The file cannot be read as UTF-16: %s.", saveAsUTF8)
+		bad.add(1, "", errInvalid("The file cannot be read as UTF-16: "+saveAsUTF8+"."))
 		return nil
 	}
 	if i := bytes.IndexRune(text, utf8.RuneError); i >= 0 {
-		bad.add(rowAt(text, i), "", "The file is marked as UTF-16 but this row is not: %s.", saveAsUTF8)
+		bad.add(rowAt(text, i), "", errInvalid("The file is marked as UTF-16 but this row is not: "+saveAsUTF8+"."))
 		return nil
 	}
 	return text

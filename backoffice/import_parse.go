@@ -50,9 +50,9 @@ func parseImport(r io.Reader) ([]importRow, *ImportError) {
 	raw, err := io.ReadAll(io.LimitReader(r, MaxImportBytes+1))
 	switch {
 	case err != nil:
-		bad.add(1, "", "The file cannot be read: %v.", err)
+		bad.add(1, "", errInvalid("The file could not be read to its end: upload it again."))
 	case len(raw) > MaxImportBytes:
-		bad.add(1, "", "A file has at most %d MB: split it.", MaxImportBytes>>20)
+		bad.add(1, "", errInvalid("A file has at most %d MB: split it.", MaxImportBytes>>20))
 	}
 	if bad.Total > 0 {
 		return nil, bad
@@ -61,11 +61,11 @@ func parseImport(r io.Reader) ([]importRow, *ImportError) {
 	if bad.Total > 0 {
 		return nil, bad
 	}
-	cr, err := newCSVReader(text)
-	if err != nil {
-		bad.add(1, "", "The file cannot be read: %v.", err)
+	if len(text) == 0 {
+		bad.add(1, "", errInvalid("The file is empty: it needs a header row (%s) and a row per goods.", strings.Join(importColumns, ",")))
 		return nil, bad
 	}
+	cr := newCSVReader(text)
 	cols := readHeader(cr, bad)
 	if bad.Total > 0 {
 		return nil, bad
@@ -79,11 +79,11 @@ func parseImport(r io.Reader) ([]importRow, *ImportError) {
 		}
 		line := rowOf(cr, err)
 		if err != nil && !errors.Is(err, csv.ErrFieldCount) {
-			bad.add(line, "", "The file is not valid CSV here: %v.", err)
+			bad.add(line, "", csvProblem(err))
 			return nil, bad // the reader cannot find the next row reliably
 		}
 		if len(rows) == MaxImportRows {
-			bad.add(line, "", "A file has at most %d goods: split it.", MaxImportRows)
+			bad.add(line, "", errInvalid("A file has at most %d goods: split it.", MaxImportRows))
 			return nil, bad
 		}
 		if row, ok := p.parse(line, rec, err); ok {
@@ -91,7 +91,7 @@ func parseImport(r io.Reader) ([]importRow, *ImportError) {
 		}
 	}
 	if len(rows) == 0 && bad.Total == 0 {
-		bad.add(1, "", "The file has a header but no goods.")
+		bad.add(1, "", errInvalid("The file has a header but no goods."))
 	}
 	return rows, bad
 }
@@ -109,11 +109,17 @@ func rowOf(cr *csv.Reader, err error) int {
 	return line
 }
 
-// newCSVReader reads UTF-8 text, with the separator its header line uses.
-func newCSVReader(text []byte) (*csv.Reader, error) {
-	if len(text) == 0 {
-		return nil, errors.New("it is empty")
+// csvProblem says why the CSV reader stopped: a quote out of place, in
+// the words of a person fixing a spreadsheet rather than the reader's.
+func csvProblem(err error) *mypos.Error {
+	if errors.Is(err, csv.ErrBareQuote) {
+		return errInvalid(`A field has a quote (") but does not start with one: put the field in quotes and double each quote inside it.`)
 	}
+	return errInvalid(`A field that starts with a quote (") does not end with one, or has a quote inside it not doubled ("").`)
+}
+
+// newCSVReader reads UTF-8 text, with the separator its header line uses.
+func newCSVReader(text []byte) *csv.Reader {
 	head := firstLine(text)
 	cr := csv.NewReader(bytes.NewReader(text))
 	switch {
@@ -123,14 +129,14 @@ func newCSVReader(text []byte) (*csv.Reader, error) {
 		cr.Comma = ';'
 	}
 	cr.ReuseRecord = true
-	return cr, nil
+	return cr
 }
 
 // readHeader maps each column to its index, or reports what is wrong.
 func readHeader(cr *csv.Reader, bad *ImportError) map[string]int {
 	rec, err := cr.Read()
 	if err != nil {
-		bad.add(1, "", "The file has no header row (%s).", strings.Join(importColumns, ","))
+		bad.add(1, "", errInvalid("The file has no header row (%s).", strings.Join(importColumns, ",")))
 		return nil
 	}
 	cols := map[string]int{}
@@ -138,15 +144,15 @@ func readHeader(cr *csv.Reader, bad *ImportError) map[string]int {
 		name = strings.ToLower(strings.TrimSpace(name))
 		switch _, dup := cols[name]; {
 		case !isImportColumn(name):
-			bad.add(1, name, "Unknown column %q: the columns are %s.", name, strings.Join(importColumns, ", "))
+			bad.add(1, name, errInvalid("Unknown column %q: the columns are %s.", name, strings.Join(importColumns, ", ")))
 		case dup:
-			bad.add(1, name, "The column %q appears twice.", name)
+			bad.add(1, name, errInvalid("The column %q appears twice.", name))
 		}
 		cols[name] = i
 	}
 	for _, want := range importColumns {
 		if _, ok := cols[want]; !ok {
-			bad.add(1, want, "The header lacks the column %q.", want)
+			bad.add(1, want, errInvalid("The header lacks the column %q.", want))
 		}
 	}
 	return cols
@@ -177,7 +183,7 @@ func (p *rowParser) parse(line int, rec []string, fieldErr error) (importRow, bo
 		return importRow{}, false
 	}
 	if fieldErr != nil {
-		p.bad.add(line, "", "The row has %d fields; the header has %d.", len(rec), len(p.cols))
+		p.bad.add(line, "", errInvalid("The row has %d fields; the header has %d.", len(rec), len(p.cols)))
 		return importRow{}, false
 	}
 	before := p.bad.Total
@@ -187,7 +193,7 @@ func (p *rowParser) parse(line int, rec []string, fieldErr error) (importRow, bo
 	if row.code, err = validCode(cell("code")); err != nil {
 		p.bad.addErr(line, "code", err)
 	} else if first, dup := p.codes[row.code]; dup {
-		p.bad.add(line, "code", "The code %s is also on row %d.", quote(row.code), first)
+		p.bad.add(line, "code", errInvalid("The code %q is also on row %d.", row.code, first))
 	} else {
 		p.codes[row.code] = line
 	}
@@ -216,7 +222,7 @@ func (p *rowParser) parseBarcodes(line int, cell string) []string {
 	}
 	for _, b := range set {
 		if first, dup := p.barcodes[b]; dup {
-			p.bad.add(line, "barcode", "The barcode %s is also on row %d.", b, first)
+			p.bad.add(line, "barcode", errInvalid("The barcode %s is also on row %d.", b, first))
 		} else {
 			p.barcodes[b] = line
 		}
@@ -228,13 +234,13 @@ func (p *rowParser) parseBarcodes(line int, cell string) []string {
 func (p *rowParser) parseSale(row *importRow, cell func(string) string) {
 	var ok bool
 	if row.price, ok = parseRubles(cell("price")); !ok {
-		p.bad.add(row.row, "price", "A price is rubles with at most two decimals, like 199.90, up to %d.", int64(protocol.MaxPrice/100))
+		p.bad.add(row.row, "price", errInvalid("A price is rubles with at most two decimals, like 199.90, up to %d.", int64(protocol.MaxPrice/100)))
 	}
 	if row.unit, ok = importUnits[strings.ToLower(cell("unit"))]; !ok {
-		p.bad.add(row.row, "unit", "A unit is %q or %q.", protocol.UnitPiece, protocol.UnitWeight)
+		p.bad.add(row.row, "unit", errInvalid("A unit is %q or %q.", protocol.UnitPiece, protocol.UnitWeight))
 	}
 	if row.vat, ok = importVAT(cell("vat")); !ok {
-		p.bad.add(row.row, "vat", "A VAT rate is none, 0, 5, 7, 10, 20 or 22.")
+		p.bad.add(row.row, "vat", errInvalid("A VAT rate is none, 0, 5, 7, 10, 20 or 22."))
 	}
 	var err error
 	if row.group, err = groupPath(cell("group")); err != nil {

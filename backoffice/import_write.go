@@ -63,7 +63,7 @@ func (s *Service) checkImportBarcodes(ctx context.Context, companyID string, row
 	bad := &ImportError{}
 	for _, h := range hs {
 		if !inFile[h.Code] {
-			bad.add(rowOf[h.Barcode], "barcode", "The barcode %s is already on the goods with code %s.", h.Barcode, quote(h.Code))
+			bad.add(rowOf[h.Barcode], "barcode", errInvalid("The barcode %s is already on the goods with code %s.", h.Barcode, quote(h.Code)))
 		}
 	}
 	return bad.orNil()

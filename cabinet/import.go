@@ -37,14 +37,28 @@ func (s *Server) importGoods(c *fiber.Ctx) error {
 	res, err := s.cfg.Backoffice.ImportGoods(c.UserContext(), file)
 	var bad *backoffice.ImportError
 	if errors.As(err, &bad) {
-		p := newProblem(http.StatusBadRequest, mypos.EINVALID, i18n.For(apiLang(c)).Error(err))
+		l := i18n.For(apiLang(c))
+		p := newProblem(http.StatusBadRequest, mypos.EINVALID, l.Error(err))
 		p.Field = mypos.ErrorField(err)
-		return sendJSONAs(c, http.StatusBadRequest, "application/problem+json", importProblem{problem: p, Errors: bad.Rows, Total: bad.Total})
+		return sendJSONAs(c, http.StatusBadRequest, "application/problem+json", importProblem{problem: p, Errors: saidRows(l, bad.Rows), Total: bad.Total})
 	}
 	if err != nil {
 		return err
 	}
 	return c.JSON(res)
+}
+
+// saidRows is an import report's rows with each message in l's language:
+// the API's and the page's report alike.
+func saidRows(l *i18n.Locale, rows []backoffice.RowError) []backoffice.RowError {
+	out := make([]backoffice.RowError, len(rows))
+	for i, r := range rows {
+		if r.Err != nil {
+			r.Message = l.Error(r.Err)
+		}
+		out[i] = r
+	}
+	return out
 }
 
 // importFile returns the uploaded file, from a form or the raw body.

@@ -47,12 +47,7 @@ func (s *Server) goodsImport(c *fiber.Ctx) error {
 	res, err := s.cfg.Backoffice.ImportGoods(c.UserContext(), file)
 	var bad *backoffice.ImportError
 	if errors.As(err, &bad) {
-		l := loc(c)
-		v := importView{Total: bad.Total, Columns: catalogColumns}
-		for _, r := range bad.Rows {
-			r.Message = l.Say(r.Message)
-			v.Rows = append(v.Rows, r)
-		}
+		v := importView{Rows: saidRows(loc(c), bad.Rows), Total: bad.Total, Columns: catalogColumns}
 		return s.render(c, statusForError(err), "goods_import", page{Data: v})
 	}
 	if err != nil {
