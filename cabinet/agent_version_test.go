@@ -46,7 +46,7 @@ func TestAgentVersionShown(t *testing.T) {
 		}
 	}
 
-	escaped := `<span class="mono">mypos-agent/1.2.3&lt;script&gt;x&lt;/script&gt;</span>`
+	escaped := `<span class="mono" title="mypos-agent/1.2.3&lt;script&gt;x&lt;/script&gt;">1.2.3&lt;script&gt;x&lt;/script&gt;</span>`
 	dash := `class="agent"><span class="muted">—</span>`
 	for _, page := range []struct{ path, token, header string }{
 		{"/partner/devices", e.p, "<th>Версия</th>"},

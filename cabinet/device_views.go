@@ -2,6 +2,7 @@ package cabinet
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"mypos/db"
@@ -30,6 +31,14 @@ func (v deviceView) Lag() int {
 	}
 	return int(*v.Behind)
 }
+
+// Version is the agent version as a page shows it: our own agent's
+// without its name, which every till of ours would repeat; another
+// firmware's as it said it.
+func (v deviceView) Version() string { return strings.TrimPrefix(v.Agent, ourAgent) }
+
+// ourAgent is how mypos-agent names itself in hello (agent.Config.Version).
+const ourAgent = "mypos-agent/"
 
 // withLiveState joins devices with what fleet knows of them, presence and
 // sync state: a few queries for the whole list.
