@@ -2,6 +2,7 @@ package cabinet
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"mypos/db"
@@ -11,14 +12,33 @@ import (
 // deviceView is a device as the cabinet shows it, with what fleet knows and
 // device does not: whether it is online and when it was last seen; the
 // revision of its company's data it last acknowledged, and how many
-// revisions the company is ahead of it (null until it first connected).
+// revisions the company is ahead of it (null until it first connected);
+// the agent version it said hello with (absent while unknown).
 type deviceView struct {
 	*device.Device
 	Online   bool       `json:"online"`
 	LastSeen *time.Time `json:"last_seen"`
 	Revision *int64     `json:"revision"`
 	Behind   *int64     `json:"behind"`
+	Agent    string     `json:"agent,omitempty"`
 }
+
+// Lag is how many of its company's changes the till has not taken, or -1
+// before it first synced: what a page compares, Behind being a pointer.
+func (v deviceView) Lag() int {
+	if v.Behind == nil {
+		return -1
+	}
+	return int(*v.Behind)
+}
+
+// Version is the agent version as a page shows it: our own agent's
+// without its name, which every till of ours would repeat; another
+// firmware's as it said it.
+func (v deviceView) Version() string { return strings.TrimPrefix(v.Agent, ourAgent) }
+
+// ourAgent is how mypos-agent names itself in hello (agent.Config.Version).
+const ourAgent = "mypos-agent/"
 
 // withLiveState joins devices with what fleet knows of them, presence and
 // sync state: a few queries for the whole list.
@@ -45,7 +65,7 @@ func (s *Server) withLiveState(ctx context.Context, devices []device.Device) ([]
 		}
 		if st, ok := synced[views[i].ID]; ok {
 			behind := st.Behind()
-			views[i].Revision, views[i].Behind = &st.Rev, &behind
+			views[i].Revision, views[i].Behind, views[i].Agent = &st.Rev, &behind, st.Agent
 		}
 	}
 	return views, nil

@@ -63,15 +63,6 @@ type boardRow struct {
 // NoLicense reports a till that sells without a license now.
 func (r boardRow) NoLicense() bool { return r.License == nil }
 
-// Lag is how many of its company's changes the till has not taken, or -1
-// before it first synced.
-func (r boardRow) Lag() int {
-	if r.Behind == nil {
-		return -1
-	}
-	return int(*r.Behind)
-}
-
 // SoldUnlicensed is how many receipts the till punched without a license.
 func (r boardRow) SoldUnlicensed() int {
 	if r.Unlicensed == nil {

@@ -15,14 +15,15 @@ import (
 // The board in a real browser: a till connecting and dropping shows within
 // 5 s without a reload (the page keeps a mark set on it), the filters
 // narrow the live table and stay in its poll, and the license page opens
-// from a row. In Russian, then in English.
+// from a row. In Russian, then in English. A till's version shows once its
+// hello is written, a dash before, on the company's devices page too.
 func TestBrowserPartnerBoard(t *testing.T) {
 	t.Parallel() // each has its own server, database and Chromium; mostly they wait on it
 	exe := cabinet.Chromium(t)
 	e := newLicenseEnv(t)
 	store := e.createStore(e.a, "Магазин на Советской")
 	till := e.mustCall(http.StatusCreated, "POST", "/api/v1/devices", e.a, `{"name":"Касса <script>alert(1)</script>","serial":"MP-0001","store_id":"`+store+`"}`).body["id"].(string)
-	e.device(e.a)
+	e.saidHello(e.device(e.a), e.aID, 1, "mypos-agent/1.4.0-rc.1")
 	lic := e.sell(1)
 	e.transfer(lic...)
 	e.mustCall(http.StatusCreated, "POST", "/api/v1/devices/"+till+"/license", e.a, `{"license_id":"`+lic[0]+`"}`)
@@ -50,6 +51,7 @@ func TestBrowserPartnerBoard(t *testing.T) {
 		bt.Want(t, "the till's name, as text", bt.Read(t, ctx, chromedp.Text(bt.CSS(row+` .primary-cell`))), "Касса <script>alert(1)</script> MP-0001")
 		bt.Want(t, "the license", bt.Read(t, ctx, chromedp.Text(bt.CSS(row+` .license .badge`))), lang.state)
 		bt.Want(t, "offline at first", bt.Read(t, ctx, chromedp.Text(bt.CSS(row+` .presence .badge`))), lang.offline)
+		bt.Want(t, "no version heard", bt.Read(t, ctx, chromedp.Text(bt.CSS(row+` .agent`))), "—")
 		shot("board-offline-" + lang.code)
 
 		e.live.Connected(till, 1)
@@ -59,6 +61,13 @@ func TestBrowserPartnerBoard(t *testing.T) {
 		bt.WaitFor(t, ctx, 5*time.Second, "the till shows offline", `document.querySelector("`+row+` .presence .badge.ok") === null`)
 		bt.WantMark(t, ctx)
 	}
+
+	// The till's hello is written: its version shows without a reload.
+	e.saidHello(till, e.aID, 1, "mypos-agent/1.2.3")
+	bt.WaitFor(t, ctx, 5*time.Second, "the version shows", `document.querySelector("`+row+` .agent .mono") !== null`)
+	bt.Want(t, "the version", bt.Read(t, ctx, chromedp.Text(bt.CSS(row+` .agent`))), "1.2.3")
+	bt.WantMark(t, ctx)
+	shot("board-versions")
 
 	// A filter swaps the table and the poll keeps it: the online filter
 	// empties the board, and a till coming online fills it by itself.
@@ -73,7 +82,8 @@ func TestBrowserPartnerBoard(t *testing.T) {
 	bt.WaitFor(t, ctx, 5*time.Second, "the online till joins the filtered board", `document.querySelectorAll("#board tbody tr").length === 1`)
 	bt.WantMark(t, ctx)
 
-	// The license on the till is its company's: the company opens its page.
+	// The company sees the versions too; the license on the till is its
+	// company's: the company opens its page.
 	bt.Do(t, ctx, "log in as the company",
 		chromedp.Click(bt.CSS(`.account summary`)),
 		chromedp.Click(bt.CSS(`form[action="/logout"] button`)),
@@ -82,9 +92,13 @@ func TestBrowserPartnerBoard(t *testing.T) {
 		chromedp.SendKeys(bt.CSS(`input[name=password]`), "company-pass"),
 		chromedp.Click(bt.CSS(`form[action="/login"] button[type=submit]`)),
 		chromedp.WaitVisible(bt.CSS(`.nav`)),
-		chromedp.Navigate(base+"/licenses/"+lic[0]),
-		chromedp.WaitVisible(bt.CSS(`table.history`)),
+		chromedp.Navigate(base+"/devices"),
+		chromedp.WaitVisible(bt.CSS(`#devices td.agent .mono`)),
 	)
+	bt.WaitFor(t, ctx, time.Second, "both versions on the company's page",
+		`[...document.querySelectorAll("#devices td.agent .mono")].map(e => e.textContent).sort().join() === "1.2.3,1.4.0-rc.1"`)
+	shot("company-devices-en")
+	bt.Do(t, ctx, "the license", chromedp.Navigate(base+"/licenses/"+lic[0]), chromedp.WaitVisible(bt.CSS(`table.history`)))
 	bt.Want(t, "the license's heading", bt.Read(t, ctx, chromedp.Text(bt.CSS(`main h1`))), "License Active")
 	shot("license-en")
 	bt.Do(t, ctx, "the license in Russian", chromedp.Navigate(base+"/licenses/"+lic[0]+"?lang=ru"), chromedp.WaitVisible(bt.CSS(`table.history`)))

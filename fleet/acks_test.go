@@ -11,13 +11,14 @@ import (
 
 // storedAck is a device's row of device_sync, as another node reads it.
 type storedAck struct {
-	Rev int64
-	At  time.Time
+	Rev   int64
+	At    time.Time
+	Agent string
 }
 
 func (e *env) storedAcks(t *testing.T) map[string]storedAck {
 	t.Helper()
-	rows, err := e.db.Conn(context.Background()).Raw(`SELECT device_id, acked_rev, acked_at FROM device_sync`).Rows()
+	rows, err := e.db.Conn(context.Background()).Raw(`SELECT device_id, acked_rev, acked_at, agent FROM device_sync`).Rows()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,7 +27,7 @@ func (e *env) storedAcks(t *testing.T) map[string]storedAck {
 	for rows.Next() {
 		var id string
 		var a storedAck
-		if err := rows.Scan(&id, &a.Rev, &a.At); err != nil {
+		if err := rows.Scan(&id, &a.Rev, &a.At, &a.Agent); err != nil {
 			t.Fatal(err)
 		}
 		out[id] = a
@@ -97,5 +98,70 @@ func TestAckedRevisions(t *testing.T) {
 	}
 	if len(states) != 2 {
 		t.Fatalf("a device never connected has a state: %v", states)
+	}
+}
+
+// agentIs waits until fleet reports the version the till said hello with.
+func (e *env) agentIs(t *testing.T, tl *till, want string) {
+	t.Helper()
+	eventually(t, "the till's version "+want, func() bool {
+		s, err := e.fleet.SyncStates(context.Background(), []string{tl.id})
+		return err == nil && s[tl.id].Agent == want
+	})
+}
+
+// reconnect has the till connect anew, saying hello with version agent,
+// and waits until it is synced: its hello was handled.
+func (e *env) reconnect(t *testing.T, tl *till, agent string) {
+	t.Helper()
+	tl.mu.Lock()
+	tl.agent = agent
+	tl.mu.Unlock()
+	tl.connect()
+	synced(t, e, tl)
+}
+
+// The version a till says hello with rides on its acknowledged revision's
+// row: SyncStates reports it before the batch and after it, also after a
+// restart. A reconnect that changes neither the revision nor the version
+// is not written again; a new version is, and a session opened before its
+// hello does not erase the version known.
+func TestAgentVersion(t *testing.T) {
+	e := newEnv(t, withRate(10_000))
+	id, secret := e.enroll("Касса с версией")
+	tl := newTill(e, id, secret, false)
+	tl.agent = "mypos-agent/1.2.3"
+	tl.connect()
+	synced(t, e, tl)
+	e.agentIs(t, tl, "mypos-agent/1.2.3")
+	fleet.FlushAcks(e.fleet)
+	first := e.storedAcks(t)[tl.id]
+	if first.Agent != "mypos-agent/1.2.3" || first.Rev != tl.revNow() {
+		t.Fatalf("after the batch: %+v", first)
+	}
+
+	e.reconnect(t, tl, "mypos-agent/1.2.3")
+	fleet.FlushAcks(e.fleet)
+	if again := e.storedAcks(t)[tl.id]; again != first {
+		t.Fatalf("a reconnect that changed nothing was written: %+v, before %+v", again, first)
+	}
+
+	e.reconnect(t, tl, "mypos-agent/1.3.0")
+	e.agentIs(t, tl, "mypos-agent/1.3.0")
+	fleet.FlushAcks(e.fleet)
+	if got := e.storedAcks(t)[tl.id]; got.Agent != "mypos-agent/1.3.0" || got.Rev != first.Rev {
+		t.Fatalf("after the update: %+v, before %+v", got, first)
+	}
+
+	// A till that names no version (an old one) keeps the known one.
+	e.reconnect(t, tl, "")
+	e.write(e.companyID(), "cashier", changelog.Devices(tl.id), "after-update")
+	reaches(t, tl, e.headOf(e.companyID()))
+	e.acked(t, tl)
+	e.stop()
+	e.start()
+	states, err := e.fleet.SyncStates(context.Background(), []string{tl.id})
+	if st := states[tl.id]; err != nil || st.Agent != "mypos-agent/1.3.0" || st.Rev != tl.revNow() {
+		t.Fatalf("after the restart: %+v, %v; the till is at %d", st, err, tl.revNow())
 	}
 }

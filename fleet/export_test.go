@@ -19,3 +19,6 @@ func LoseNotifications(f *Fleet) {
 
 // FlushAcks writes the acknowledged revisions' batch now.
 func FlushAcks(f *Fleet) { f.acks.flush(context.Background()) }
+
+// AgentOf is the version fleet keeps from a hello.
+var AgentOf = agentOf

@@ -566,6 +566,8 @@ type till struct {
 	// A light till (the reset storm) keeps no entities: it counts the
 	// goods of a full sync in a bitset and notes whether it saw itself.
 	light bool
+	// agent is the version the till says hello with.
+	agent string
 
 	mu        sync.Mutex
 	client    paho.Client
@@ -606,7 +608,7 @@ type tillSync struct {
 const pageTimeout = 5 * time.Second
 
 func newTill(e *env, id, secret string, light bool) *till {
-	tl := &till{e: e, id: id, secret: secret, light: light, entities: map[string]string{}, changed: make(chan struct{})}
+	tl := &till{e: e, id: id, secret: secret, light: light, agent: "property", entities: map[string]string{}, changed: make(chan struct{})}
 	e.t.Cleanup(func() { tl.drop() })
 	return tl
 }
@@ -652,7 +654,7 @@ func (tl *till) dial() error {
 		return nil
 	}
 	tl.client, tl.online = c, true
-	tl.up(&protocol.Hello{Header: protocol.Header{ID: "hello"}, Rev: tl.rev, Agent: "property"})
+	tl.up(&protocol.Hello{Header: protocol.Header{ID: "hello"}, Rev: tl.rev, Agent: tl.agent})
 	tl.notBefore = time.Time{}
 	tl.want(false)
 	tl.notify()

@@ -4,8 +4,9 @@ package fleet
 
 import "mypos/db"
 
-// Schema is fleet's own tables: where each device was last seen, and the
-// revision it last acknowledged. Append only.
+// Schema is fleet's own tables: where each device was last seen, the
+// revision it last acknowledged and the agent version it said hello with.
+// Append only.
 var Schema = db.Schema{Component: "fleet", Migrations: []db.Migration{
 	{Version: 1, Name: "presence", Up: db.SQL(`
 CREATE TABLE device_presence (
@@ -23,4 +24,8 @@ CREATE TABLE device_sync (
 	acked_rev BIGINT NOT NULL,
 	acked_at {time} NOT NULL
 )`)},
+	// The version rides on the acknowledged revision's row: it is written
+	// in the same batches, so a connect storm costs no write of its own.
+	{Version: 3, Name: "agent version", Up: db.SQL(`
+ALTER TABLE device_sync ADD COLUMN agent TEXT NOT NULL DEFAULT ''`)},
 }}

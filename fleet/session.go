@@ -19,6 +19,9 @@ type session struct {
 	deviceID  string
 	companyID string
 	view      changelog.View
+	// agent is the version the device said hello with, "" when it spoke
+	// before its hello; set when the session opens, never changed.
+	agent string
 	// lastSent is the revision the device will hold once it applied
 	// everything sent: the next push starts from it.
 	lastSent int64

@@ -24,7 +24,7 @@ func (f *Fleet) hello(ctx context.Context, deviceID string, msg *protocol.Hello)
 	// A hello is followed by the device's sync: no push until it is done,
 	// or the push would carry everything the sync is about to page in.
 	s := &session{
-		deviceID: deviceID, companyID: loc.CompanyID,
+		deviceID: deviceID, companyID: loc.CompanyID, agent: agentOf(msg),
 		view:     changelog.View{DeviceID: deviceID, StoreID: loc.StoreID},
 		lastSent: msg.Rev, acked: msg.Rev, syncing: true, fromHello: true,
 	}
