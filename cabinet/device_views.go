@@ -20,6 +20,10 @@ type deviceView struct {
 	Behind   *int64     `json:"behind"`
 }
 
+// InSync tells a page that the device has every revision of its company's
+// data; a template cannot compare the pointer Behind with 0 itself.
+func (v deviceView) InSync() bool { return v.Behind != nil && *v.Behind == 0 }
+
 // withLiveState joins devices with what fleet knows of them, presence and
 // sync state: a few queries for the whole list.
 func (s *Server) withLiveState(ctx context.Context, devices []device.Device) ([]deviceView, error) {
