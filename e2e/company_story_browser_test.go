@@ -368,6 +368,12 @@ func (st *companyStory) sell(t *testing.T) {
 	st.wantRows(t, ctx, "the day's bar", `svg.chart-svg rect`, 1)
 	st.wantIn(t, ctx, "the revenue", `.kpis div:first-child dd`, total)
 	shot("sales-summary")
+	st.click(t, ctx, "the last 7 days", `.picks a:nth-child(3)`, `.picks a:nth-child(3)[aria-current]`)
+	st.wantRows(t, ctx, "the week's one bar", `svg.chart-svg rect`, 1)
+	shot("sales-summary-week")
+
+	st.click(t, ctx, "back home", `.nav a[href="/"]`, `.tiles`)
+	shot("company-home")
 }
 
 // toDevices clicks sel and waits for the devices' table. The list
