@@ -32,7 +32,7 @@ func TestBrowserStory(t *testing.T) {
 	exe := bt.Chromium(t)
 	for _, lang := range i18n.Langs {
 		t.Run(lang, func(t *testing.T) {
-			st := &story{exe: exe, lang: lang, l: i18n.For(lang), cast: casts[lang], s: startServer(t)}
+			st := &story{teller: newTeller(t, exe, lang), cast: casts[lang]}
 			// A browser each, so that each is bounded by bt.Timeout: the
 			// owner's, the partner's office, the partner watching the
 			// board, and the owner again.
@@ -78,10 +78,8 @@ const (
 // story is one telling: the server, the language, and what a chapter
 // leaves to the next.
 type story struct {
-	exe, lang string
-	l         *i18n.Locale
+	teller
 	cast
-	s *server
 
 	shop      string // the company's API token
 	licenseID string // the license transferred to it
@@ -275,65 +273,4 @@ func (st *story) putLicense(t *testing.T, deviceID string) {
 	}
 	st.licenseID = sealed[0]["id"].(string)
 	st.s.do("POST", "/api/v1/devices/"+deviceID+"/license", st.shop, map[string]string{"license_id": st.licenseID}).must(t, http.StatusCreated)
-}
-
-// logIn opens a fresh browser on the login page — in English with
-// ?lang=en, which the cookie keeps from then on; Russian is the default —
-// logs in and waits for the page that has wait.
-func (st *story) logIn(t *testing.T, email, password, wait string) (context.Context, func(string)) {
-	t.Helper()
-	ctx := bt.NewChromium(t, st.exe)
-	shot := bt.NewShots(t, ctx)
-	first := st.s.URL + "/login"
-	if st.lang != i18n.Russian {
-		first += "?lang=" + st.lang
-	}
-	bt.Do(t, ctx, "open the login page", chromedp.Navigate(first), chromedp.WaitVisible(bt.CSS(`form[action="/login"]`)))
-	shot("login")
-	bt.Do(t, ctx, "log in as "+email,
-		chromedp.SendKeys(bt.CSS(`input[name=email]`), email),
-		chromedp.SendKeys(bt.CSS(`input[name=password]`), password),
-		chromedp.Click(bt.CSS(`form[action="/login"] button[type=submit]`)),
-		chromedp.WaitVisible(bt.CSS(wait)),
-	)
-	return ctx, shot
-}
-
-// click clicks what sel selects and waits for what wait selects: a
-// selector only the next page has.
-func (st *story) click(t *testing.T, ctx context.Context, step, sel, wait string) {
-	t.Helper()
-	bt.Do(t, ctx, step, chromedp.Click(bt.CSS(sel)), chromedp.WaitVisible(bt.CSS(wait)))
-}
-
-// text is the text of the first element sel selects.
-func (st *story) text(t *testing.T, ctx context.Context, sel string) string {
-	t.Helper()
-	return bt.Read(t, ctx, chromedp.Text(bt.CSS(sel)))
-}
-
-// want fails unless the first element sel selects says exactly want.
-func (st *story) want(t *testing.T, ctx context.Context, what, sel, want string) {
-	t.Helper()
-	bt.Want(t, what, st.text(t, ctx, sel), want)
-}
-
-// wantIn fails unless the element sel selects says each of words.
-func (st *story) wantIn(t *testing.T, ctx context.Context, what, sel string, words ...string) {
-	t.Helper()
-	got := st.text(t, ctx, sel)
-	for _, w := range words {
-		if !strings.Contains(got, w) {
-			t.Fatalf("%s lacks %q:\n%s", what, w, got)
-		}
-	}
-}
-
-// wantRows fails unless sel selects n elements.
-func (st *story) wantRows(t *testing.T, ctx context.Context, what, sel string, n int) {
-	t.Helper()
-	got, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll(`+jsonOf(sel)+`).length`))
-	if err != nil || got != n {
-		t.Fatalf("%s: %d rows (%v), want %d", what, got, err, n)
-	}
 }
