@@ -31,6 +31,7 @@ type chapter struct {
 // server: story makes the telling's chapters, which run in order until
 // one fails, as a later chapter needs what the ones before it did.
 func tellInEachLanguage(t *testing.T, story func(*testing.T, teller) []chapter) {
+	t.Helper()
 	exe := bt.Chromium(t)
 	for _, lang := range i18n.Langs {
 		t.Run(lang, func(t *testing.T) {
