@@ -167,6 +167,19 @@ func TestWebCompanyDevices(t *testing.T) {
 		t.Fatal("the new code is the old one")
 	}
 
+	// A till that synced says how far behind it is, or that it is not.
+	conn := e.srv.cfg.DB.Conn(e.ctx)
+	if err := conn.Exec(`INSERT INTO device_sync (device_id, company_id, acked_rev, acked_at) VALUES (?, ?, ?, ?)`, d.ID, e.co.ID, 0, e.srv.cfg.DB.Now()).Error; err != nil {
+		t.Fatal(err)
+	}
+	r = e.b.get("/devices")
+	wantPage(t, r, http.StatusOK, "Касса")
+	wantAbsent(t, r, "в актуальном состоянии")
+	if err := conn.Exec(`UPDATE device_sync SET acked_rev = ? WHERE device_id = ?`, 1<<40, d.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+	wantPage(t, e.b.get("/devices"), http.StatusOK, "в актуальном состоянии")
+
 	other := e.store(e.ctx, "Склад")
 	wantRedirect(t, e.b.post("/devices/"+d.ID, url.Values{"name": {"Касса 1"}, "store_id": {other.ID}}), "/devices")
 	wantPage(t, e.b.get("/devices"), http.StatusOK, "Склад")

@@ -20,6 +20,30 @@ type teller struct {
 	s         *server
 }
 
+// chapter is a part of a story, told in a browser of its own so that
+// each is bounded by bt.Timeout.
+type chapter struct {
+	name string
+	tell func(*testing.T)
+}
+
+// tellInEachLanguage tells a story in each language, each on a fresh
+// server: story makes the telling's chapters, which run in order until
+// one fails, as a later chapter needs what the ones before it did.
+func tellInEachLanguage(t *testing.T, story func(*testing.T, teller) []chapter) {
+	t.Helper()
+	exe := bt.Chromium(t)
+	for _, lang := range i18n.Langs {
+		t.Run(lang, func(t *testing.T) {
+			for _, c := range story(t, newTeller(t, exe, lang)) {
+				if !t.Run(c.name, c.tell) {
+					return
+				}
+			}
+		})
+	}
+}
+
 // newTeller starts a fresh server for a telling in lang.
 func newTeller(t *testing.T, exe, lang string) teller {
 	t.Helper()

@@ -33,28 +33,17 @@ import (
 // every page shot at 1280 and 390 px; the words checked come from the
 // catalogs, and the till is read through its own local API.
 func TestBrowserCompanyStory(t *testing.T) {
-	exe := bt.Chromium(t)
-	for _, lang := range i18n.Langs {
-		t.Run(lang, func(t *testing.T) {
-			st := &companyStory{teller: newTeller(t, exe, lang), shop: shops[lang], root: t}
-			st.partnerOverAPI(t)
-			// A browser each, so that each is bounded by bt.Timeout.
-			for _, chapter := range []struct {
-				name string
-				tell func(*testing.T)
-			}{
-				{"sign up", st.signUp},
-				{"till", st.setUpTill},
-				{"cashier", st.hireCashier},
-				{"goods", st.importGoods},
-				{"sale", st.sell},
-			} {
-				if !t.Run(chapter.name, chapter.tell) {
-					return // a later chapter needs what this one did
-				}
-			}
-		})
-	}
+	tellInEachLanguage(t, func(t *testing.T, tl teller) []chapter {
+		st := &companyStory{teller: tl, shop: shops[tl.lang], root: t}
+		st.partnerOverAPI(t)
+		return []chapter{
+			{"sign up", st.signUp},
+			{"till", st.setUpTill},
+			{"cashier", st.hireCashier},
+			{"goods", st.importGoods},
+			{"sale", st.sell},
+		}
+	})
 }
 
 // shop is who the company's story is about: names are data, not words.

@@ -29,28 +29,17 @@ import (
 // page), each on a fresh server, with every page saved at 1280 and 390 px.
 // Every word checked is read from the catalogs.
 func TestBrowserStory(t *testing.T) {
-	exe := bt.Chromium(t)
-	for _, lang := range i18n.Langs {
-		t.Run(lang, func(t *testing.T) {
-			st := &story{teller: newTeller(t, exe, lang), cast: casts[lang]}
-			// A browser each, so that each is bounded by bt.Timeout: the
-			// owner's, the partner's office, the partner watching the
-			// board, and the owner again.
-			for _, chapter := range []struct {
-				name string
-				tell func(*testing.T)
-			}{
-				{"owner", st.ownerSells},
-				{"partner", st.partnerDeals},
-				{"board", st.partnerWatches},
-				{"owner again", st.ownerLooksBack},
-			} {
-				if !t.Run(chapter.name, chapter.tell) {
-					return // a later chapter needs what this one did
-				}
-			}
-		})
-	}
+	tellInEachLanguage(t, func(t *testing.T, tl teller) []chapter {
+		st := &story{teller: tl, cast: casts[tl.lang]}
+		// The owner's, the partner's office, the partner watching the
+		// board, and the owner again.
+		return []chapter{
+			{"owner", st.ownerSells},
+			{"partner", st.partnerDeals},
+			{"board", st.partnerWatches},
+			{"owner again", st.ownerLooksBack},
+		}
+	})
 }
 
 // cast is who the story is about. Names are data, not words, but an
