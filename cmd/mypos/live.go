@@ -6,6 +6,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"mypos"
 	"mypos/broker"
 	"mypos/fleet"
 	"mypos/services"
@@ -32,7 +33,7 @@ func startLive(ctx context.Context, cfg Config, socks *sockets, svc *services.Se
 		return nil, nil, nil, err
 	}
 	if external {
-		bus, err := broker.DialExternal(ctx, broker.ExternalConfig{URL: cfg.BrokerURL, ClientID: "mypos-cloud-" + live.Node(), Logger: log})
+		bus, err := broker.DialExternal(ctx, broker.ExternalConfig{URL: cfg.BrokerURL, ClientID: cloudClientID(live.Node()), Logger: log})
 		if err != nil {
 			return nil, nil, nil, err
 		}
@@ -54,4 +55,13 @@ func startLive(ctx context.Context, cfg Config, socks *sockets, svc *services.Se
 		return nil, nil, nil, err
 	}
 	return live, mqtt, func() { mqtt.Close(); live.Close() }, nil
+}
+
+// cloudClientID names this process to the external broker: its node and a
+// random tail. The node alone is the host's name, which two processes on
+// one host — or two containers named alike — share, and a broker drops the
+// older of two clients with one ID, so they would take turns kicking each
+// other off. The session is clean, so a new ID on each start loses nothing.
+func cloudClientID(node string) string {
+	return "mypos-cloud-" + node + "-" + mypos.RandomCode("0123456789abcdef", 8)
 }
