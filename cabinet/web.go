@@ -222,8 +222,8 @@ func (s *Server) render(c *fiber.Ctx, status int, name string, p page) error {
 	if part := fragment(c); part != "" && v.t.Lookup(part) != nil {
 		root = part
 	} else {
-		p.Nav = navFor(p.Me, c.Path())
-		p.Menu = menuFor(p.Me, c.Path())
+		p.Nav = linksFor(navByKind, p.Me, c.Path())
+		p.Menu = linksFor(menuByKind, p.Me, c.Path())
 		p.Langs = langLinks(c, lang)
 		p.Flash = s.takeFlash(c)
 	}

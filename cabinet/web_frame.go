@@ -141,20 +141,13 @@ var menuByKind = map[string][]navItem{
 	},
 }
 
-// navFor is the sections of an account with the one at path marked.
-func navFor(me *account.Account, path string) []navItem {
+// linksFor is an account's links of one kind (its sections in navByKind,
+// its menu in menuByKind), the one at path marked; none when anonymous.
+func linksFor(byKind map[string][]navItem, me *account.Account, path string) []navItem {
 	if me == nil {
 		return nil
 	}
-	return marked(navByKind[me.Kind], path)
-}
-
-// menuFor is the account menu's pages of an account, the one at path marked.
-func menuFor(me *account.Account, path string) []navItem {
-	if me == nil {
-		return nil
-	}
-	return marked(menuByKind[me.Kind], path)
+	return marked(byKind[me.Kind], path)
 }
 
 func marked(list []navItem, path string) []navItem {
