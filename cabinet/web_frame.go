@@ -150,6 +150,7 @@ func linksFor(byKind map[string][]navItem, me *account.Account, path string) []n
 	return marked(byKind[me.Kind], path)
 }
 
+// marked is a copy of list with the link at path, or above it, current.
 func marked(list []navItem, path string) []navItem {
 	items := append([]navItem(nil), list...)
 	for i, it := range items {
